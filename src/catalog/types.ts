@@ -1,0 +1,83 @@
+/**
+ * Shapes of the model catalog. Prices are decimal strings of US dollars per million tokens,
+ * so they convert to exact money (see `usd`) without passing through a float.
+ */
+import type { EncodingName } from "../tokens/tokenizer.js";
+
+export type Provider = "openai" | "anthropic" | "google" | (string & {});
+
+/**
+ * How a model's tokens are counted: an exact OpenAI encoding, or an estimate for model
+ * families that publish no offline tokenizer (Claude, Gemini).
+ */
+export type TokenizerName = EncodingName | "claude" | "gemini";
+
+/** Prices in USD per million tokens, as decimal strings ("2.50"). */
+export interface ModelPrices {
+  input: string;
+  output: string;
+  /** Input tokens read from the provider's prompt cache. */
+  cachedInput?: string;
+  /** Input tokens written to the prompt cache (Anthropic: 5-minute TTL). */
+  cacheWrite?: string;
+  /** Cache writes with a 1-hour TTL (Anthropic). */
+  cacheWrite1h?: string;
+  /** Reasoning tokens, when billed differently from output (rare; default: output price). */
+  reasoning?: string;
+  /** Batch API prices (usually half). */
+  batchInput?: string;
+  batchOutput?: string;
+}
+
+/**
+ * A long-context tier: when the request's input tokens exceed `aboveInputTokens`, every token
+ * of the request is billed at these prices (a cliff, not a marginal bracket).
+ */
+export interface PriceTier {
+  aboveInputTokens: number;
+  input: string;
+  output: string;
+  cachedInput?: string;
+  cacheWrite?: string;
+}
+
+export interface ModelCapabilities {
+  vision: boolean;
+  tools: boolean;
+  reasoning: boolean;
+  promptCaching: boolean;
+  structuredOutput: boolean;
+  batch: boolean;
+}
+
+/** The tutorial's qualitative classes, where it gives one. */
+export type SpeedClass = "very-fast" | "fast" | "medium" | "slow" | "very-slow";
+
+export interface ModelInfo {
+  /** Canonical id as the provider's API expects it ("claude-3-5-sonnet-20241022"). */
+  id: string;
+  provider: Provider;
+  displayName: string;
+  mode: "chat" | "embedding";
+  tokenizer: TokenizerName;
+  /** Maximum input + output tokens the model can attend to. */
+  contextWindow: number;
+  /** Maximum tokens the model can generate in one reply. */
+  maxOutputTokens: number;
+  prices: ModelPrices;
+  tiers?: PriceTier[];
+  capabilities: ModelCapabilities;
+  /** Other names that resolve to this model ("claude-3-5-sonnet", "claude-3-5-sonnet-latest"). */
+  aliases: string[];
+  speed?: SpeedClass;
+  /** The tutorial's "$" to "$$$$$" cost class, 1 to 5. */
+  costClass?: 1 | 2 | 3 | 4 | 5;
+  /** Output vector size for embedding models. */
+  embeddingDimensions?: number;
+  /** ISO date after which the provider retires the model. */
+  deprecationDate?: string;
+  /** Where the facts come from, and the ISO date they were checked. */
+  source: string;
+  checked: string;
+  notes?: string;
+}

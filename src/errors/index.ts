@@ -1,0 +1,6 @@
+export {
+  invalidInput,
+  TokenwiseError,
+  type TokenwiseErrorCode,
+  type TokenwiseErrorOptions,
+} from "./tokenwise-error.js";

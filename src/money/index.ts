@@ -1,0 +1,12 @@
+export {
+  costOfTokens,
+  divideRoundHalfEven,
+  type FormatUsdOptions,
+  formatUsd,
+  PICODOLLARS_PER_DOLLAR,
+  type Picodollars,
+  sumMoney,
+  toDecimalString,
+  toDollars,
+  usd,
+} from "./money.js";
