@@ -2,15 +2,11 @@
  * Shapes of the model catalog. Prices are decimal strings of US dollars per million tokens,
  * so they convert to exact money (see `usd`) without passing through a float.
  */
-import type { EncodingName } from "../tokens/tokenizer.js";
+import type { TokenizerName } from "../tokens/tokenizer.js";
+
+export type { TokenizerName };
 
 export type Provider = "openai" | "anthropic" | "google" | (string & {});
-
-/**
- * How a model's tokens are counted: an exact OpenAI encoding, or an estimate for model
- * families that publish no offline tokenizer (Claude, Gemini).
- */
-export type TokenizerName = EncodingName | "claude" | "gemini";
 
 /** Prices in USD per million tokens, as decimal strings ("2.50"). */
 export interface ModelPrices {
@@ -72,6 +68,11 @@ export interface ModelInfo {
   speed?: SpeedClass;
   /** The tutorial's "$" to "$$$$$" cost class, 1 to 5. */
   costClass?: 1 | 2 | 3 | 4 | 5;
+  /**
+   * Image input cost for OpenAI tile-based vision models: `base` tokens per image plus
+   * `perTile` per 512-px tile at high detail (gpt-4o: 85 + 170; gpt-4o-mini: 2833 + 5667).
+   */
+  imageTokens?: { base: number; perTile: number };
   /** Output vector size for embedding models. */
   embeddingDimensions?: number;
   /** ISO date after which the provider retires the model. */

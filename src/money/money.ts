@@ -33,7 +33,10 @@ export function usd(amount: string | number | bigint, field = "amount"): Picodol
   const text = String(amount).trim().replace(/^\$/, "").replaceAll("_", "");
   const match = DECIMAL.exec(text);
   if (!match || (match[2] === undefined && (match[3] === undefined || match[3] === ""))) {
-    throw invalidInput(field, `must be a decimal amount of dollars such as "0.50", got "${amount}"`);
+    throw invalidInput(
+      field,
+      `must be a decimal amount of dollars such as "0.50", got "${amount}"`,
+    );
   }
   const sign = match[1] === "-" ? -1n : 1n;
   const integerDigits = match[2] ?? "0";

@@ -21,3 +21,9 @@ export interface Tokenizer {
    */
   countUpTo(text: string, limit: number): number;
 }
+
+/**
+ * How a model's tokens are counted: an exact OpenAI encoding, or an estimate for model
+ * families that publish no offline tokenizer (Claude, Gemini).
+ */
+export type TokenizerName = EncodingName | "claude" | "gemini";
