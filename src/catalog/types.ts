@@ -35,6 +35,8 @@ export interface PriceTier {
   output: string;
   cachedInput?: string;
   cacheWrite?: string;
+  /** 1-hour cache writes past the threshold (Anthropic). */
+  cacheWrite1h?: string;
 }
 
 export interface ModelCapabilities {
@@ -60,6 +62,11 @@ export interface ModelInfo {
   contextWindow: number;
   /** Maximum tokens the model can generate in one reply. */
   maxOutputTokens: number;
+  /**
+   * Largest prompt the model accepts, when the provider caps input below the shared window
+   * (gpt-5: 272,000 of a 400,000-token window). Absent when only `contextWindow` limits input.
+   */
+  maxInputTokens?: number;
   prices: ModelPrices;
   tiers?: PriceTier[];
   capabilities: ModelCapabilities;

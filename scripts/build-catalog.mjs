@@ -1,0 +1,273 @@
+#!/usr/bin/env node
+/**
+ * Builds src/catalog/data/models.generated.ts from two copies of LiteLLM's
+ * model_prices_and_context_window.json (a current one, and an older one that still lists
+ * models removed since) plus the curated table in scripts/catalog-curation.mjs.
+ *
+ *   node scripts/build-catalog.mjs <litellm-json-current> <litellm-json-older>
+ *
+ * Prices, limits and capabilities come from LiteLLM through the catalog's own parser
+ * (src/catalog/parse-litellm-prices.ts, transpiled on the fly: no build step needed), so the
+ * conversion code exists once. The result is validated with the catalog file validator and
+ * checked for consistency before anything is written.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import ts from "typescript";
+import { CURATED_MODELS, IMAGE_TOKENS_SOURCE, PROVIDER_TOKENIZERS } from "./catalog-curation.mjs";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const sourceRoot = join(root, "src");
+const outputFile = join(sourceRoot, "catalog", "data", "models.generated.ts");
+/** Field order of the generated entries, as in ModelInfo. */
+const FIELD_ORDER = [
+  "id",
+  "provider",
+  "displayName",
+  "mode",
+  "tokenizer",
+  "contextWindow",
+  "maxInputTokens",
+  "maxOutputTokens",
+  "prices",
+  "tiers",
+  "capabilities",
+  "aliases",
+  "speed",
+  "costClass",
+  "imageTokens",
+  "embeddingDimensions",
+  "deprecationDate",
+  "source",
+  "checked",
+  "notes",
+];
+
+const [currentPath, olderPath] = process.argv.slice(2);
+if (currentPath === undefined || olderPath === undefined) {
+  console.error(
+    "usage: node scripts/build-catalog.mjs <litellm-json-current> <litellm-json-older>",
+  );
+  process.exit(2);
+}
+
+const [litellm, catalogFile, override] = await importTypeScript([
+  "catalog/parse-litellm-prices.ts",
+  "catalog/parse-catalog-file.ts",
+  "catalog/model-override.ts",
+]);
+
+const current = readLiteLLMFile(currentPath);
+const older = readLiteLLMFile(olderPath);
+const models = CURATED_MODELS.map(buildModel);
+checkConsistency(models);
+const entries = catalogFile.parseCatalogFile({ models }, { source: "generated catalog" });
+const incomplete = entries.filter((entry) => !override.isCompleteModel(entry));
+if (incomplete.length > 0) {
+  fail(`incomplete models: ${incomplete.map((entry) => entry.id).join(", ")}`);
+}
+writeFileSync(outputFile, render(models));
+console.log(
+  `wrote ${relative(root, outputFile)}: ${models.length} models ` +
+    `(${models.filter((model) => model.checked === current.checked).length} checked ${current.checked}, ` +
+    `${models.filter((model) => model.checked === older.checked).length} checked ${older.checked})`,
+);
+
+/** Parses one LiteLLM file with the catalog's parser, keyed by LiteLLM key. */
+function readLiteLLMFile(path) {
+  const json = JSON.parse(readFileSync(path, "utf8"));
+  const lastUpdated = String(json.last_updated ?? "").slice(0, 10);
+  const result = litellm.readLiteLLMPrices(json, {
+    source: `LiteLLM model_prices_and_context_window.json (MIT), mirrored ${lastUpdated}`,
+  });
+  const skipped = Object.entries(result.skippedByReason)
+    .map(([reason, count]) => `${count} ${reason}`)
+    .join(", ");
+  console.log(`${basename(path)}: ${result.models.length} models, skipped ${skipped}`);
+  return {
+    path,
+    json,
+    checked: result.checked,
+    byKey: new Map(result.models.map((model) => [model.id, model])),
+  };
+}
+
+function buildModel(curated) {
+  const key = curated.from ?? curated.id;
+  const file = current.byKey.has(key) ? current : older.byKey.has(key) ? older : undefined;
+  const base = file?.byKey.get(key);
+  if (base === undefined) fail(`${curated.id}: LiteLLM key "${key}" is in neither file`);
+  checkAliases(curated, base, file);
+
+  const provider = curated.provider ?? base.provider;
+  const notes = [];
+  const sources = [base.source];
+  let model = {
+    ...base,
+    id: curated.id,
+    provider,
+    displayName: curated.displayName,
+    tokenizer: PROVIDER_TOKENIZERS[provider] ?? base.tokenizer,
+    aliases: curated.aliases ?? [],
+  };
+  if (curated.deprecationFrom !== undefined) {
+    const snapshot = file.byKey.get(curated.deprecationFrom);
+    if (snapshot?.deprecationDate === undefined) {
+      fail(`${curated.id}: "${curated.deprecationFrom}" has no deprecation_date`);
+    }
+    model.deprecationDate = snapshot.deprecationDate;
+    notes.push(`Retirement date from LiteLLM's entry for the snapshot ${curated.deprecationFrom}.`);
+  }
+  if (curated.set !== undefined) {
+    const { note, ...facts } = curated.set;
+    model = { ...model, ...facts };
+    notes.push(note);
+  }
+  for (const correction of curated.corrections ?? []) {
+    const { note, source, ...fix } = correction;
+    model = override.mergeModel(model, { id: model.id, ...fix });
+    notes.push(`Corrected: ${note}`);
+    sources.push(source);
+  }
+  if (curated.imageTokens !== undefined) {
+    model.imageTokens = curated.imageTokens;
+    sources.push(IMAGE_TOKENS_SOURCE);
+  }
+  notes.push(...Object.values(curated.aliasPriceExceptions ?? {}));
+  if (curated.notes !== undefined) notes.push(curated.notes);
+  if (base.notes !== undefined) notes.push(base.notes);
+  if (curated.speed !== undefined) model.speed = curated.speed;
+  if (curated.costClass !== undefined) model.costClass = curated.costClass;
+
+  const { notes: _, ...rest } = model;
+  return orderFields({
+    ...rest,
+    source: sources.join("; "),
+    ...(notes.length > 0 ? { notes: notes.join(" ") } : {}),
+  });
+}
+
+/** An alias that LiteLLM prices differently from its target would hide a price difference. */
+function checkAliases(curated, base, file) {
+  for (const alias of curated.aliases ?? []) {
+    const prefix = base.id.startsWith("gemini/") ? "gemini/" : "";
+    const twin = file.byKey.get(`${prefix}${alias}`) ?? file.byKey.get(alias);
+    if (twin === undefined || curated.aliasPriceExceptions?.[alias] !== undefined) continue;
+    const facts = (model) =>
+      JSON.stringify([
+        model.prices.input,
+        model.prices.output,
+        model.prices.cachedInput,
+        model.prices.cacheWrite,
+        model.prices.batchInput,
+        model.prices.batchOutput,
+        model.tiers,
+        model.contextWindow,
+        model.maxOutputTokens,
+      ]);
+    if (facts(twin) !== facts(base)) {
+      fail(
+        `${curated.id}: alias "${alias}" has other prices or limits in LiteLLM:\n  ${facts(twin)}\n  ${facts(base)}`,
+      );
+    }
+  }
+}
+
+function checkConsistency(models) {
+  const names = new Map();
+  for (const model of models) {
+    for (const name of [model.id, ...model.aliases]) {
+      const key = name.toLowerCase();
+      if (names.has(key)) fail(`name "${name}" is used by ${names.get(key)} and ${model.id}`);
+      names.set(key, model.id);
+    }
+    if (model.mode === "embedding" && model.embeddingDimensions === undefined) {
+      fail(`${model.id}: embedding model without output_vector_size`);
+    }
+    if (model.provider === "anthropic") checkAnthropicCachePrices(model);
+  }
+}
+
+/**
+ * Anthropic prices 1-hour cache writes at 2x the input price (the README's known LiteLLM bugs
+ * are exactly this price). 5-minute writes are 1.25x except Claude 3 Haiku ($0.30 on $0.25),
+ * so they are not checked.
+ */
+function checkAnthropicCachePrices(model) {
+  const { input, cacheWrite1h } = model.prices;
+  if (cacheWrite1h !== undefined && Number(cacheWrite1h) !== Number(input) * 2) {
+    fail(`${model.id}: prices.cacheWrite1h is ${cacheWrite1h}, expected 2 x input ${input}`);
+  }
+}
+
+function orderFields(model) {
+  const unknown = Object.keys(model).filter((field) => !FIELD_ORDER.includes(field));
+  if (unknown.length > 0) fail(`${model.id}: unexpected fields ${unknown.join(", ")}`);
+  return Object.fromEntries(
+    FIELD_ORDER.filter((field) => model[field] !== undefined).map((field) => [field, model[field]]),
+  );
+}
+
+function render(models) {
+  const checked = [current.checked, older.checked].sort().at(-1);
+  return `// Generated by scripts/build-catalog.mjs: do not edit by hand; change the script or
+// scripts/catalog-curation.mjs and run it again:
+//   node scripts/build-catalog.mjs ${basename(current.path)} ${basename(olderPath)}
+// Facts from BerriAI/litellm model_prices_and_context_window.json (MIT licence), as mirrored
+// on ${current.checked} (${basename(current.path)}) and ${older.checked} (${basename(older.path)},
+// for models removed upstream since), with the corrections noted in each entry's notes.
+import type { ModelInfo } from "../types.js";
+
+/** The date of the newest data in the catalog. */
+export const CATALOG_CHECKED = "${checked}";
+
+export const GENERATED_MODELS: readonly ModelInfo[] = ${JSON.stringify(models, null, 2)};
+`;
+}
+
+/**
+ * Imports TypeScript modules of src/ by transpiling them and their relative imports into a
+ * temporary directory (type-only imports are skipped; they vanish when transpiled).
+ */
+async function importTypeScript(entries) {
+  const outDir = mkdtempSync(join(tmpdir(), "tokenwise-build-catalog-"));
+  try {
+    const pending = entries.map((entry) => join(sourceRoot, entry));
+    const done = new Set();
+    while (pending.length > 0) {
+      const file = pending.pop();
+      if (done.has(file)) continue;
+      done.add(file);
+      const source = readFileSync(file, "utf8");
+      const imports = /^(?:import|export)\s+(?!type\b)[^;]*?\sfrom\s+"(\.{1,2}\/[^"]+)\.js";/gms;
+      for (const match of source.matchAll(imports)) {
+        pending.push(resolve(dirname(file), `${match[1]}.ts`));
+      }
+      const { outputText } = ts.transpileModule(source, {
+        fileName: file,
+        compilerOptions: {
+          module: ts.ModuleKind.ESNext,
+          target: ts.ScriptTarget.ES2022,
+          verbatimModuleSyntax: true,
+        },
+      });
+      const target = join(outDir, relative(sourceRoot, file)).replace(/\.ts$/, ".js");
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, outputText);
+    }
+    return await Promise.all(
+      entries.map(
+        (entry) => import(pathToFileURL(join(outDir, entry.replace(/\.ts$/, ".js"))).href),
+      ),
+    );
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
+function fail(message) {
+  console.error(`build-catalog: ${message}`);
+  process.exit(1);
+}
