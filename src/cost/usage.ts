@@ -1,3 +1,6 @@
+import { invalidInput } from "../errors/index.js";
+import { describeValue } from "./describe-values.js";
+
 /**
  * One normalized usage shape. Each provider's convention is converted exactly once, at the
  * edge, into this:
@@ -16,4 +19,86 @@ export interface Usage {
   outputTokens: number;
   /** Reasoning ("thinking") tokens (subset of `outputTokens`). */
   reasoningTokens: number;
+}
+
+const USAGE_FIELDS = [
+  "inputTokens",
+  "cachedInputTokens",
+  "cacheWriteTokens",
+  "outputTokens",
+  "reasoningTokens",
+] as const satisfies ReadonlyArray<keyof Usage>;
+
+/**
+ * A usage with every count at zero: the starting point for sums.
+ *
+ * @example
+ * ```ts
+ * const total = calls.reduce((sum, call) => addUsage(sum, call.usage), emptyUsage());
+ * ```
+ */
+export function emptyUsage(): Usage {
+  return {
+    inputTokens: 0,
+    cachedInputTokens: 0,
+    cacheWriteTokens: 0,
+    outputTokens: 0,
+    reasoningTokens: 0,
+  };
+}
+
+/**
+ * Sums two usages field by field. Both are validated first, so a sum never hides a bad count.
+ *
+ * @example
+ * ```ts
+ * addUsage(first.usage, second.usage).inputTokens; // first.inputTokens + second.inputTokens
+ * ```
+ */
+export function addUsage(a: Usage, b: Usage): Usage {
+  assertValidUsage(a, "a");
+  assertValidUsage(b, "b");
+  const sum = emptyUsage();
+  for (const field of USAGE_FIELDS) sum[field] = a[field] + b[field];
+  return sum;
+}
+
+/**
+ * Throws `invalid_input` naming the field when a count is not a non-negative integer or a
+ * subset (cached, cache writes, reasoning) is larger than the total it belongs to.
+ *
+ * @example
+ * ```ts
+ * assertValidUsage({ ...emptyUsage(), inputTokens: 10, cachedInputTokens: 20 });
+ * // throws: usage.cachedInputTokens + usage.cacheWriteTokens (20) must not exceed usage.inputTokens (10)...
+ * ```
+ */
+export function assertValidUsage(usage: Usage, path = "usage"): void {
+  if (typeof usage !== "object" || usage === null) {
+    throw invalidInput(path, "must be a usage object such as emptyUsage() returns");
+  }
+  for (const field of USAGE_FIELDS) {
+    const value: unknown = usage[field];
+    if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
+      throw invalidInput(
+        `${path}.${field}`,
+        `must be a non-negative integer, got ${describeValue(value)}`,
+      );
+    }
+  }
+  const inputSubsets = usage.cachedInputTokens + usage.cacheWriteTokens;
+  if (inputSubsets > usage.inputTokens) {
+    throw invalidInput(
+      `${path}.cachedInputTokens + ${path}.cacheWriteTokens`,
+      `(${inputSubsets}) must not exceed ${path}.inputTokens (${usage.inputTokens}): ` +
+        "inputTokens counts every input token, cached reads and cache writes included",
+    );
+  }
+  if (usage.reasoningTokens > usage.outputTokens) {
+    throw invalidInput(
+      `${path}.reasoningTokens`,
+      `(${usage.reasoningTokens}) must not exceed ${path}.outputTokens (${usage.outputTokens}): ` +
+        "outputTokens counts every generated token, reasoning included",
+    );
+  }
 }
