@@ -1,0 +1,68 @@
+import { getTokenizer } from "./registry.js";
+
+/** Model families whose tokenizer is not published, so tokenwise estimates their counts. */
+export type EstimatedTokenizerName = "claude" | "gemini";
+
+/**
+ * Claude tokens per o200k_base token. Anthropic publishes no offline tokenizer (its
+ * count_tokens endpoint is the only exact source). Measured against GPT-4o's o200k_base,
+ * Claude 3.5 Sonnet's tokenizer produced about 16% more tokens on English articles, 21% more
+ * on math and 30% more on Python code (L. Gupta, "Hidden costs in AI deployment: why Claude
+ * models may be 20–30% more expensive than GPT", VentureBeat, May 2025); Anthropic's own Claude
+ * Code reference says OpenAI's tokenizers undercount Claude by about 15–20% on typical text.
+ * 1.2 sits at the top of the prose range, so budgets err high rather than low. Code-heavy
+ * text can still run about 10% above this, and Anthropic announced that the tokenizer of
+ * Claude Opus 4.7 and later yields 1.0–1.35× the tokens of earlier Claude models.
+ */
+export const CLAUDE_TOKENS_PER_O200K_TOKEN = 1.2;
+
+/**
+ * Characters per Gemini token, from Google's documentation ("for Gemini models, a token is
+ * equivalent to about 4 characters; 100 tokens is about 60-80 English words"). That ratio
+ * holds for English; for scripts such as Chinese or Japanese, where one character carries a
+ * word's worth of meaning, it undercounts several-fold. So the estimate never goes below the
+ * o200k_base count: Gemini's 256k-entry SentencePiece vocabulary is reported to be as
+ * efficient as o200k_base or more on those scripts, so the floor errs high, not low.
+ */
+export const GEMINI_CHARACTERS_PER_TOKEN = 4;
+
+/**
+ * Estimated token count of `text` for a model family without a public tokenizer.
+ *
+ * @example
+ * ```ts
+ * estimateTextTokens("Hello, world", "claude"); // 4 (3 o200k_base tokens × 1.2, rounded up)
+ * ```
+ */
+export function estimateTextTokens(text: string, family: EstimatedTokenizerName): number {
+  if (text.length === 0) {
+    return 0;
+  }
+  const o200kTokens = getTokenizer("o200k_base").count(text);
+  if (family === "claude") {
+    return Math.ceil(o200kTokens * CLAUDE_TOKENS_PER_O200K_TOKEN);
+  }
+  return Math.max(Math.ceil(countCodePoints(text) / GEMINI_CHARACTERS_PER_TOKEN), o200kTokens);
+}
+
+/** The `method` text for an estimated family's counts. */
+export function estimateMethod(family: EstimatedTokenizerName): string {
+  return family === "claude"
+    ? `estimate: o200k_base × ${CLAUDE_TOKENS_PER_O200K_TOKEN} (Claude's tokenizer is not public)`
+    : `estimate: max(characters ÷ ${GEMINI_CHARACTERS_PER_TOKEN}, o200k_base) (Gemini's tokenizer is not public)`;
+}
+
+function countCodePoints(text: string): number {
+  let codePoints = 0;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code >= 0xd800 && code <= 0xdbff) {
+      const next = text.charCodeAt(index + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        index++;
+      }
+    }
+    codePoints++;
+  }
+  return codePoints;
+}
