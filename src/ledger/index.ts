@@ -1,0 +1,21 @@
+export type {
+  JsonValue,
+  Ledger,
+  LedgerOptions,
+  Reservation,
+  ReserveOptions,
+  SettledReservation,
+  SettleRecord,
+  SpendQuery,
+  SpendRecord,
+  SpendRecordInput,
+  SpendRecordsQuery,
+  SpendTotalsQuery,
+  SpendTotalsRow,
+} from "./ledger.js";
+export { type BudgetExceededDetails, budgetExceeded } from "./ledger-errors.js";
+export { MAX_AMOUNT, MAX_LIMIT } from "./ledger-input.js";
+export { createMemoryLedger, type MemoryLedgerOptions } from "./memory-ledger.js";
+export { createRedisLedger, type RedisLedgerOptions } from "./redis-ledger.js";
+export { totalSpend, utcDay } from "./spend-totals.js";
+export { createSqliteLedger, type SqliteLedgerOptions } from "./sqlite-ledger.js";

@@ -1,0 +1,86 @@
+/**
+ * Grouping spend records into exact totals, for engines that aggregate in JavaScript (memory,
+ * Redis). SQLite groups in SQL with the same keys and ordering.
+ */
+import { emptyUsage } from "../cost/usage.js";
+import type { SpendQuery, SpendRecord, SpendTotalsQuery, SpendTotalsRow } from "./ledger.js";
+
+/**
+ * The UTC day of an epoch-ms time, as "YYYY-MM-DD".
+ *
+ * @example
+ * ```ts
+ * utcDay(Date.UTC(2026, 6, 24, 23, 59)); // "2026-07-24"
+ * ```
+ */
+export function utcDay(time: number): string {
+  return new Date(time).toISOString().slice(0, 10);
+}
+
+/**
+ * True when `record` is in the query's scope and time range (`since` inclusive, `until`
+ * exclusive).
+ *
+ * @example
+ * ```ts
+ * records.filter((record) => matchesSpendQuery(record, { scope: "team-a" }));
+ * ```
+ */
+export function matchesSpendQuery(record: SpendRecord, query: SpendQuery): boolean {
+  if (query.scope !== undefined && record.scope !== query.scope) return false;
+  if (query.since !== undefined && record.time < query.since) return false;
+  if (query.until !== undefined && record.time >= query.until) return false;
+  return true;
+}
+
+/**
+ * Exact totals per group, sorted by key (UTF-16 order, the same in every engine).
+ *
+ * @example
+ * ```ts
+ * totalSpend(records, { groupBy: "model" });
+ * // [{ key: "gpt-4o", records: 2, cachedRecords: 0, cost: 30_000_000n, usage: {...} }]
+ * ```
+ */
+export function totalSpend(
+  records: Iterable<SpendRecord>,
+  query: SpendTotalsQuery,
+): SpendTotalsRow[] {
+  const groups = new Map<string, SpendTotalsRow>();
+  for (const record of records) {
+    if (!matchesSpendQuery(record, query)) continue;
+    const key = groupKey(record, query.groupBy);
+    let row = groups.get(key);
+    if (row === undefined) {
+      row = { key, records: 0, cachedRecords: 0, cost: 0n, usage: emptyUsage() };
+      groups.set(key, row);
+    }
+    row.records += 1;
+    if (record.cached === true) row.cachedRecords += 1;
+    row.cost += record.cost;
+    row.usage.inputTokens += record.usage.inputTokens;
+    row.usage.cachedInputTokens += record.usage.cachedInputTokens;
+    row.usage.cacheWriteTokens += record.usage.cacheWriteTokens;
+    row.usage.outputTokens += record.usage.outputTokens;
+    row.usage.reasoningTokens += record.usage.reasoningTokens;
+  }
+  return sortTotals([...groups.values()]);
+}
+
+/**
+ * Sorts rows by key in UTF-16 code unit order.
+ *
+ * @example
+ * ```ts
+ * sortTotals(rows)[0].key; // the smallest key
+ * ```
+ */
+export function sortTotals(rows: SpendTotalsRow[]): SpendTotalsRow[] {
+  return rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+function groupKey(record: SpendRecord, groupBy: SpendTotalsQuery["groupBy"]): string {
+  if (groupBy === "model") return record.model;
+  if (groupBy === "scope") return record.scope;
+  return utcDay(record.time);
+}

@@ -1,0 +1,20 @@
+export type {
+  KeyValueStore,
+  SetOptions,
+  StoreEntry,
+  StoreValue,
+} from "./key-value-store.js";
+export { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from "./memory-store.js";
+export {
+  openRedisConnection,
+  type RedisConnection,
+  type RedisConnectionOptions,
+} from "./redis-connection.js";
+export { createRedisStore, type RedisStoreOptions } from "./redis-store.js";
+export {
+  openSqliteConnection,
+  type SqliteConnection,
+  type SqliteConnectionOptions,
+  type SqliteDatabase,
+} from "./sqlite-database.js";
+export { createSqliteStore, type SqliteStore, type SqliteStoreOptions } from "./sqlite-store.js";
