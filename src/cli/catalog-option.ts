@@ -1,0 +1,46 @@
+/**
+ * The `--catalog FILE` option: extends the built-in catalog with the user's own models or
+ * overrides, in tokenwise's format (`{ "models": [...] }`) or LiteLLM's
+ * `model_prices_and_context_window.json` format (detected automatically).
+ */
+import { readFile } from "node:fs/promises";
+import {
+  type Catalog,
+  defaultCatalog,
+  parseCatalogFile,
+  readLiteLLMPrices,
+} from "../catalog/index.js";
+import { TokenwiseError } from "../errors/index.js";
+
+/** Reads and applies a user catalog file; `undefined` gives the built-in catalog. */
+export async function loadCatalog(path: string | undefined): Promise<Catalog> {
+  const file = path ?? process.env.TOKENWISE_CATALOG;
+  if (file === undefined || file === "") return defaultCatalog;
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new TokenwiseError(
+      code === "ENOENT" ? "not_found" : "invalid_input",
+      code === "ENOENT"
+        ? `catalog file not found: ${file} (check --catalog or TOKENWISE_CATALOG)`
+        : `cannot read catalog file ${file}: ${code ?? String(error)}`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new TokenwiseError(
+      "invalid_input",
+      `catalog file ${file} is not valid JSON: ${(error as Error).message}`,
+    );
+  }
+  const isTokenwiseFormat =
+    typeof json === "object" && json !== null && !Array.isArray(json) && "models" in json;
+  const entries = isTokenwiseFormat
+    ? parseCatalogFile(json, { source: file })
+    : readLiteLLMPrices(json, { source: file }).models;
+  return defaultCatalog.extend(entries);
+}

@@ -1,0 +1,159 @@
+import { describe, expect, it } from "vitest";
+import type { Output } from "./output.js";
+import { run } from "./program.js";
+
+async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const output: Output = { write: (text) => out.push(text), error: (text) => err.push(text) };
+  const code = await run(["node", "tokenwise", ...args], output);
+  return { code, out: out.join(""), err: err.join("") };
+}
+
+describe("tokenwise tokens", () => {
+  it("counts exactly with an encoding and prints ids", async () => {
+    const result = await cli(
+      "tokens",
+      "-m",
+      "cl100k_base",
+      "--json",
+      "--ids",
+      "tiktoken is great!",
+    );
+    expect(result.code).toBe(0);
+    const rows = JSON.parse(result.out);
+    expect(rows[0]).toMatchObject({ tokens: 6, exact: true, tokenizer: "cl100k_base" });
+    expect(rows[0].ids).toEqual([83, 1609, 5963, 374, 2294, 0]);
+  });
+
+  it("labels Claude counts as estimates in the table", async () => {
+    const result = await cli("tokens", "-m", "gpt-4o,claude-3-5-sonnet", "hello world");
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/gpt-4o\s+o200k_base\s+2\s/);
+    expect(result.out).toMatch(/claude-3-5-sonnet-20241022\s+claude\s+~\d/);
+    expect(result.out).toContain("estimate");
+  });
+
+  it("suggests the closest names for a typo, with a non-zero exit", async () => {
+    const result = await cli("tokens", "-m", "gpt-4o-mnii", "hello");
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/Unknown model "gpt-4o-mnii".*gpt-4o-mini/);
+    expect(result.err.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("names a missing file", async () => {
+    const result = await cli("tokens", "-f", "/nonexistent/prompt.txt");
+    expect(result.code).toBe(1);
+    expect(result.err).toBe(
+      "tokenwise: file not found: /nonexistent/prompt.txt (check the path or pipe text on stdin)",
+    );
+  });
+});
+
+describe("tokenwise cost", () => {
+  it("prices a real usage exactly (gpt-4o cached vector)", async () => {
+    const result = await cli(
+      "cost",
+      "-m",
+      "gpt-4o",
+      "--input-tokens",
+      "2006",
+      "--cached-tokens",
+      "1920",
+      "-o",
+      "300",
+      "--json",
+    );
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.out)[0]).toMatchObject({ model: "gpt-4o", total: "0.005615" });
+  });
+
+  it("compares models cheapest first and marks the cheapest that fits", async () => {
+    const result = await cli(
+      "cost",
+      "-m",
+      "gpt-4o,gpt-4o-mini",
+      "-o",
+      "100",
+      "--json",
+      "hello world",
+    );
+    const rows = JSON.parse(result.out);
+    expect(rows.map((row: { model: string }) => row.model)).toEqual(["gpt-4o-mini", "gpt-4o"]);
+    expect(rows[0]).toMatchObject({ cheapestThatFits: true, inputTokens: 2, outputTokens: 100 });
+    // 2 × $0.15/M + 100 × $0.60/M = $0.0000603
+    expect(rows[0].totalCost).toBe("0.0000603");
+  });
+
+  it("rejects a bad flag value with a one-line message and exit code 2", async () => {
+    const result = await cli("cost", "-o", "lots", "hello");
+    expect(result.code).toBe(2);
+    expect(result.err).toContain("expected a whole number such as 500");
+  });
+});
+
+describe("tokenwise models", () => {
+  it("resolves an alias to the dated model and shows its prices", async () => {
+    const result = await cli("models", "claude-3-5-sonnet");
+    expect(result.code).toBe(0);
+    expect(result.out).toContain("claude-3-5-sonnet-20241022");
+    expect(result.out).toMatch(/input \/ 1M\s+\$3\b/);
+  });
+
+  it("says the tutorial's Claude 3.5 Opus was never released", async () => {
+    const result = await cli("models", "claude-3-5-opus");
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/never released/i);
+  });
+
+  it("filters by provider", async () => {
+    const result = await cli("models", "--provider", "anthropic", "--json");
+    const models = JSON.parse(result.out) as Array<{ provider: string }>;
+    expect(models.length).toBeGreaterThan(3);
+    expect(new Set(models.map((model) => model.provider))).toEqual(new Set(["anthropic"]));
+  });
+});
+
+describe("tokenwise choose", () => {
+  it("never picks a model whose window cannot hold the input", async () => {
+    const result = await cli("choose", "--task", "long_document", "-i", "300000", "--json");
+    expect(result.code).toBe(0);
+    const choice = JSON.parse(result.out);
+    expect(choice.choice.reasons.join(" ")).toMatch(/context 1,048,576 holds 300,500 tokens/);
+    const rejectedGpt4o = choice.rejected.find((row: { model: string }) => row.model === "gpt-4o");
+    expect(rejectedGpt4o.reasons.join(" ")).toMatch(/context/);
+  });
+
+  it("rejects an unknown priority", async () => {
+    const result = await cli("choose", "--priority", "cheap");
+    expect(result.code).toBe(1);
+    expect(result.err).toContain("--priority must be one of cheapest, fastest, smartest, balanced");
+  });
+});
+
+describe("tokenwise truncate", () => {
+  it("fits the budget and reports what it kept", async () => {
+    const text = Array.from({ length: 50 }, (_, index) => `Sentence number ${index}.`).join(" ");
+    const result = await cli("truncate", "-n", "20", "--json", text);
+    expect(result.code).toBe(0);
+    const truncated = JSON.parse(result.out);
+    expect(truncated.truncated).toBe(true);
+    expect(truncated.totalTokens).toBeLessThanOrEqual(20);
+    expect(truncated.text.startsWith("Sentence number 0.")).toBe(true);
+    expect(truncated.text.endsWith(" 49.")).toBe(true);
+  });
+
+  it("requires --max-tokens", async () => {
+    const result = await cli("truncate", "hello");
+    expect(result.code).toBe(2);
+    expect(result.err).toContain("--max-tokens");
+  });
+});
+
+describe("tokenwise demo", () => {
+  it("runs offline and shows the exact cost vector", async () => {
+    const result = await cli("demo");
+    expect(result.code).toBe(0);
+    expect(result.out).toContain("= $0.005615");
+  });
+});

@@ -1,0 +1,72 @@
+/**
+ * The `tokenwise` program: each command lives in `commands/`; this file wires them up and turns
+ * every error into one clear line and a non-zero exit code (stack traces only with
+ * TOKENWISE_DEBUG=1). `main.ts` is the executable entry point.
+ */
+import { readFileSync } from "node:fs";
+import { Command, CommanderError } from "commander";
+import { TokenwiseError } from "../errors/index.js";
+import { registerChooseCommand } from "./commands/choose-command.js";
+import { registerCostCommand } from "./commands/cost-command.js";
+import { registerDemoCommand } from "./commands/demo-command.js";
+import { registerModelsCommand } from "./commands/models-command.js";
+import { registerTokensCommand } from "./commands/tokens-command.js";
+import { registerTruncateCommand } from "./commands/truncate-command.js";
+import { type Output, processOutput } from "./output.js";
+
+function packageVersion(): string {
+  const url = new URL("../../package.json", import.meta.url);
+  return (JSON.parse(readFileSync(url, "utf8")) as { version: string }).version;
+}
+
+export function createProgram(output: Output = processOutput): Command {
+  const program = new Command();
+  program
+    .name("tokenwise")
+    .description("Token economics for people who pay for LLM calls.")
+    .version(packageVersion())
+    .showSuggestionAfterError(true)
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => output.write(text),
+      writeErr: (text) => output.error(text),
+    });
+  registerDemoCommand(program, output);
+  registerTokensCommand(program, output);
+  registerCostCommand(program, output);
+  registerModelsCommand(program, output);
+  registerChooseCommand(program, output);
+  registerTruncateCommand(program, output);
+  for (const command of program.commands) {
+    command.exitOverride().configureOutput({
+      writeOut: (text) => output.write(text),
+      writeErr: (text) => output.error(text),
+    });
+  }
+  return program;
+}
+
+/** Runs the command line; resolves to the exit code. */
+export async function run(argv: string[], output: Output = processOutput): Promise<number> {
+  const program = createProgram(output);
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has already printed its one-line message (or the help / version).
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (TokenwiseError.isInstance(error)) {
+      output.error(`tokenwise: ${error.message}`);
+    } else {
+      const message = error instanceof Error ? error.message : String(error);
+      output.error(`tokenwise: unexpected error: ${message}`);
+    }
+    if (process.env.TOKENWISE_DEBUG === "1" && error instanceof Error) {
+      output.error(`${error.stack}`);
+    }
+    return 1;
+  }
+}
