@@ -50,7 +50,11 @@ export interface EmbeddingResult {
   provider: string;
   /** One vector per input, in input order. */
   vectors: Float32Array[];
-  usage: { inputTokens: number };
+  /**
+   * `estimated` is true when the provider reports no token count (Gemini's batchEmbedContents)
+   * and `inputTokens` is the adapter's estimate (ceil(characters / 4) per input).
+   */
+  usage: { inputTokens: number; estimated?: boolean };
 }
 
 export interface ChatProvider {

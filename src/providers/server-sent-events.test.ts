@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import { readServerSentEvents } from "./server-sent-events.js";
+
+function streamOf(pieces: string[]): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  return new ReadableStream({
+    start(controller) {
+      for (const piece of pieces) controller.enqueue(encoder.encode(piece));
+      controller.close();
+    },
+  });
+}
+
+describe("readServerSentEvents", () => {
+  it("parses events split across chunks, with names and CRLF line ends", async () => {
+    const body = streamOf([
+      'event: message_start\r\ndata: {"a":',
+      "1}\r\n\r\n: comment\n\ndata: second\n",
+      "\n",
+    ]);
+    const events = [];
+    for await (const event of readServerSentEvents(body)) events.push(event);
+    expect(events).toEqual([
+      { event: "message_start", data: '{"a":1}', id: undefined },
+      { event: undefined, data: "second", id: undefined },
+    ]);
+  });
+
+  it("decodes multi-byte characters split between chunks", async () => {
+    const bytes = new TextEncoder().encode("data: héllo\n\n");
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(bytes.slice(0, 8));
+        controller.enqueue(bytes.slice(8));
+        controller.close();
+      },
+    });
+    const events = [];
+    for await (const event of readServerSentEvents(body)) events.push(event.data);
+    expect(events).toEqual(["héllo"]);
+  });
+
+  it("cancels the body when the reader stops early", async () => {
+    let cancelled = false;
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode("data: 1\n\ndata: 2\n\n"));
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    for await (const event of readServerSentEvents(body)) {
+      expect(event.data).toBe("1");
+      break;
+    }
+    expect(cancelled).toBe(true);
+  });
+
+  it("surfaces a broken body as an error", async () => {
+    let pulls = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulls++;
+        if (pulls === 1) controller.enqueue(new TextEncoder().encode("data: 1\n\n"));
+        else controller.error(new Error("socket hang up"));
+      },
+    });
+    const seen: string[] = [];
+    await expect(async () => {
+      for await (const event of readServerSentEvents(body)) seen.push(event.data);
+    }).rejects.toThrow("socket hang up");
+    expect(seen).toEqual(["1"]);
+  });
+});

@@ -1,0 +1,43 @@
+/**
+ * Reads a `text/event-stream` body as parsed events (via `eventsource-parser`). Stopping the
+ * iteration early cancels the body, which releases the connection.
+ */
+import { createParser, type EventSourceMessage } from "eventsource-parser";
+
+export type { EventSourceMessage };
+
+/**
+ * @example
+ * ```ts
+ * for await (const event of readServerSentEvents(response.body)) console.log(event.event, event.data);
+ * ```
+ */
+export async function* readServerSentEvents(
+  body: ReadableStream<Uint8Array>,
+): AsyncGenerator<EventSourceMessage> {
+  const pending: EventSourceMessage[] = [];
+  const parser = createParser({ onEvent: (event) => pending.push(event) });
+  const decoder = new TextDecoder();
+  const reader = body.getReader();
+  let finished = false;
+  try {
+    while (true) {
+      const { done, value } = await reader.read();
+      if (done) {
+        finished = true;
+        parser.feed(decoder.decode());
+        yield* pending.splice(0);
+        return;
+      }
+      parser.feed(decoder.decode(value, { stream: true }));
+      yield* pending.splice(0);
+    }
+  } finally {
+    if (!finished) {
+      // The stream may already be errored (connection reset, abort); cancelling it then
+      // rejects with that same error, which the reader above has already surfaced.
+      await reader.cancel().catch(() => undefined);
+    }
+    reader.releaseLock();
+  }
+}
