@@ -9,6 +9,7 @@ import { TokenwiseError } from "../errors/index.js";
 import { registerChooseCommand } from "./commands/choose-command.js";
 import { registerCostCommand } from "./commands/cost-command.js";
 import { registerDemoCommand } from "./commands/demo-command.js";
+import { registerMockUpstreamCommand } from "./commands/mock-upstream-command.js";
 import { registerModelsCommand } from "./commands/models-command.js";
 import { registerTokensCommand } from "./commands/tokens-command.js";
 import { registerTruncateCommand } from "./commands/truncate-command.js";
@@ -38,6 +39,7 @@ export function createProgram(output: Output = processOutput): Command {
   registerModelsCommand(program, output);
   registerChooseCommand(program, output);
   registerTruncateCommand(program, output);
+  registerMockUpstreamCommand(program, output);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({
       writeOut: (text) => output.write(text),

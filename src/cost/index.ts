@@ -21,6 +21,7 @@ export {
   type CostFromUsageOptions,
   costFromUsage,
 } from "./cost-from-usage.js";
+export { type CountTokensOptions, countTokens } from "./count-tokens.js";
 export {
   type CostEstimate,
   DEFAULT_EXPECTED_OUTPUT_TOKENS,
