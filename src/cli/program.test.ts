@@ -97,7 +97,7 @@ describe("tokenwise models", () => {
     const result = await cli("models", "claude-3-5-sonnet");
     expect(result.code).toBe(0);
     expect(result.out).toContain("claude-3-5-sonnet-20241022");
-    expect(result.out).toMatch(/input \/ 1M\s+\$3\b/);
+    expect(result.out).toMatch(/input \/ 1M\s+\$3\.00\n/);
   });
 
   it("says the tutorial's Claude 3.5 Opus was never released", async () => {

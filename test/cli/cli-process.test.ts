@@ -47,6 +47,19 @@ describe("tokenwise (built CLI)", () => {
     expect(result.stderr).toContain("Did you mean tokens?");
   });
 
+  it("stops quietly when the reader closes the pipe early", async () => {
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn("sh", ["-c", `"${process.execPath}" "${bin}" models --all | head -n 1`]);
+      let stderr = "";
+      child.stderr.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      child.on("close", (code) => resolve({ code, stderr }));
+    });
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+  });
+
   it("truncates stdin to stdout with stats on stderr", async () => {
     const text = Array.from({ length: 200 }, (_, index) => `line ${index}`).join("\n");
     const result = await runCli(["truncate", "-n", "30"], text);

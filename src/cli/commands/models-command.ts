@@ -24,8 +24,11 @@ interface ModelsFlags {
   catalog?: string;
 }
 
-function price(value: string | undefined): string {
-  return value === undefined ? "-" : `$${value}`;
+/** A per-million price for display, with at least cents: "2.5" → "$2.50". */
+export function price(value: string | undefined): string {
+  if (value === undefined) return "-";
+  const [whole, fraction = ""] = value.split(".");
+  return `$${whole}.${fraction.padEnd(2, "0")}`;
 }
 
 function capabilityList(model: ModelInfo): string {
