@@ -113,7 +113,7 @@ vectors). Its first use converts the word vectors once (about a minute).`,
       const display = createProgressDisplay(terminal, flags.progress && flags.json !== true);
       try {
         const stored = index.settings();
-        const model = flags.model ?? (flags.rebuild ? undefined : stored?.model) ?? "offline";
+        const model = flags.model ?? stored?.model ?? "offline";
         const keepChunking = stored !== undefined && flags.rebuild !== true;
         const { embedder, cache } = createIndexEmbedder({
           model,
