@@ -1,5 +1,23 @@
 export { callerAbortedError, followSignal, raceWithSignal } from "./abort.js";
 export { type BackoffOptions, backoffDelay } from "./backoff.js";
+export { type Charge, type OpenChargeOptions, openCharge, parseLimit } from "./budget-guard.js";
+export type {
+  BudgetOptions,
+  ClientCallOptions,
+  ClientChatResult,
+  ClientChatStream,
+  ClientEmbedRequest,
+  ClientEmbedResult,
+  ClientTokenCount,
+  CreateClientOptions,
+  EmbeddingCacheSettings,
+  GenerateOptions,
+  ResponseCacheSettings,
+  SpendFilter,
+  SpendSummary,
+  TokenwiseClient,
+} from "./client-types.js";
+export { createClient } from "./create-client.js";
 export {
   defaultShouldFallback,
   type FallbackAttempt,
@@ -8,6 +26,9 @@ export {
   type FallbackOptions,
   withFallback,
 } from "./fallback.js";
+export { generateRequest } from "./generate.js";
+export { namespacedStore } from "./namespaced-store.js";
+export { replayChunks } from "./replay-chunks.js";
 export { withRetry } from "./retry.js";
 export {
   decideRetry,
@@ -27,4 +48,6 @@ export {
 } from "./retry-policy.js";
 export { isNetworkError, isRetryableError, NON_RETRYABLE_STATUSES } from "./retryable.js";
 export { sleep } from "./sleep.js";
+export { spendSummary } from "./spend-summary.js";
 export { withStreamRetry } from "./stream-retry.js";
+export { maxOutputTokensOf, type WorstCase, worstCaseCost } from "./worst-case-cost.js";

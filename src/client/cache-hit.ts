@@ -1,0 +1,123 @@
+import type { CachedResponse, ResponseCache } from "../cache/response-cache.js";
+import { type CostBreakdown, costFromUsage } from "../cost/cost-from-usage.js";
+import { emptyUsage } from "../cost/usage.js";
+import { TokenwiseError } from "../errors/index.js";
+import type { Ledger } from "../ledger/index.js";
+import type { ChatRequest } from "../messages/types.js";
+import { toDecimalString } from "../money/index.js";
+import type { ChatResult } from "../providers/types.js";
+import type { ClientChatResult } from "./client-types.js";
+import type { ModelRoute } from "./model-router.js";
+
+/**
+ * The request as the response cache keys it: the model becomes "provider/model", so the same
+ * model asked for by two spellings shares one entry, and the same name on two providers does not.
+ *
+ * @example
+ * ```ts
+ * cacheKeyRequest(request, router.route("gpt-4o-mini")).model; // "openai/gpt-4o-mini"
+ * ```
+ */
+export function cacheKeyRequest(request: ChatRequest, primary: ModelRoute): ChatRequest {
+  return { ...request, model: `${primary.providerName}/${primary.model}` };
+}
+
+/**
+ * The cached response, or undefined. A store that fails to answer counts as a miss: the call
+ * then goes to the provider instead of failing.
+ *
+ * @example
+ * ```ts
+ * const hit = await readCache(cache, keyed);
+ * ```
+ */
+export async function readCache(
+  cache: ResponseCache,
+  request: ChatRequest,
+): Promise<CachedResponse | undefined> {
+  try {
+    return await cache.get(request);
+  } catch (error) {
+    if (TokenwiseError.hasCode(error, "store_error")) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Stores a paid-for result. A store failure is not the caller's failure: the reply is already
+ * paid for and in hand, so it is returned rather than lost.
+ *
+ * @example
+ * ```ts
+ * await writeCache(cache, keyed, result);
+ * ```
+ */
+export async function writeCache(
+  cache: ResponseCache,
+  request: ChatRequest,
+  result: ChatResult,
+): Promise<void> {
+  try {
+    await cache.set(request, result);
+  } catch (error) {
+    if (!TokenwiseError.hasCode(error, "store_error")) throw error;
+  }
+}
+
+/**
+ * Records a cache hit in the ledger at $0 (`cached: true`; what the reply would have cost on
+ * the requested model is kept in `metadata.savedCost`) and returns it as the call's result.
+ *
+ * @example
+ * ```ts
+ * if (hit) return recordCacheHit({ ledger, hit, primary, scope: "team-a" });
+ * ```
+ */
+export async function recordCacheHit(options: {
+  ledger: Ledger;
+  hit: CachedResponse;
+  primary: ModelRoute;
+  scope: string;
+}): Promise<ClientChatResult> {
+  const { ledger, hit, primary, scope } = options;
+  const saved = costFromUsage(primary.info, hit.result.usage).total;
+  await ledger.record({
+    scope,
+    model: primary.info.id,
+    provider: hit.result.provider,
+    usage: emptyUsage(),
+    cost: 0n,
+    requestId: hit.result.id,
+    cached: true,
+    metadata: { reference: primary.reference, savedCost: toDecimalString(saved) },
+  });
+  return {
+    ...hit.result,
+    cost: zeroCost(primary.info.id),
+    cached: true,
+    attempts: 0,
+    modelUsed: primary.reference,
+    partial: false,
+  };
+}
+
+/**
+ * A cost breakdown where every amount is 0.
+ *
+ * @example
+ * ```ts
+ * zeroCost("gpt-4o-mini").total; // 0n
+ * ```
+ */
+export function zeroCost(model: string): CostBreakdown {
+  return {
+    model,
+    input: 0n,
+    cachedInput: 0n,
+    cacheWrite: 0n,
+    output: 0n,
+    reasoning: 0n,
+    total: 0n,
+    batch: false,
+  };
+}

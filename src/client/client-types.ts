@@ -1,0 +1,171 @@
+/**
+ * The public shapes of {@link createClient}: its options, the client, and what each call
+ * returns.
+ */
+import type { Catalog } from "../catalog/index.js";
+import type { CostBreakdown } from "../cost/cost-from-usage.js";
+import type { Usage } from "../cost/usage.js";
+import type { Ledger, SpendQuery, SpendTotalsQuery, SpendTotalsRow } from "../ledger/index.js";
+import type { ChatRequest } from "../messages/types.js";
+import type { Picodollars } from "../money/index.js";
+import type { ProviderSpec } from "../providers/provider-registry.js";
+import type { CallOptions, ChatChunk, ChatProvider, ChatResult } from "../providers/types.js";
+import type { KeyValueStore } from "../stores/key-value-store.js";
+import type { TokenCount } from "../tokens/token-count.js";
+import type { Clock, RetryPolicy, Sleep } from "./retry-policy.js";
+
+/** A hard spending limit for a scope (a user, team, API key...). */
+export interface BudgetOptions {
+  /** Whose budget it is (default: the client's `namespace`, else "default"). */
+  scope?: string;
+  /** The limit, in picodollars or as decimal dollars ("5.00"). */
+  limit: Picodollars | string;
+  /** How long a reservation holds budget if its call never settles, in ms (default 600 000). */
+  reservationTtlMs?: number;
+}
+
+export interface ResponseCacheSettings {
+  store: KeyValueStore;
+  /** How long a response stays, in ms (default one day). */
+  ttlMs?: number;
+  /** A partition inside the client's namespace (default none). */
+  namespace?: string;
+  /** Also cache requests sampled above temperature 0 (see `isCacheableRequest`). */
+  cacheNonDeterministic?: boolean;
+}
+
+export interface EmbeddingCacheSettings {
+  store: KeyValueStore;
+  /** How long vectors stay, in ms (default forever: a model's vectors do not change). */
+  ttlMs?: number;
+  /** A partition inside the client's namespace (default none). */
+  namespace?: string;
+}
+
+export interface CreateClientOptions {
+  /**
+   * Providers by name ("openai", "anthropic", "gemini", "ollama", or a name of your own used
+   * as a "name/model" prefix). A missing built-in provider is built on first use from the
+   * environment (OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY).
+   */
+  providers?: Record<string, ChatProvider | ProviderSpec>;
+  /** Where models are looked up and priced (default `defaultCatalog`). */
+  catalog?: Catalog;
+  /** Retry policy for every provider call; `false` makes one attempt only. */
+  retry?: RetryPolicy | false;
+  /** Models tried, in order, after the request's model fails retryably or overflows. */
+  fallbacks?: string[];
+  /** The response cache; off when absent or `false`. */
+  cache?: ResponseCacheSettings | false;
+  /** The embedding cache; off when absent or `false`. */
+  embeddingCache?: EmbeddingCacheSettings | false;
+  /** Records every call with its exact cost (default: a new in-memory ledger). */
+  ledger?: Ledger;
+  /** A hard budget every call reserves its worst case against. */
+  budget?: BudgetOptions;
+  /** The tenant: part of every cache key, and the default budget scope (default "default"). */
+  namespace?: string;
+  /** The model `generate` uses when none is given (default "gpt-4o-mini"). */
+  defaultModel?: string;
+  /** Source of "now" for retries and cache timestamps (tests inject one). */
+  clock?: Clock;
+  /** How retries wait (tests inject one). */
+  sleep?: Sleep;
+}
+
+/** Per-call settings on top of the provider's {@link CallOptions}. */
+export interface ClientCallOptions extends CallOptions {
+  /** The ledger scope charged (default: the budget's scope). */
+  scope?: string;
+  /** A budget for this call instead of the client's. */
+  budget?: { limit: Picodollars | string; scope?: string };
+  /** `false` bypasses the response cache for this call (neither read nor written). */
+  cache?: boolean;
+  /** Fallback models for this call instead of the client's. */
+  fallbacks?: string[];
+}
+
+/** A chat result with what it cost and how it was obtained. */
+export type ClientChatResult = ChatResult & {
+  /** What this call cost: every amount is 0 for a cache hit. */
+  cost: CostBreakdown;
+  /** True when the response came from the response cache. */
+  cached: boolean;
+  /** Provider attempts made, retries and fallbacks included (0 for a cache hit). */
+  attempts: number;
+  /** The model reference that answered (the request's model, or the fallback used). */
+  modelUsed: string;
+  /**
+   * True when the caller stopped a stream before its end: the message holds what arrived, and
+   * usage and cost are for that part (provider-reported where known, else counted locally).
+   */
+  partial: boolean;
+};
+
+/**
+ * A streamed reply: iterate it for chunks. `result` resolves to the assembled reply, its usage
+ * and exact cost once the stream ends or the caller stops it (reading `result` alone drains the
+ * stream); it rejects with the stream's error.
+ */
+export interface ClientChatStream extends AsyncIterable<ChatChunk> {
+  readonly result: Promise<ClientChatResult>;
+}
+
+export interface ClientEmbedRequest {
+  model: string;
+  input: string | string[];
+  dimensions?: number;
+}
+
+export interface ClientEmbedResult {
+  /** One vector per input, in input order. */
+  vectors: Float32Array[];
+  /** Tokens sent to the provider (cache hits cost none). */
+  usage: { inputTokens: number; estimated: boolean };
+  cost: CostBreakdown;
+  /** Inputs answered from the embedding cache. */
+  hits: number;
+  /** Distinct texts sent to the provider. */
+  misses: number;
+}
+
+export interface GenerateOptions extends ClientCallOptions {
+  /** The kind of task, which sets the temperature (code 0 … brainstorm 1.3; default "general"). */
+  task?: string;
+  /** The model (default: the client's `defaultModel`). */
+  model?: string;
+  /** A system message sent before the prompt. */
+  system?: string;
+  /** Most output tokens. */
+  maxTokens?: number;
+  /** Overrides the task's temperature. */
+  temperature?: number;
+}
+
+/** How a token count was obtained: the provider's endpoint, or a local count. */
+export type ClientTokenCount = TokenCount & { source: "provider" | "local" };
+
+export interface SpendFilter extends SpendQuery {
+  /** How `groups` are grouped (default "model"). */
+  groupBy?: SpendTotalsQuery["groupBy"];
+}
+
+/** Spend totals from the ledger's log: exact sums, and the same per group. */
+export interface SpendSummary {
+  cost: Picodollars;
+  records: number;
+  cachedRecords: number;
+  usage: Usage;
+  groups: SpendTotalsRow[];
+}
+
+export interface TokenwiseClient {
+  /** The ledger every call is recorded in. */
+  readonly ledger: Ledger;
+  chat(request: ChatRequest, options?: ClientCallOptions): Promise<ClientChatResult>;
+  streamChat(request: ChatRequest, options?: ClientCallOptions): ClientChatStream;
+  embed(request: ClientEmbedRequest, options?: ClientCallOptions): Promise<ClientEmbedResult>;
+  generate(prompt: string, options?: GenerateOptions): Promise<string>;
+  countTokens(request: ChatRequest, options?: CallOptions): Promise<ClientTokenCount>;
+  spend(filter?: SpendFilter): Promise<SpendSummary>;
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { defaultCatalog } from "../catalog/index.js";
+import type { ChatRequest } from "../messages/types.js";
+import { usd } from "../money/index.js";
+import { maxOutputTokensOf, worstCaseCost } from "./worst-case-cost.js";
+
+const request: ChatRequest = {
+  model: "gpt-4o-mini",
+  messages: [{ role: "user", content: "Hello there" }],
+};
+const mini = defaultCatalog.get("gpt-4o-mini");
+
+describe("worstCaseCost", () => {
+  it("prices the counted input plus max_tokens", () => {
+    expect(worstCaseCost({ ...request, max_tokens: 100 }, mini)).toEqual({
+      model: "gpt-4o-mini",
+      inputTokens: 9,
+      exact: true,
+      outputTokens: 100,
+      amount: usd("0.00006135"),
+    });
+  });
+
+  it("prefers max_completion_tokens, multiplies by n, and falls back to the model's maximum", () => {
+    expect(
+      worstCaseCost({ ...request, max_tokens: 5, max_completion_tokens: 20, n: 3 }, mini)
+        .outputTokens,
+    ).toBe(60);
+    expect(worstCaseCost(request, mini).outputTokens).toBe(16_384);
+  });
+
+  it("prices output at the reasoning price when that is higher", () => {
+    const pricey = { ...mini, prices: { ...mini.prices, reasoning: "6" } };
+    // 9 × $0.15/M + 100 × $6/M
+    expect(worstCaseCost({ ...request, max_tokens: 100 }, pricey).amount).toBe(usd("0.00060135"));
+  });
+
+  it("marks Claude counts as estimates", () => {
+    expect(worstCaseCost(request, defaultCatalog.get("claude-haiku-4-5")).exact).toBe(false);
+  });
+
+  it("names a bad output limit", () => {
+    expect(() => maxOutputTokensOf({ ...request, max_completion_tokens: 0 }, mini)).toThrow(
+      "request.max_completion_tokens must be a whole number of tokens, 1 or more, got 0",
+    );
+    expect(() => worstCaseCost({ ...request, n: 0 }, mini)).toThrow(/request.n/);
+  });
+});

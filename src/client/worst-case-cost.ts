@@ -1,0 +1,72 @@
+import type { ModelInfo } from "../catalog/types.js";
+import { costFromUsage } from "../cost/cost-from-usage.js";
+import { emptyUsage } from "../cost/usage.js";
+import { invalidInput } from "../errors/index.js";
+import type { ChatRequest } from "../messages/types.js";
+import type { Picodollars } from "../money/index.js";
+import { countChatTokens } from "../tokens/count-chat-tokens.js";
+
+/** The most a call can cost on one model, and the token counts behind it. */
+export interface WorstCase {
+  /** Canonical id of the model priced. */
+  model: string;
+  /** Input tokens counted locally with the model's tokenizer. */
+  inputTokens: number;
+  /** True when the input count is exact (OpenAI encodings), false for estimates. */
+  exact: boolean;
+  /** The most output tokens the call may generate (max_tokens × n, or the model's maximum). */
+  outputTokens: number;
+  amount: Picodollars;
+}
+
+/**
+ * The worst-case cost of `request` on `model`: its input counted with the model's tokenizer
+ * plus `max_completion_tokens` / `max_tokens` (the model's `maxOutputTokens` when neither is
+ * set) for each of the `n` choices, priced with the catalog, at the reasoning price when that
+ * is the higher one.
+ *
+ * @example
+ * ```ts
+ * const worst = worstCaseCost(request, defaultCatalog.get("gpt-4o-mini"));
+ * formatUsd(worst.amount); // input × $0.15/M + max_tokens × $0.60/M
+ * ```
+ */
+export function worstCaseCost(request: ChatRequest, model: ModelInfo): WorstCase {
+  const count = countChatTokens(request.messages, {
+    tokenizer: model.tokenizer,
+    tools: request.tools,
+    imageTokens: model.imageTokens,
+    model: model.id,
+  });
+  const choices = request.n ?? 1;
+  if (!Number.isSafeInteger(choices) || choices < 1) {
+    throw invalidInput("request.n", `must be a whole number of choices, 1 or more, got ${choices}`);
+  }
+  const outputTokens = maxOutputTokensOf(request, model) * choices;
+  const usage = { ...emptyUsage(), inputTokens: count.tokens, outputTokens };
+  const asOutput = costFromUsage(model, usage).total;
+  const asReasoning = costFromUsage(model, { ...usage, reasoningTokens: outputTokens }).total;
+  return {
+    model: model.id,
+    inputTokens: count.tokens,
+    exact: count.exact,
+    outputTokens,
+    // biome-ignore lint/complexity/useMathMinMax: Math.max does not take bigints.
+    amount: asReasoning > asOutput ? asReasoning : asOutput,
+  };
+}
+
+/** The output limit a request sets, else the model's own maximum. */
+export function maxOutputTokensOf(request: ChatRequest, model: ModelInfo): number {
+  const field =
+    request.max_completion_tokens !== undefined ? "max_completion_tokens" : "max_tokens";
+  const value = request.max_completion_tokens ?? request.max_tokens;
+  if (value === undefined) return model.maxOutputTokens;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw invalidInput(
+      `request.${field}`,
+      `must be a whole number of tokens, 1 or more, got ${value}`,
+    );
+  }
+  return value;
+}
