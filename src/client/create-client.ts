@@ -16,7 +16,10 @@ import { runStreamChat } from "./stream-call.js";
  *
  * @example
  * ```ts
- * import { createClient, createSqliteLedger, createSqliteStore } from "tokenwise";
+ * import { formatUsd } from "tokenwise";
+ * import { createClient } from "tokenwise/client";
+ * import { createSqliteLedger } from "tokenwise/ledger";
+ * import { createSqliteStore } from "tokenwise/stores";
  *
  * const client = createClient({
  *   ledger: createSqliteLedger({ path: "tokenwise.db" }),
