@@ -82,7 +82,10 @@ function encodeRanks(name, tokens) {
     }
   };
   write(tokens.length, 32);
-  write(tokens.reduce((sum, token) => sum + token.length, 0), 32);
+  write(
+    tokens.reduce((sum, token) => sum + token.length, 0),
+    32,
+  );
   for (let rank = 0; rank < 256; rank += 1) {
     if (tokens[rank].length !== 1) throw new Error(`${name}: rank ${rank} is not a single byte`);
     write(tokens[rank][0], 8);
