@@ -6,11 +6,14 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { TokenwiseError } from "../errors/index.js";
+import { registerChatCommand } from "./commands/chat-command.js";
 import { registerChooseCommand } from "./commands/choose-command.js";
 import { registerCostCommand } from "./commands/cost-command.js";
 import { registerDemoCommand } from "./commands/demo-command.js";
+import { registerIndexCommand } from "./commands/index-command.js";
 import { registerMockUpstreamCommand } from "./commands/mock-upstream-command.js";
 import { registerModelsCommand } from "./commands/models-command.js";
+import { registerSearchCommand } from "./commands/search-command.js";
 import { registerTokensCommand } from "./commands/tokens-command.js";
 import { registerTruncateCommand } from "./commands/truncate-command.js";
 import { type Output, processOutput } from "./output.js";
@@ -39,6 +42,9 @@ export function createProgram(output: Output = processOutput): Command {
   registerModelsCommand(program, output);
   registerChooseCommand(program, output);
   registerTruncateCommand(program, output);
+  registerChatCommand(program);
+  registerIndexCommand(program, output);
+  registerSearchCommand(program, output);
   registerMockUpstreamCommand(program, output);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({

@@ -1,3 +1,9 @@
+export {
+  DATABASE_FILE,
+  DEFAULT_DATA_DIR,
+  type ResolveDataDirOptions,
+  resolveDataDir,
+} from "./data-dir.js";
 export type {
   KeyValueStore,
   SetOptions,

@@ -1,0 +1,35 @@
+export {
+  type Chat,
+  type ChatStats,
+  type ChatTurn,
+  type ChatTurnStream,
+  type CreateChatOptions,
+  createChat,
+  resumeChat,
+  type SendOptions,
+} from "./chat.js";
+export type {
+  ChatCallOptions,
+  ChatCallResult,
+  ChatCallStream,
+  ChatClient,
+} from "./chat-client.js";
+export { type ChatHistoryEntry, historyEntry, messageText } from "./chat-history.js";
+export { type ChatSettings, DEFAULT_CHAT_SETTINGS, readChatSettings } from "./chat-settings.js";
+export { type CallPurpose, type ModelSpend, totalSpend } from "./chat-spend.js";
+export { createMemorySessionStore } from "./memory-session-store.js";
+export {
+  createProviderChatClient,
+  type ProviderChatClientOptions,
+} from "./provider-chat-client.js";
+export { type RunningSummary, summaryMessage } from "./running-summary.js";
+export type { ChatSessionInfo, ChatSessionRecord, ChatSessionStore } from "./session-store.js";
+export { createSqliteSessionStore } from "./sqlite-session-store.js";
+export {
+  assertWithinBudget,
+  type BudgetCheck,
+  ESTIMATED_INPUT_MARGIN,
+  reservedInputTokens,
+  type WorstCaseCostOptions,
+  worstCaseCost,
+} from "./worst-case-cost.js";

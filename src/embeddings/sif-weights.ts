@@ -1,0 +1,42 @@
+/**
+ * Smooth inverse frequency weights (Arora, Liang and Ma, "A Simple but Tough-to-Beat Baseline
+ * for Sentence Embeddings", ICLR 2017): a word of probability p(w) weighs a / (a + p(w)), so
+ * "the" and "of" barely move a sentence's vector while rare, telling words dominate it.
+ *
+ * GloVe ships no counts, only words in frequency order, so p(w) is estimated from the rank r
+ * (1 for the most frequent) by Zipf's law: p(r) = 1 / (r × H(N)), H(N) being the N-th
+ * harmonic number so the probabilities of the N words sum to 1. With a = 1e-4 and the 341,479
+ * GloVe words: "the" weighs 0.0013, the 100th word 0.12, the 1,000th 0.57, the 10,000th 0.93.
+ *
+ * a = 1e-4 is the low end of the range the paper recommends (1e-4 to 1e-3); on tokenwise's
+ * labelled search fixture it gave the offline model recall@5 0.71 against 0.67 for 1e-3.
+ */
+
+/** The smoothing `a` used when none is given. */
+export const DEFAULT_SIF_SMOOTHING = 1e-4;
+
+/**
+ * One weight per rank, most frequent word first.
+ *
+ * @example
+ * ```ts
+ * const weights = sifWeightsByRank({ words: 341_479 });
+ * weights[0]; // ≈ 0.00133 ("the")
+ * ```
+ */
+export function sifWeightsByRank(options: { words: number; smoothing?: number }): Float32Array {
+  const { words, smoothing = DEFAULT_SIF_SMOOTHING } = options;
+  const harmonic = harmonicNumber(words);
+  const weights = new Float32Array(words);
+  for (let row = 0; row < words; row++) {
+    const probability = 1 / ((row + 1) * harmonic);
+    weights[row] = smoothing / (smoothing + probability);
+  }
+  return weights;
+}
+
+function harmonicNumber(count: number): number {
+  let sum = 0;
+  for (let term = count; term >= 1; term--) sum += 1 / term;
+  return sum;
+}

@@ -1,0 +1,436 @@
+/**
+ * The search index's tables in the tokenwise SQLite file: files, their chunks (with an FTS5
+ * full-text index kept in step by triggers) and one vector per distinct chunk text.
+ */
+import { endianness } from "node:os";
+import { TokenwiseError } from "../errors/index.js";
+import type { SqliteDatabase } from "../stores/index.js";
+import type { EncodingName } from "../tokens/tokenizer.js";
+
+const SCHEMA_VERSION = "1";
+
+/** What an index was built with; vectors from another model or size can never join it. */
+export interface IndexSettings {
+  model: string;
+  dimensions: number;
+  /** How the model was named when the index was built ("ollama/nomic-embed-text"), to find it again. */
+  modelReference?: string;
+  tokenizer: EncodingName;
+  chunkTokens: number;
+  overlapTokens: number;
+}
+
+export interface StoredFile {
+  id: number;
+  path: string;
+  contentHash: string;
+  /** The chunk settings the file was split with (see {@link chunkingSignature}). */
+  chunking: string;
+}
+
+/** A chunk ready to store. */
+export interface NewChunk {
+  ordinal: number;
+  startChar: number;
+  endChar: number;
+  startLine: number;
+  endLine: number;
+  tokens: number;
+  text: string;
+  contentHash: string;
+}
+
+export interface FileUpdate {
+  path: string;
+  contentHash: string;
+  chunking: string;
+  size: number;
+  chunks: NewChunk[];
+}
+
+export interface ChunkRecord {
+  id: number;
+  path: string;
+  ordinal: number;
+  startChar: number;
+  endChar: number;
+  startLine: number;
+  endLine: number;
+  tokens: number;
+  text: string;
+}
+
+export interface IndexCounts {
+  files: number;
+  chunks: number;
+  vectors: number;
+  tokens: number;
+}
+
+interface ChunkRow {
+  id: number;
+  path: string;
+  ordinal: number;
+  start_char: number;
+  end_char: number;
+  start_line: number;
+  end_line: number;
+  tokens: number;
+  text: string;
+}
+
+const LITTLE_ENDIAN = endianness() === "LE";
+
+/**
+ * The chunk settings as one comparable string: a file split with other settings is re-chunked.
+ *
+ * @example
+ * ```ts
+ * chunkingSignature({ tokenizer: "cl100k_base", chunkTokens: 256, overlapTokens: 32 }); // "cl100k_base/256/32"
+ * ```
+ */
+export function chunkingSignature(
+  settings: Pick<IndexSettings, "tokenizer" | "chunkTokens" | "overlapTokens">,
+): string {
+  return `${settings.tokenizer}/${settings.chunkTokens}/${settings.overlapTokens}`;
+}
+
+/**
+ * Creates the tables when missing and returns typed access to them.
+ *
+ * @example
+ * ```ts
+ * const { database } = openSqliteConnection({ path: ".tokenwise/tokenwise.db" });
+ * const index = new IndexDatabase(database);
+ * index.counts(); // { files: 0, chunks: 0, vectors: 0, tokens: 0 }
+ * ```
+ */
+export class IndexDatabase {
+  readonly database: SqliteDatabase;
+  #writes = 0;
+
+  constructor(database: SqliteDatabase) {
+    this.database = database;
+    try {
+      database.exec(`
+        CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS search_files (
+          id INTEGER PRIMARY KEY,
+          path TEXT NOT NULL UNIQUE,
+          content_hash TEXT NOT NULL,
+          chunking TEXT NOT NULL,
+          size INTEGER NOT NULL,
+          indexed_at INTEGER NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS search_chunks (
+          id INTEGER PRIMARY KEY,
+          file_id INTEGER NOT NULL REFERENCES search_files (id),
+          ordinal INTEGER NOT NULL,
+          start_char INTEGER NOT NULL,
+          end_char INTEGER NOT NULL,
+          start_line INTEGER NOT NULL,
+          end_line INTEGER NOT NULL,
+          tokens INTEGER NOT NULL,
+          text TEXT NOT NULL,
+          content_hash TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS search_chunks_file ON search_chunks (file_id);
+        CREATE INDEX IF NOT EXISTS search_chunks_hash ON search_chunks (content_hash);
+        CREATE TABLE IF NOT EXISTS search_vectors (
+          content_hash TEXT PRIMARY KEY NOT NULL,
+          vector BLOB NOT NULL
+        );
+        CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(
+          text, content = 'search_chunks', content_rowid = 'id',
+          tokenize = 'porter unicode61 remove_diacritics 2'
+        );
+        CREATE TRIGGER IF NOT EXISTS search_chunks_insert AFTER INSERT ON search_chunks BEGIN
+          INSERT INTO search_fts (rowid, text) VALUES (new.id, new.text);
+        END;
+        CREATE TRIGGER IF NOT EXISTS search_chunks_delete AFTER DELETE ON search_chunks BEGIN
+          INSERT INTO search_fts (search_fts, rowid, text) VALUES ('delete', old.id, old.text);
+        END;
+      `);
+      const version = this.#meta("schema_version");
+      if (version === undefined) this.#setMeta("schema_version", SCHEMA_VERSION);
+      else if (version !== SCHEMA_VERSION) {
+        throw new TokenwiseError(
+          "store_error",
+          `the search index was written by another tokenwise version (schema ${version}, this one reads ${SCHEMA_VERSION}); rebuild it with "tokenwise index --rebuild <paths>"`,
+        );
+      }
+    } catch (cause) {
+      if (TokenwiseError.isInstance(cause)) throw cause;
+      throw new TokenwiseError(
+        "store_error",
+        `could not open the search index: ${cause instanceof Error ? cause.message : String(cause)}`,
+        { cause },
+      );
+    }
+  }
+
+  /** The settings recorded by the first indexing run, or undefined for a new index. */
+  settings(): IndexSettings | undefined {
+    const model = this.#meta("model");
+    if (model === undefined) return undefined;
+    return {
+      model,
+      dimensions: Number(this.#meta("dimensions")),
+      modelReference: this.#meta("model_reference"),
+      tokenizer: this.#meta("tokenizer") as EncodingName,
+      chunkTokens: Number(this.#meta("chunk_tokens")),
+      overlapTokens: Number(this.#meta("overlap_tokens")),
+    };
+  }
+
+  saveSettings(settings: IndexSettings): void {
+    this.#writes++;
+    this.database.transaction(() => {
+      this.#setMeta("model", settings.model);
+      this.#setMeta("dimensions", String(settings.dimensions));
+      this.#setMeta("tokenizer", settings.tokenizer);
+      this.#setMeta("chunk_tokens", String(settings.chunkTokens));
+      this.#setMeta("overlap_tokens", String(settings.overlapTokens));
+      if (settings.modelReference !== undefined) {
+        this.#setMeta("model_reference", settings.modelReference);
+      }
+    })();
+  }
+
+  /** Deletes every file, chunk, vector and setting (for `--rebuild`). */
+  clear(): void {
+    this.#writes++;
+    this.database.transaction(() => {
+      this.database.exec(`
+        DELETE FROM search_chunks;
+        DELETE FROM search_files;
+        DELETE FROM search_vectors;
+        DELETE FROM search_meta WHERE key <> 'schema_version';
+        INSERT INTO search_fts (search_fts) VALUES ('rebuild');
+      `);
+    })();
+  }
+
+  file(path: string): StoredFile | undefined {
+    return this.database
+      .prepare<[string], StoredFile>(
+        "SELECT id, path, content_hash AS contentHash, chunking FROM search_files WHERE path = ?",
+      )
+      .get(path);
+  }
+
+  /** Every indexed path, sorted. */
+  paths(): string[] {
+    return this.database
+      .prepare<[], { path: string }>("SELECT path FROM search_files ORDER BY path")
+      .all()
+      .map((row) => row.path);
+  }
+
+  /** Which of `hashes` already have a vector. */
+  existingVectors(hashes: readonly string[]): Set<string> {
+    const found = new Set<string>();
+    const select = this.database.prepare<[string], { content_hash: string }>(
+      "SELECT content_hash FROM search_vectors WHERE content_hash = ?",
+    );
+    for (const hash of hashes) if (select.get(hash) !== undefined) found.add(hash);
+    return found;
+  }
+
+  /**
+   * Replaces the chunks of every file in `files` and stores `vectors`, all in one transaction:
+   * an interruption leaves either the old or the new state of the whole batch.
+   */
+  writeBatch(files: readonly FileUpdate[], vectors: ReadonlyMap<string, Float32Array>): void {
+    const insertVector = this.database.prepare<[string, Buffer]>(
+      "INSERT OR IGNORE INTO search_vectors (content_hash, vector) VALUES (?, ?)",
+    );
+    const upsertFile = this.database.prepare<{
+      path: string;
+      contentHash: string;
+      chunking: string;
+      size: number;
+      indexedAt: number;
+    }>(
+      `INSERT INTO search_files (path, content_hash, chunking, size, indexed_at)
+       VALUES (@path, @contentHash, @chunking, @size, @indexedAt)
+       ON CONFLICT (path) DO UPDATE SET content_hash = excluded.content_hash,
+         chunking = excluded.chunking, size = excluded.size, indexed_at = excluded.indexed_at`,
+    );
+    const fileId = this.database.prepare<[string], { id: number }>(
+      "SELECT id FROM search_files WHERE path = ?",
+    );
+    const deleteChunks = this.database.prepare<[number]>(
+      "DELETE FROM search_chunks WHERE file_id = ?",
+    );
+    const insertChunk = this.database.prepare<NewChunk & { fileId: number }>(
+      `INSERT INTO search_chunks
+         (file_id, ordinal, start_char, end_char, start_line, end_line, tokens, text, content_hash)
+       VALUES (@fileId, @ordinal, @startChar, @endChar, @startLine, @endLine, @tokens, @text, @contentHash)`,
+    );
+    this.#writes++;
+    this.database.transaction(() => {
+      for (const [hash, vector] of vectors) insertVector.run(hash, vectorBytes(vector));
+      for (const file of files) {
+        upsertFile.run({
+          path: file.path,
+          contentHash: file.contentHash,
+          chunking: file.chunking,
+          size: file.size,
+          indexedAt: Date.now(),
+        });
+        const id = (fileId.get(file.path) as { id: number }).id;
+        deleteChunks.run(id);
+        for (const chunk of file.chunks) insertChunk.run({ ...chunk, fileId: id });
+      }
+    })();
+  }
+
+  /** Removes files and their chunks; returns how many files were removed. */
+  removeFiles(paths: readonly string[]): number {
+    const fileId = this.database.prepare<[string], { id: number }>(
+      "SELECT id FROM search_files WHERE path = ?",
+    );
+    const deleteChunks = this.database.prepare<[number]>(
+      "DELETE FROM search_chunks WHERE file_id = ?",
+    );
+    const deleteFile = this.database.prepare<[number]>("DELETE FROM search_files WHERE id = ?");
+    let removed = 0;
+    this.#writes++;
+    this.database.transaction(() => {
+      for (const path of paths) {
+        const row = fileId.get(path);
+        if (row === undefined) continue;
+        deleteChunks.run(row.id);
+        deleteFile.run(row.id);
+        removed++;
+      }
+    })();
+    return removed;
+  }
+
+  /** Deletes vectors no chunk uses any more; returns how many. */
+  removeOrphanVectors(): number {
+    this.#writes++;
+    return this.database
+      .prepare(
+        "DELETE FROM search_vectors WHERE content_hash NOT IN (SELECT content_hash FROM search_chunks)",
+      )
+      .run().changes;
+  }
+
+  counts(): IndexCounts {
+    const row = this.database
+      .prepare<[], IndexCounts>(
+        `SELECT (SELECT COUNT(*) FROM search_files) AS files,
+                (SELECT COUNT(*) FROM search_chunks) AS chunks,
+                (SELECT COUNT(*) FROM search_vectors) AS vectors,
+                (SELECT COALESCE(SUM(tokens), 0) FROM search_chunks) AS tokens`,
+      )
+      .get();
+    return row as IndexCounts;
+  }
+
+  /** Chunk ids and their BM25 scores (higher is better) for an FTS5 query, best first. */
+  keywordMatches(ftsQuery: string, limit: number): Array<{ id: number; score: number }> {
+    return (
+      this.database
+        .prepare<[string, number], { id: number; rank: number }>(
+          `SELECT rowid AS id, bm25(search_fts) AS rank FROM search_fts
+         WHERE search_fts MATCH ? ORDER BY rank, rowid LIMIT ?`,
+        )
+        .all(ftsQuery, limit)
+        // FTS5's bm25() is negated so that ascending order is best first.
+        .map((row) => ({ id: row.id, score: -row.rank }))
+    );
+  }
+
+  /** Every chunk's vector in one flat array, row `r` belonging to chunk `ids[r]`. */
+  loadVectors(dimensions: number): { ids: Int32Array; data: Float32Array } {
+    const { chunks } = this.database
+      .prepare<[], { chunks: number }>("SELECT COUNT(*) AS chunks FROM search_chunks")
+      .get() as { chunks: number };
+    const ids = new Int32Array(chunks);
+    const data = new Float32Array(chunks * dimensions);
+    const bytes = new Uint8Array(data.buffer);
+    let row = 0;
+    const rows = this.database
+      .prepare<[], { id: number; vector: Buffer }>(
+        `SELECT c.id AS id, v.vector AS vector FROM search_chunks c
+         JOIN search_vectors v ON v.content_hash = c.content_hash ORDER BY c.id`,
+      )
+      .iterate();
+    for (const { id, vector } of rows) {
+      if (vector.length !== dimensions * 4 || row >= chunks) {
+        throw new TokenwiseError(
+          "mixed_embeddings",
+          `the search index holds a ${vector.length / 4}-dimensional vector where ${dimensions} were expected; rebuild it with "tokenwise index --rebuild <paths>"`,
+        );
+      }
+      ids[row] = id;
+      if (LITTLE_ENDIAN) bytes.set(vector, row * dimensions * 4);
+      else {
+        for (let i = 0; i < dimensions; i++) data[row * dimensions + i] = vector.readFloatLE(i * 4);
+      }
+      row++;
+    }
+    return { ids: ids.subarray(0, row), data: data.subarray(0, row * dimensions) };
+  }
+
+  /** The chunks with these ids, with their file paths, in the order of `ids`. */
+  chunks(ids: readonly number[]): ChunkRecord[] {
+    const select = this.database.prepare<[number], ChunkRow>(
+      `SELECT c.id, f.path, c.ordinal, c.start_char, c.end_char, c.start_line, c.end_line,
+              c.tokens, c.text
+       FROM search_chunks c JOIN search_files f ON f.id = c.file_id WHERE c.id = ?`,
+    );
+    return ids.flatMap((id) => {
+      const row = select.get(id);
+      if (row === undefined) return [];
+      return [
+        {
+          id: row.id,
+          path: row.path,
+          ordinal: row.ordinal,
+          startChar: row.start_char,
+          endChar: row.end_char,
+          startLine: row.start_line,
+          endLine: row.end_line,
+          tokens: row.tokens,
+          text: row.text,
+        },
+      ];
+    });
+  }
+
+  /**
+   * Changes whenever this object writes or another connection commits, to know when vectors
+   * loaded earlier are stale. (SQLite's data_version only counts other connections' commits.)
+   */
+  version(): string {
+    return `${String(this.database.pragma("data_version", { simple: true }))}:${this.#writes}`;
+  }
+
+  #meta(key: string): string | undefined {
+    return this.database
+      .prepare<[string], { value: string }>("SELECT value FROM search_meta WHERE key = ?")
+      .get(key)?.value;
+  }
+
+  #setMeta(key: string, value: string): void {
+    this.database
+      .prepare<[string, string]>(
+        "INSERT INTO search_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      )
+      .run(key, value);
+  }
+}
+
+function vectorBytes(vector: Float32Array): Buffer {
+  if (LITTLE_ENDIAN) return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
+  const bytes = Buffer.alloc(vector.length * 4);
+  vector.forEach((value, index) => {
+    bytes.writeFloatLE(value, index * 4);
+  });
+  return bytes;
+}

@@ -1,0 +1,97 @@
+/**
+ * Retrieval metrics for the labelled fixture: recall@k and mean reciprocal rank per search
+ * mode, with per-query detail to see where a mode fails.
+ */
+import { readFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import type { Embedder } from "../../src/embeddings/index.js";
+import type { SearchIndex, SearchMode } from "../../src/search/index.js";
+
+export interface LabelledPassage {
+  file: string;
+  lines: [number, number];
+}
+
+export interface LabelledQuery {
+  id: string;
+  query: string;
+  relevant: LabelledPassage[];
+}
+
+export interface ModeMetrics {
+  mode: SearchMode | string;
+  /** Mean over queries of the share of labelled passages found in the top `recallAt` results. */
+  recall: number;
+  /** Mean over queries of 1 / rank of the first relevant result in the top `mrrDepth` (0 if none). */
+  mrr: number;
+  perQuery: Array<{ id: string; recall: number; firstRelevantRank: number | undefined }>;
+}
+
+export const FIXTURE_DIR = new URL(".", import.meta.url).pathname;
+export const CORPUS_DIR = join(FIXTURE_DIR, "corpus");
+
+/** The labelled queries shipped with the fixture. */
+export function loadQueries(): LabelledQuery[] {
+  const parsed = JSON.parse(readFileSync(join(FIXTURE_DIR, "queries.json"), "utf8")) as {
+    queries: LabelledQuery[];
+  };
+  return parsed.queries;
+}
+
+/**
+ * Runs every query in one mode and scores the ranking.
+ *
+ * @example
+ * ```ts
+ * const metrics = await evaluateMode(index, loadQueries(), { mode: "hybrid", embedder });
+ * metrics.recall; // e.g. 0.8
+ * ```
+ */
+export async function evaluateMode(
+  index: SearchIndex,
+  queries: readonly LabelledQuery[],
+  options: {
+    mode: SearchMode;
+    embedder?: Embedder;
+    rrfK?: number;
+    recallAt?: number;
+    mrrDepth?: number;
+  },
+): Promise<ModeMetrics> {
+  const recallAt = options.recallAt ?? 5;
+  const mrrDepth = options.mrrDepth ?? 10;
+  const perQuery: ModeMetrics["perQuery"] = [];
+  for (const labelled of queries) {
+    const { results } = await index.search(labelled.query, {
+      mode: options.mode,
+      topK: Math.max(recallAt, mrrDepth),
+      embedder: options.embedder,
+      rrfK: options.rrfK,
+    });
+    const matches = (hit: (typeof results)[number], passage: LabelledPassage) =>
+      basename(hit.path) === passage.file &&
+      hit.startLine <= passage.lines[1] &&
+      hit.endLine >= passage.lines[0];
+    const top = results.slice(0, recallAt);
+    const found = labelled.relevant.filter((passage) => top.some((hit) => matches(hit, passage)));
+    const firstRelevant = results
+      .slice(0, mrrDepth)
+      .findIndex((hit) => labelled.relevant.some((passage) => matches(hit, passage)));
+    perQuery.push({
+      id: labelled.id,
+      recall: found.length / labelled.relevant.length,
+      firstRelevantRank: firstRelevant === -1 ? undefined : firstRelevant + 1,
+    });
+  }
+  const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+  return {
+    mode: options.mode,
+    recall: mean(perQuery.map((entry) => entry.recall)),
+    mrr: mean(
+      perQuery.map((entry) =>
+        entry.firstRelevantRank === undefined ? 0 : 1 / entry.firstRelevantRank,
+      ),
+    ),
+    perQuery,
+  };
+}
