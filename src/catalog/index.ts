@@ -8,6 +8,7 @@ export {
 } from "./infer-tokenizer.js";
 export { normalizeModelName, stripProviderPrefix } from "./model-name.js";
 export {
+  CAPABILITY_NAMES,
   type CatalogEntry,
   isCompleteModel,
   type ModelOverride,

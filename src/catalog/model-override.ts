@@ -19,14 +19,23 @@ export type ModelOverride = { id: string } & Partial<
 /** What a catalog file or `Catalog.extend` takes: complete models, partial overrides, or both. */
 export type CatalogEntry = ModelInfo | ModelOverride;
 
-export const CAPABILITY_NAMES: readonly (keyof ModelCapabilities)[] = [
-  "vision",
-  "tools",
-  "reasoning",
-  "promptCaching",
-  "structuredOutput",
-  "batch",
-];
+/**
+ * Every capability a model declares, in display order. Written as an object's keys so the
+ * compiler refuses a list that misses one of {@link ModelCapabilities}.
+ *
+ * @example
+ * ```ts
+ * CAPABILITY_NAMES.filter((name) => model.capabilities[name]); // ["vision", "tools", ...]
+ * ```
+ */
+export const CAPABILITY_NAMES = Object.keys({
+  vision: true,
+  tools: true,
+  reasoning: true,
+  promptCaching: true,
+  structuredOutput: true,
+  batch: true,
+} satisfies Record<keyof ModelCapabilities, true>) as readonly (keyof ModelCapabilities)[];
 
 /** Fields a new model cannot do without (aliases, displayName and capabilities have defaults). */
 const REQUIRED_FOR_NEW_MODEL = [

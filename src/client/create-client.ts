@@ -1,6 +1,7 @@
 import { contentText } from "../providers/chat-text.js";
 import { countChatTokens } from "../tokens/count-chat-tokens.js";
-import { assertChatRequest, runChat } from "./chat-call.js";
+import { runChat } from "./chat-call.js";
+import { assertChatRequest } from "./chat-pipeline.js";
 import { createClientContext } from "./client-context.js";
 import type { CreateClientOptions, TokenwiseClient } from "./client-types.js";
 import { runEmbed } from "./embed-call.js";

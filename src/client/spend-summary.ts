@@ -1,5 +1,6 @@
 import { emptyUsage } from "../cost/usage.js";
 import type { Ledger } from "../ledger/index.js";
+import { addSpendSums } from "../ledger/spend-totals.js";
 import type { SpendFilter, SpendSummary } from "./client-types.js";
 
 /**
@@ -25,15 +26,6 @@ export async function spendSummary(
     usage: emptyUsage(),
     groups,
   };
-  for (const row of groups) {
-    summary.cost += row.cost;
-    summary.records += row.records;
-    summary.cachedRecords += row.cachedRecords;
-    summary.usage.inputTokens += row.usage.inputTokens;
-    summary.usage.cachedInputTokens += row.usage.cachedInputTokens;
-    summary.usage.cacheWriteTokens += row.usage.cacheWriteTokens;
-    summary.usage.outputTokens += row.usage.outputTokens;
-    summary.usage.reasoningTokens += row.usage.reasoningTokens;
-  }
+  for (const row of groups) addSpendSums(summary, row);
   return summary;
 }

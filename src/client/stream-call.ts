@@ -1,26 +1,25 @@
 import { randomUUID } from "node:crypto";
-import { costFromUsage } from "../cost/cost-from-usage.js";
 import type { ChatRequest } from "../messages/types.js";
 import { assembleChatChunks } from "../providers/assemble-chat-chunks.js";
 import type { ChatChunk, ChatResult } from "../providers/types.js";
-import { type Charge, openCharge } from "./budget-guard.js";
-import { cacheKeyRequest, readCache, recordCacheHit, writeCache } from "./cache-hit.js";
-import { assertChatRequest } from "./chat-call.js";
+import { writeCache } from "./cache-hit.js";
+import {
+  cachedReply,
+  prepareChat,
+  type RouteAttempt,
+  servedResult,
+  settleServed,
+  tryRoutes,
+} from "./chat-pipeline.js";
 import type { ClientContext } from "./client-context.js";
 import type { ClientCallOptions, ClientChatResult, ClientChatStream } from "./client-types.js";
-import { withFallback } from "./fallback.js";
-import { contextFitOptions, fallbackCandidates } from "./fallback-candidates.js";
 import type { ModelRoute } from "./model-router.js";
 import { endFailedCharge, reportedUsage, streamUsage } from "./partial-usage.js";
 import { replayChunks } from "./replay-chunks.js";
 import { withStreamRetry } from "./stream-retry.js";
-import { type WorstCase, worstCaseCost } from "./worst-case-cost.js";
 
 /** A stream that delivered its first chunk, with the charge it runs under. */
-interface OpenedStream {
-  route: ModelRoute;
-  worstCase: WorstCase;
-  charge: Charge;
+interface OpenedStream extends RouteAttempt {
   iterator: AsyncIterator<ChatChunk>;
   first: IteratorResult<ChatChunk>;
 }
@@ -98,59 +97,29 @@ async function* streamThroughPipeline(
   options: ClientCallOptions,
   settle: Settlement,
 ): AsyncGenerator<ChatChunk, void, undefined> {
-  assertChatRequest(request);
-  const routes = context.candidatesFor(request.model, options);
-  const primary = routes[0] as ModelRoute;
-  const { scope, limit } = context.budgetFor(options);
-  const cache = options.cache === false ? undefined : context.responseCache;
-  const keyed = cacheKeyRequest(request, primary);
-  if (cache !== undefined) {
-    const hit = await readCache(cache, keyed);
-    if (hit !== undefined) {
-      settle.resolve(await recordCacheHit({ ledger: context.ledger, hit, primary, scope }));
-      yield* replayChunks(hit.result);
-      return;
-    }
+  const prepared = prepareChat(context, request, options);
+  const cached = await cachedReply(context, prepared);
+  if (cached !== undefined) {
+    settle.resolve(cached);
+    yield* replayChunks(cached);
+    return;
   }
 
-  const worstCases = routes.map((route) =>
-    worstCaseCost({ ...request, model: route.model }, route.info),
-  );
   const policy = context.retryPolicyFor(options);
   let attempts = 0;
-  const opened = await withFallback(
-    fallbackCandidates(routes),
-    async (_candidate, { index }): Promise<OpenedStream> => {
-      const route = routes[index] as ModelRoute;
-      const worstCase = worstCases[index] as WorstCase;
-      const charge = await openCharge({
-        ledger: context.ledger,
-        scope,
-        limit,
-        worstCase,
-        reservationTtlMs: context.reservationTtlMs,
-      });
+  const opened = await tryRoutes({
+    context,
+    request,
+    prepared,
+    attempt: async ({ route, worstCase, charge }): Promise<OpenedStream> => {
       const sent: ChatRequest = { ...request, model: route.model, stream: true };
-      try {
-        const iterator = withStreamRetry(({ signal }) => {
-          attempts += 1;
-          return route.provider().streamChat(sent, { headers: options.headers, signal });
-        }, policy);
-        return { route, worstCase, charge, iterator, first: await iterator.next() };
-      } catch (error) {
-        await endFailedCharge({
-          charge,
-          error,
-          model: route.info,
-          provider: route.providerName,
-          usage: reportedUsage(error),
-          metadata: { reference: route.reference },
-        });
-        throw error;
-      }
+      const iterator = withStreamRetry(({ signal }) => {
+        attempts += 1;
+        return route.provider().streamChat(sent, { headers: options.headers, signal });
+      }, policy);
+      return { route, worstCase, charge, iterator, first: await iterator.next() };
     },
-    contextFitOptions(routes, request, (worstCases[0] as WorstCase).inputTokens),
-  );
+  });
 
   const { route, worstCase, charge, iterator } = opened;
   const received: ChatChunk[] = [];
@@ -202,12 +171,10 @@ async function* streamThroughPipeline(
         usage,
         stopped: outcome === "stopped",
       });
-      const cost = costFromUsage(route.info, usage);
-      await charge.settle(cost.total, {
-        model: route.info.id,
-        provider: chatResult.provider,
-        usage,
-        requestId: chatResult.id,
+      const cost = await settleServed({
+        charge,
+        route,
+        result: chatResult,
         metadata:
           outcome === "stopped"
             ? { ...metadata, partial: true }
@@ -215,15 +182,12 @@ async function* streamThroughPipeline(
               ? metadata
               : { ...metadata, usageCountedLocally: true },
       });
-      if (outcome === "finished" && cache !== undefined) await writeCache(cache, keyed, chatResult);
-      settle.resolve({
-        ...chatResult,
-        cost,
-        cached: false,
-        attempts,
-        modelUsed: route.reference,
-        partial: outcome === "stopped",
-      });
+      if (outcome === "finished" && prepared.cache !== undefined) {
+        await writeCache(prepared.cache, prepared.keyed, chatResult);
+      }
+      settle.resolve(
+        servedResult({ result: chatResult, cost, route, attempts, partial: outcome === "stopped" }),
+      );
     }
   }
 }

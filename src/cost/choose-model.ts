@@ -1,5 +1,11 @@
+import { CAPABILITY_NAMES } from "../catalog/index.js";
 import type { ModelCapabilities, ModelInfo, SpeedClass } from "../catalog/types.js";
-import { invalidInput, TokenwiseError, type TokenwiseErrorCode } from "../errors/index.js";
+import {
+  describeValue,
+  invalidInput,
+  TokenwiseError,
+  type TokenwiseErrorCode,
+} from "../errors/index.js";
 import { type Picodollars, usd } from "../money/index.js";
 import {
   CHOICE_PRIORITIES,
@@ -9,7 +15,7 @@ import {
   TUTORIAL_POLICY,
 } from "./choice-policy.js";
 import { costFromUsage } from "./cost-from-usage.js";
-import { describeCost, describeTokens, describeValue } from "./describe-values.js";
+import { describeCost, describeTokens } from "./describe-values.js";
 import { type FitProblem, fitProblems, readExpectedOutputTokens } from "./estimate-cost.js";
 import {
   catalogOrDefault,
@@ -472,15 +478,6 @@ function noModelQualifies(assessments: Assessment[], request: ChoiceRequest): To
     },
   );
 }
-
-const CAPABILITY_NAMES = Object.keys({
-  vision: true,
-  tools: true,
-  reasoning: true,
-  promptCaching: true,
-  structuredOutput: true,
-  batch: true,
-} satisfies Record<keyof ModelCapabilities, true>) as Array<keyof ModelCapabilities>;
 
 function readPolicy(policy: ChoicePolicy | undefined): ChoicePolicy {
   if (policy === undefined) return TUTORIAL_POLICY;

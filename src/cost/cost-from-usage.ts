@@ -1,8 +1,7 @@
 import type { ModelInfo, PriceTier } from "../catalog/types.js";
-import { invalidInput } from "../errors/index.js";
+import { describeValue, invalidInput } from "../errors/index.js";
 import { costOfTokens, type Picodollars } from "../money/index.js";
 import { applicableRates } from "./applicable-rates.js";
-import { describeValue } from "./describe-values.js";
 import { type ModelCatalog, resolveModel } from "./model-catalog.js";
 import { assertValidUsage, type Usage } from "./usage.js";
 

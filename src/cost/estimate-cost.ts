@@ -1,10 +1,10 @@
 import type { ModelInfo } from "../catalog/types.js";
-import { invalidInput } from "../errors/index.js";
+import { describeValue, invalidInput } from "../errors/index.js";
 import type { ChatMessage, ToolDefinition } from "../messages/index.js";
 import type { Picodollars } from "../money/index.js";
 import { countChatTokens, countTextTokens, type TokenCount } from "../tokens/index.js";
 import { costFromUsage } from "./cost-from-usage.js";
-import { describeTokens, describeValue } from "./describe-values.js";
+import { describeTokens } from "./describe-values.js";
 import { type ModelCatalog, resolveModel } from "./model-catalog.js";
 import { emptyUsage } from "./usage.js";
 

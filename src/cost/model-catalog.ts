@@ -1,7 +1,6 @@
 import { defaultCatalog } from "../catalog/index.js";
 import type { ModelInfo } from "../catalog/types.js";
-import { invalidInput, TokenwiseError } from "../errors/index.js";
-import { describeValue } from "./describe-values.js";
+import { describeValue, invalidInput, TokenwiseError } from "../errors/index.js";
 
 /**
  * The part of a catalog the cost functions read. `defaultCatalog`, any `Catalog`, or a small

@@ -1,5 +1,4 @@
-import { invalidInput } from "../errors/index.js";
-import { describeValue } from "./describe-values.js";
+import { describeValue, invalidInput } from "../errors/index.js";
 
 /** A count read from a provider's usage object, with the path that names it in errors. */
 export interface ReportedCount {

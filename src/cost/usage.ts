@@ -1,5 +1,4 @@
-import { invalidInput } from "../errors/index.js";
-import { describeValue } from "./describe-values.js";
+import { describeValue, invalidInput } from "../errors/index.js";
 
 /**
  * One normalized usage shape. Each provider's convention is converted exactly once, at the

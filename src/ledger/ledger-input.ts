@@ -106,6 +106,41 @@ export function assertReservationId(id: unknown): asserts id is string {
 }
 
 /**
+ * Validates the arguments of `settle` and returns its record, if any, validated with its time
+ * filled in from `at`.
+ *
+ * @example
+ * ```ts
+ * toSettleDetails({ id, actual: usd("0.01"), record: { model: "gpt-4o", provider: "openai", usage }, at: Date.now() });
+ * ```
+ */
+export function toSettleDetails(options: {
+  id: string;
+  actual: Picodollars;
+  record: SettleRecord | undefined;
+  at: number;
+}): Omit<SpendRecord, "scope" | "cost"> | undefined {
+  assertReservationId(options.id);
+  assertMoney(options.actual, "actual");
+  return options.record === undefined
+    ? undefined
+    : normalizeSettleRecord(options.record, options.at);
+}
+
+/**
+ * Validates the arguments of `remaining`.
+ *
+ * @example
+ * ```ts
+ * assertRemainingInput("team-a", usd("5")); // ok
+ * ```
+ */
+export function assertRemainingInput(scope: string, limit: Picodollars): void {
+  assertScope(scope);
+  assertMoney(limit, "limit", MAX_LIMIT);
+}
+
+/**
  * The late-settle window from engine options, validated.
  *
  * @example
@@ -147,7 +182,7 @@ export function toSpendRecord(input: unknown, now: number, field = "record"): Sp
  * normalizeSettleRecord({ model: "gpt-4o", provider: "openai", usage }, Date.now());
  * ```
  */
-export function normalizeSettleRecord(
+function normalizeSettleRecord(
   input: unknown,
   now: number,
   field = "record",

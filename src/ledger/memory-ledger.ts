@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Picodollars } from "../money/index.js";
-import { storeClosedError } from "../stores/store-input.js";
+import { createEngineLifecycle } from "../stores/engine-lifecycle.js";
 import type {
   Ledger,
   LedgerOptions,
@@ -19,15 +19,14 @@ import type {
 } from "./ledger.js";
 import { budgetExceeded, reservationNotFound } from "./ledger-errors.js";
 import {
-  assertMoney,
+  assertRemainingInput,
   assertReservationId,
   assertReserveOptions,
   assertScope,
   assertSpendQuery,
   assertTotalsQuery,
   lateSettleWindowOf,
-  MAX_LIMIT,
-  normalizeSettleRecord,
+  toSettleDetails,
   toSpendRecord,
 } from "./ledger-input.js";
 import { matchesSpendQuery, totalSpend } from "./spend-totals.js";
@@ -52,11 +51,8 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): Ledger {
   const reservations = new Map<string, Reservation>();
   const spentByScope = new Map<string, Picodollars>();
   const log: SpendRecord[] = [];
-  let closed = false;
-
-  const ensureOpen = () => {
-    if (closed) throw storeClosedError("memory ledger");
-  };
+  const lifecycle = createEngineLifecycle("memory ledger");
+  const { ensureOpen } = lifecycle;
 
   const forgetLongExpired = (at: number) => {
     for (const [id, reservation] of reservations) {
@@ -94,10 +90,8 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): Ledger {
     },
     async settle(id: string, actual: Picodollars, record?: SettleRecord) {
       ensureOpen();
-      assertReservationId(id);
-      assertMoney(actual, "actual");
       const at = now();
-      const details = record === undefined ? undefined : normalizeSettleRecord(record, at);
+      const details = toSettleDetails({ id, actual, record, at });
       forgetLongExpired(at);
       const reservation = reservations.get(id);
       if (reservation === undefined) throw reservationNotFound(id);
@@ -123,8 +117,7 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): Ledger {
     },
     async remaining(scope: string, limit: Picodollars) {
       ensureOpen();
-      assertScope(scope);
-      assertMoney(limit, "limit", MAX_LIMIT);
+      assertRemainingInput(scope, limit);
       const left = limit - (spentByScope.get(scope) ?? 0n) - activeReserved(scope, now());
       return left > 0n ? left : 0n;
     },
@@ -147,7 +140,7 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): Ledger {
       return totalSpend(log, query);
     },
     async close() {
-      closed = true;
+      lifecycle.close();
     },
   };
 }

@@ -10,6 +10,7 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { Picodollars } from "../money/index.js";
+import { createEngineLifecycle } from "../stores/engine-lifecycle.js";
 import {
   assertRedisPrefix,
   openRedisConnection,
@@ -17,7 +18,6 @@ import {
   type RedisScript,
   runRedisScript,
 } from "../stores/redis-connection.js";
-import { storeClosedError, storeFailure } from "../stores/store-input.js";
 import type {
   Ledger,
   LedgerOptions,
@@ -31,15 +31,14 @@ import type {
 } from "./ledger.js";
 import { budgetExceeded, reservationNotFound } from "./ledger-errors.js";
 import {
-  assertMoney,
+  assertRemainingInput,
   assertReservationId,
   assertReserveOptions,
   assertScope,
   assertSpendQuery,
   assertTotalsQuery,
   lateSettleWindowOf,
-  MAX_LIMIT,
-  normalizeSettleRecord,
+  toSettleDetails,
   toSpendRecord,
 } from "./ledger-input.js";
 import {
@@ -90,16 +89,8 @@ export function createRedisLedger(options: RedisLedgerOptions): Ledger {
     };
   };
   const reservationKey = (id: string) => `${prefix}reservation:${id}`;
-  let closed = false;
-
-  const run = async <T>(operation: string, work: () => Promise<T>): Promise<T> => {
-    if (closed) throw storeClosedError("Redis ledger");
-    try {
-      return await work();
-    } catch (cause) {
-      throw storeFailure(`Redis ledger ${operation}`, cause);
-    }
-  };
+  const lifecycle = createEngineLifecycle("Redis ledger");
+  const run = lifecycle.runAsync;
 
   const script = (used: RedisScript, keys: string[], args: string[]) =>
     runRedisScript({ client, script: used, keys, args });
@@ -150,9 +141,7 @@ export function createRedisLedger(options: RedisLedgerOptions): Ledger {
       });
     },
     async settle(id: string, actual: Picodollars, record?: SettleRecord) {
-      assertReservationId(id);
-      assertMoney(actual, "actual");
-      const details = record === undefined ? undefined : normalizeSettleRecord(record, now());
+      const details = toSettleDetails({ id, actual, record, at: now() });
       return run("settle", async () => {
         const reply = await script(
           settleScript,
@@ -186,8 +175,7 @@ export function createRedisLedger(options: RedisLedgerOptions): Ledger {
       return run("reserved", async () => (await balance(scope)).reserved);
     },
     async remaining(scope: string, limit: Picodollars) {
-      assertScope(scope);
-      assertMoney(limit, "limit", MAX_LIMIT);
+      assertRemainingInput(scope, limit);
       return run("remaining", async () => {
         const { spent, reserved } = await balance(scope);
         const left = limit - spent - reserved;
@@ -214,9 +202,7 @@ export function createRedisLedger(options: RedisLedgerOptions): Ledger {
       return run("totals", async () => totalSpend(await readLog(query, undefined), query));
     },
     async close() {
-      if (closed) return;
-      closed = true;
-      if (owned) await client.quit();
+      if (lifecycle.close() && owned) await client.quit();
     },
   };
 }

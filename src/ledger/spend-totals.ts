@@ -55,16 +55,37 @@ export function totalSpend(
       row = { key, records: 0, cachedRecords: 0, cost: 0n, usage: emptyUsage() };
       groups.set(key, row);
     }
-    row.records += 1;
-    if (record.cached === true) row.cachedRecords += 1;
-    row.cost += record.cost;
-    row.usage.inputTokens += record.usage.inputTokens;
-    row.usage.cachedInputTokens += record.usage.cachedInputTokens;
-    row.usage.cacheWriteTokens += record.usage.cacheWriteTokens;
-    row.usage.outputTokens += record.usage.outputTokens;
-    row.usage.reasoningTokens += record.usage.reasoningTokens;
+    addSpendSums(row, {
+      records: 1,
+      cachedRecords: record.cached === true ? 1 : 0,
+      cost: record.cost,
+      usage: record.usage,
+    });
   }
   return sortTotals([...groups.values()]);
+}
+
+/** What a totals row sums: records, records served from cache, exact cost and tokens. */
+export type SpendSums = Omit<SpendTotalsRow, "key">;
+
+/**
+ * Adds `addition` into `sums`, in place.
+ *
+ * @example
+ * ```ts
+ * const overall = { records: 0, cachedRecords: 0, cost: 0n, usage: emptyUsage() };
+ * for (const row of await ledger.totals({ groupBy: "model" })) addSpendSums(overall, row);
+ * ```
+ */
+export function addSpendSums(sums: SpendSums, addition: SpendSums): void {
+  sums.records += addition.records;
+  sums.cachedRecords += addition.cachedRecords;
+  sums.cost += addition.cost;
+  sums.usage.inputTokens += addition.usage.inputTokens;
+  sums.usage.cachedInputTokens += addition.usage.cachedInputTokens;
+  sums.usage.cacheWriteTokens += addition.usage.cacheWriteTokens;
+  sums.usage.outputTokens += addition.usage.outputTokens;
+  sums.usage.reasoningTokens += addition.usage.reasoningTokens;
 }
 
 /**

@@ -6,13 +6,15 @@
  * halves that cannot overflow.
  */
 import { randomUUID } from "node:crypto";
+import type { Usage } from "../cost/usage.js";
 import type { Picodollars } from "../money/index.js";
+import { createEngineLifecycle } from "../stores/engine-lifecycle.js";
 import {
   assertSqlIdentifier,
+  createSqliteTables,
   openSqliteConnection,
   type SqliteConnectionOptions,
 } from "../stores/sqlite-database.js";
-import { storeClosedError, storeFailure } from "../stores/store-input.js";
 import type {
   Ledger,
   LedgerOptions,
@@ -27,15 +29,14 @@ import type {
 } from "./ledger.js";
 import { budgetExceeded, reservationNotFound } from "./ledger-errors.js";
 import {
-  assertMoney,
+  assertRemainingInput,
   assertReservationId,
   assertReserveOptions,
   assertScope,
   assertSpendQuery,
   assertTotalsQuery,
   lateSettleWindowOf,
-  MAX_LIMIT,
-  normalizeSettleRecord,
+  toSettleDetails,
   toSpendRecord,
 } from "./ledger-input.js";
 import { sortTotals } from "./spend-totals.js";
@@ -53,33 +54,32 @@ interface ReservationRow {
   expires_at: bigint;
 }
 
-interface SpendRow {
-  time: bigint;
-  scope: string;
-  model: string;
-  provider: string;
+/** The token columns of a spend row, or their sums in a totals row. */
+interface UsageColumns {
   input_tokens: bigint;
   cached_input_tokens: bigint;
   cache_write_tokens: bigint;
   output_tokens: bigint;
   reasoning_tokens: bigint;
+}
+
+interface SpendRow extends UsageColumns {
+  time: bigint;
+  scope: string;
+  model: string;
+  provider: string;
   cost: bigint;
   request_id: string | null;
   cached: bigint | null;
   metadata: string | null;
 }
 
-interface TotalsRow {
+interface TotalsRow extends UsageColumns {
   key: string;
   records: bigint;
   cached_records: bigint;
   cost_micro: bigint;
   cost_pico: bigint;
-  input_tokens: bigint;
-  cached_input_tokens: bigint;
-  cache_write_tokens: bigint;
-  output_tokens: bigint;
-  reasoning_tokens: bigint;
 }
 
 type ReserveOutcome = { ok: true } | { ok: false; spent: Picodollars; reserved: Picodollars };
@@ -105,12 +105,14 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
   assertSqlIdentifier(prefix, "tablePrefix");
   const lateSettleWindowMs = lateSettleWindowOf(options);
   const now = options.now ?? Date.now;
-  const { database, owned } = openSqliteConnection(options);
+  const connection = openSqliteConnection(options);
+  const { database, owned } = connection;
   const scopes = `"${prefix}_scopes"`;
   const reservations = `"${prefix}_reservations"`;
   const spend = `"${prefix}_spend"`;
-  try {
-    database.exec(`
+  createSqliteTables({
+    connection,
+    schema: `
       CREATE TABLE IF NOT EXISTS ${scopes} (
         scope TEXT PRIMARY KEY NOT NULL,
         spent TEXT NOT NULL
@@ -143,11 +145,9 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
       );
       CREATE INDEX IF NOT EXISTS "${prefix}_spend_time" ON ${spend} (time);
       CREATE INDEX IF NOT EXISTS "${prefix}_spend_scope_time" ON ${spend} (scope, time);
-    `);
-  } catch (cause) {
-    if (owned) database.close();
-    throw storeFailure(`Creating SQLite ledger tables ${prefix}_*`, cause);
-  }
+    `,
+    tables: `SQLite ledger tables ${prefix}_*`,
+  });
 
   const selectSpent = database
     .prepare<{ scope: string }, string>(`SELECT spent FROM ${scopes} WHERE scope = @scope`)
@@ -259,15 +259,8 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
     reserved: reservedOf(scope, at),
   }));
 
-  let closed = false;
-  const run = <T>(operation: string, work: () => T): T => {
-    if (closed) throw storeClosedError("SQLite ledger");
-    try {
-      return work();
-    } catch (cause) {
-      throw storeFailure(`SQLite ledger ${operation}`, cause);
-    }
-  };
+  const lifecycle = createEngineLifecycle("SQLite ledger");
+  const { run } = lifecycle;
 
   return {
     async reserve(reserveOptions: ReserveOptions) {
@@ -284,10 +277,8 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
       });
     },
     async settle(id: string, actual: Picodollars, record?: SettleRecord) {
-      assertReservationId(id);
-      assertMoney(actual, "actual");
       const at = now();
-      const details = record === undefined ? undefined : normalizeSettleRecord(record, at);
+      const details = toSettleDetails({ id, actual, record, at });
       return run("settle", () => {
         const row = settleTransaction.immediate(id, actual, details, at);
         if (row === undefined) throw reservationNotFound(id);
@@ -307,8 +298,7 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
       return run("reserved", () => reservedOf(scope, now()));
     },
     async remaining(scope: string, limit: Picodollars) {
-      assertScope(scope);
-      assertMoney(limit, "limit", MAX_LIMIT);
+      assertRemainingInput(scope, limit);
       return run("remaining", () => {
         const { spent, reserved } = balanceTransaction(scope, now());
         const left = limit - spent - reserved;
@@ -361,9 +351,7 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
       });
     },
     async close() {
-      if (closed) return;
-      closed = true;
-      if (owned) database.close();
+      if (lifecycle.close() && owned) database.close();
     },
   };
 }
@@ -395,13 +383,7 @@ function toRecord(row: SpendRow): SpendRecord {
     scope: row.scope,
     model: row.model,
     provider: row.provider,
-    usage: {
-      inputTokens: Number(row.input_tokens),
-      cachedInputTokens: Number(row.cached_input_tokens),
-      cacheWriteTokens: Number(row.cache_write_tokens),
-      outputTokens: Number(row.output_tokens),
-      reasoningTokens: Number(row.reasoning_tokens),
-    },
+    usage: toUsage(row),
     cost: row.cost,
   };
   if (row.request_id !== null) record.requestId = row.request_id;
@@ -416,12 +398,16 @@ function toTotalsRow(row: TotalsRow): SpendTotalsRow {
     records: Number(row.records),
     cachedRecords: Number(row.cached_records),
     cost: row.cost_micro * 1_000_000n + row.cost_pico,
-    usage: {
-      inputTokens: Number(row.input_tokens),
-      cachedInputTokens: Number(row.cached_input_tokens),
-      cacheWriteTokens: Number(row.cache_write_tokens),
-      outputTokens: Number(row.output_tokens),
-      reasoningTokens: Number(row.reasoning_tokens),
-    },
+    usage: toUsage(row),
+  };
+}
+
+function toUsage(row: UsageColumns): Usage {
+  return {
+    inputTokens: Number(row.input_tokens),
+    cachedInputTokens: Number(row.cached_input_tokens),
+    cacheWriteTokens: Number(row.cache_write_tokens),
+    outputTokens: Number(row.output_tokens),
+    reasoningTokens: Number(row.reasoning_tokens),
   };
 }

@@ -3,7 +3,6 @@
  * embeddings endpoint, so this provider has no `embed`.
  */
 
-import { TokenwiseError } from "../errors/index.js";
 import type { ChatRequest } from "../messages/types.js";
 import {
   createAnthropicStreamDecoder,
@@ -14,8 +13,13 @@ import {
 import { resolveApiKey } from "./api-key.js";
 import { runChatStream } from "./chat-stream.js";
 import { asRecord } from "./json-record.js";
-import { type HttpProviderOptions, joinUrl, normalizeBaseUrl } from "./provider-options.js";
-import { type ProviderRequest, postJsonForJson } from "./provider-request.js";
+import { malformedReplyError } from "./provider-error.js";
+import {
+  createRequestBuilder,
+  type HttpProviderOptions,
+  normalizeBaseUrl,
+} from "./provider-options.js";
+import { postJsonForJson } from "./provider-request.js";
 import type { CallOptions, ChatChunk, ChatProvider, ChatResult } from "./types.js";
 import { validateChatRequest } from "./validate-request.js";
 
@@ -47,26 +51,15 @@ export function createAnthropicProvider(
     envVars: ["ANTHROPIC_API_KEY"],
     required: true,
   });
-  const fetchFunction = options.fetch ?? globalThis.fetch;
-  const anthropicVersion = options.anthropicVersion ?? "2023-06-01";
-
-  const request = (
-    path: string,
-    body: unknown,
-    call: CallOptions | undefined,
-  ): ProviderRequest => ({
+  const request = createRequestBuilder({
     provider: name,
-    url: joinUrl(baseUrl, path),
-    body,
+    baseUrl,
+    apiKey,
+    options,
     headers: {
       "x-api-key": apiKey ?? "",
-      "anthropic-version": anthropicVersion,
-      ...options.defaultHeaders,
-      ...call?.headers,
+      "anthropic-version": options.anthropicVersion ?? "2023-06-01",
     },
-    fetch: fetchFunction,
-    call,
-    secrets: [apiKey],
   });
   const bodyOptions = { defaultMaxTokens: options.defaultMaxTokens };
 
@@ -92,11 +85,11 @@ export function createAnthropicProvider(
         await postJsonForJson(request("v1/messages/count_tokens", body, call)),
       );
       if (typeof response.input_tokens !== "number") {
-        throw new TokenwiseError(
-          "provider_error",
-          "anthropic answered count_tokens without input_tokens.",
-          { details: { provider: name, retryable: false, providerMessage: "no input_tokens" } },
-        );
+        throw malformedReplyError({
+          provider: name,
+          message: "anthropic answered count_tokens without input_tokens.",
+          providerMessage: "no input_tokens",
+        });
       }
       return response.input_tokens;
     },

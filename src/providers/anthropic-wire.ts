@@ -23,8 +23,8 @@ import type {
   ToolDefinition,
 } from "../messages/types.js";
 import { type ChatStreamDecoder, StreamPayloadError } from "./chat-stream.js";
-import { assistantContent, contentParts } from "./chat-text.js";
-import { parseDataUrl } from "./data-url.js";
+import { assistantMessage, contentParts, systemTexts } from "./chat-text.js";
+import { readImageUrl } from "./data-url.js";
 import { asArray, asRecord, isRecord } from "./json-record.js";
 import { parseToolArguments } from "./tool-arguments.js";
 import type { ChatChunk, ChatResult, FinishReason } from "./types.js";
@@ -133,14 +133,8 @@ export function toAnthropicConversation(messages: ChatMessage[]): {
     switch (message.role) {
       case "system":
       case "developer":
-        for (const part of contentParts(message)) {
-          if (part.type !== "text") {
-            throw invalidInput(
-              `${field}.content`,
-              "of a system message must be text for anthropic",
-            );
-          }
-          system.push({ type: "text", text: part.text });
+        for (const text of systemTexts(message, { field, provider: "anthropic" })) {
+          system.push({ type: "text", text });
         }
         return;
       case "user":
@@ -206,18 +200,14 @@ export function toAnthropicConversation(messages: ChatMessage[]): {
 
 function toAnthropicContentBlock(part: ContentPart, field: string): AnthropicBlock {
   if (part.type === "text") return { type: "text", text: part.text };
-  const url = part.image_url.url;
-  const inline = parseDataUrl(url, `${field}.image_url.url`);
-  if (inline) {
+  const image = readImageUrl(part.image_url.url, `${field}.image_url.url`);
+  if (image.kind === "inline") {
     return {
       type: "image",
-      source: { type: "base64", media_type: inline.mediaType, data: inline.base64 },
+      source: { type: "base64", media_type: image.mediaType, data: image.base64 },
     };
   }
-  if (!/^https?:\/\//i.test(url)) {
-    throw invalidInput(`${field}.image_url.url`, "must be an http(s) URL or a base64 data URL");
-  }
-  return { type: "image", source: { type: "url", url } };
+  return { type: "image", source: { type: "url", url: image.url } };
 }
 
 /** An OpenAI function tool as an Anthropic tool. */
@@ -282,11 +272,7 @@ export function fromAnthropicMessage(body: unknown, provider: string): ChatResul
     id: String(message.id ?? ""),
     model: String(message.model ?? ""),
     provider,
-    message: {
-      role: "assistant",
-      content: assistantContent(text, toolCalls.length),
-      ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
-    },
+    message: assistantMessage(text, toolCalls),
     finishReason: finishReasonFromAnthropic(message.stop_reason),
     usage: usageFromAnthropicWire(message.usage, provider) ?? emptyUsage(),
   };

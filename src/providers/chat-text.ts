@@ -1,5 +1,7 @@
-/** Small helpers for reading OpenAI-shaped message content. */
-import type { ChatMessage, ContentPart } from "../messages/types.js";
+/** Small helpers for reading and writing OpenAI-shaped message content. */
+import { invalidInput } from "../errors/index.js";
+import type { ChatMessage, ContentPart, ToolCall } from "../messages/types.js";
+import type { ChatResult } from "./types.js";
 
 /**
  * The content as parts: a string becomes one text part, null becomes none.
@@ -37,4 +39,45 @@ export function contentText(message: Pick<ChatMessage, "content">): string {
  */
 export function assistantContent(text: string, toolCallCount: number): string | null {
   return text === "" && toolCallCount > 0 ? null : text;
+}
+
+/**
+ * A provider's reply as the assistant message: its text (null when the reply is only tool
+ * calls) and its tool calls, if any.
+ *
+ * @example
+ * ```ts
+ * assistantMessage("", [call]); // { role: "assistant", content: null, tool_calls: [call] }
+ * ```
+ */
+export function assistantMessage(text: string, toolCalls: ToolCall[]): ChatResult["message"] {
+  return {
+    role: "assistant",
+    content: assistantContent(text, toolCalls.length),
+    ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+  };
+}
+
+/**
+ * The texts of a system or developer message, for providers that take the system prompt apart
+ * from the conversation and accept only text there.
+ *
+ * @example
+ * ```ts
+ * systemTexts({ role: "system", content: "Be brief" }, { field: "messages[0]", provider: "gemini" }); // ["Be brief"]
+ * ```
+ */
+export function systemTexts(
+  message: Pick<ChatMessage, "content">,
+  options: { field: string; provider: string },
+): string[] {
+  return contentParts(message).map((part) => {
+    if (part.type !== "text") {
+      throw invalidInput(
+        `${options.field}.content`,
+        `of a system message must be text for ${options.provider}`,
+      );
+    }
+    return part.text;
+  });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { TokenwiseError } from "../errors/index.js";
-import { parseDataUrl } from "./data-url.js";
+import { parseDataUrl, readImageUrl } from "./data-url.js";
 
 describe("parseDataUrl", () => {
   it("splits media type and base64 data", () => {
@@ -29,5 +29,25 @@ describe("parseDataUrl", () => {
       expect(TokenwiseError.hasCode(error, "invalid_input")).toBe(true);
       expect((error as TokenwiseError).details.field).toBe("messages[0].content[0].image_url.url");
     }
+  });
+});
+
+describe("readImageUrl", () => {
+  it("reads a data URL as inline data and an http(s) URL as an address", () => {
+    expect(readImageUrl("data:image/png;base64,AAAA", "url")).toEqual({
+      kind: "inline",
+      mediaType: "image/png",
+      base64: "AAAA",
+    });
+    expect(readImageUrl("HTTPS://example.com/cat.png", "url")).toEqual({
+      kind: "url",
+      url: "HTTPS://example.com/cat.png",
+    });
+  });
+
+  it("refuses any other URL, naming the field", () => {
+    expect(() =>
+      readImageUrl("ftp://example.com/cat.png", "messages[0].content[1].image_url.url"),
+    ).toThrow("messages[0].content[1].image_url.url must be an http(s) URL or a base64 data URL");
   });
 });

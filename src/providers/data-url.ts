@@ -32,3 +32,25 @@ export function parseDataUrl(url: string, field: string): InlineData | undefined
   }
   return { mediaType: match[1].toLowerCase(), base64: match[3] };
 }
+
+/** An image part's URL: data to send inline, or an http(s) address the provider fetches. */
+export type ImageUrl = ({ kind: "inline" } & InlineData) | { kind: "url"; url: string };
+
+/**
+ * Reads an image part's URL (`field` names it in errors): a base64 `data:` URL, or an http(s)
+ * URL; anything else is refused, since providers fetch only http(s).
+ *
+ * @example
+ * ```ts
+ * readImageUrl("https://example.com/cat.png", "messages[0].content[1].image_url.url");
+ * // { kind: "url", url: "https://example.com/cat.png" }
+ * ```
+ */
+export function readImageUrl(url: string, field: string): ImageUrl {
+  const inline = parseDataUrl(url, field);
+  if (inline) return { kind: "inline", ...inline };
+  if (!/^https?:\/\//i.test(url)) {
+    throw invalidInput(field, "must be an http(s) URL or a base64 data URL");
+  }
+  return { kind: "url", url };
+}

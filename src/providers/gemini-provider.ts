@@ -3,7 +3,6 @@
  * in the `x-goog-api-key` header, never in the URL, so it cannot leak through logged URLs or
  * error messages. Translation rules are in `gemini-wire.ts`.
  */
-import { TokenwiseError } from "../errors/index.js";
 import type { ChatRequest } from "../messages/types.js";
 import { resolveApiKey } from "./api-key.js";
 import { runChatStream } from "./chat-stream.js";
@@ -15,8 +14,13 @@ import {
   toGeminiGenerateBody,
 } from "./gemini-wire.js";
 import { asArray, asRecord } from "./json-record.js";
-import { type HttpProviderOptions, joinUrl, normalizeBaseUrl } from "./provider-options.js";
-import { type ProviderRequest, postJsonForJson } from "./provider-request.js";
+import { malformedReplyError } from "./provider-error.js";
+import {
+  createRequestBuilder,
+  type HttpProviderOptions,
+  normalizeBaseUrl,
+} from "./provider-options.js";
+import { postJsonForJson } from "./provider-request.js";
 import type {
   CallOptions,
   ChatChunk,
@@ -53,26 +57,15 @@ export function createGeminiProvider(
     envVars: ["GEMINI_API_KEY", "GOOGLE_API_KEY"],
     required: true,
   });
-  const fetchFunction = options.fetch ?? globalThis.fetch;
-
-  const request = (
-    model: string,
-    method: string,
-    body: unknown,
-    call: CallOptions | undefined,
-  ): ProviderRequest => ({
+  const requestToPath = createRequestBuilder({
     provider: name,
-    url: joinUrl(baseUrl, `${encodeModelPath(geminiModelPath(model))}:${method}`),
-    body,
-    headers: {
-      "x-goog-api-key": apiKey ?? "",
-      ...options.defaultHeaders,
-      ...call?.headers,
-    },
-    fetch: fetchFunction,
-    call,
-    secrets: [apiKey],
+    baseUrl,
+    apiKey,
+    options,
+    headers: { "x-goog-api-key": apiKey ?? "" },
   });
+  const request = (model: string, method: string, body: unknown, call: CallOptions | undefined) =>
+    requestToPath(`${encodeModelPath(geminiModelPath(model))}:${method}`, body, call);
 
   return {
     name,
@@ -99,13 +92,11 @@ export function createGeminiProvider(
         await postJsonForJson(request(chatRequest.model, "countTokens", body, call)),
       );
       if (typeof response.totalTokens !== "number") {
-        throw new TokenwiseError(
-          "provider_error",
-          "gemini answered countTokens without totalTokens.",
-          {
-            details: { provider: name, retryable: false, providerMessage: "no totalTokens" },
-          },
-        );
+        throw malformedReplyError({
+          provider: name,
+          message: "gemini answered countTokens without totalTokens.",
+          providerMessage: "no totalTokens",
+        });
       }
       return response.totalTokens;
     },
@@ -135,17 +126,11 @@ export function createGeminiProvider(
         );
         const embeddings = asArray(response.embeddings);
         if (embeddings.length !== batch.length) {
-          throw new TokenwiseError(
-            "provider_error",
-            `gemini returned ${embeddings.length} embeddings for ${batch.length} inputs.`,
-            {
-              details: {
-                provider: name,
-                retryable: false,
-                providerMessage: "embedding count mismatch",
-              },
-            },
-          );
+          throw malformedReplyError({
+            provider: name,
+            message: `gemini returned ${embeddings.length} embeddings for ${batch.length} inputs.`,
+            providerMessage: "embedding count mismatch",
+          });
         }
         for (const embedding of embeddings) {
           vectors.push(Float32Array.from(asArray(asRecord(embedding).values).map(Number)));

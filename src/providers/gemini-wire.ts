@@ -27,8 +27,8 @@ import type {
   ToolChoice,
 } from "../messages/types.js";
 import { type ChatStreamDecoder, StreamPayloadError } from "./chat-stream.js";
-import { assistantContent, contentParts, contentText } from "./chat-text.js";
-import { parseDataUrl } from "./data-url.js";
+import { assistantMessage, contentParts, contentText, systemTexts } from "./chat-text.js";
+import { readImageUrl } from "./data-url.js";
 import { asArray, asRecord, isRecord } from "./json-record.js";
 import { parseToolArguments } from "./tool-arguments.js";
 import type { ChatChunk, ChatResult, FinishReason } from "./types.js";
@@ -127,11 +127,8 @@ export function toGeminiConversation(
     switch (message.role) {
       case "system":
       case "developer":
-        for (const part of contentParts(message)) {
-          if (part.type !== "text") {
-            throw invalidInput(`${field}.content`, "of a system message must be text for gemini");
-          }
-          systemParts.push({ text: part.text });
+        for (const text of systemTexts(message, { field, provider: "gemini" })) {
+          systemParts.push({ text });
         }
         return;
       case "user": {
@@ -194,13 +191,11 @@ export function toGeminiConversation(
 
 function toGeminiPart(part: ContentPart, field: string): GeminiPart {
   if (part.type === "text") return { text: part.text };
-  const url = part.image_url.url;
-  const inline = parseDataUrl(url, `${field}.image_url.url`);
-  if (inline) return { inlineData: { mimeType: inline.mediaType, data: inline.base64 } };
-  if (!/^https?:\/\//i.test(url)) {
-    throw invalidInput(`${field}.image_url.url`, "must be an http(s) URL or a base64 data URL");
+  const image = readImageUrl(part.image_url.url, `${field}.image_url.url`);
+  if (image.kind === "inline") {
+    return { inlineData: { mimeType: image.mediaType, data: image.base64 } };
   }
-  return { fileData: { mimeType: mimeTypeFromUrl(url), fileUri: url } };
+  return { fileData: { mimeType: mimeTypeFromUrl(image.url), fileUri: image.url } };
 }
 
 const MIME_BY_EXTENSION: Record<string, string> = {
@@ -338,11 +333,7 @@ export function fromGeminiResponse(
     id: responseId,
     model: typeof response.modelVersion === "string" ? response.modelVersion : options.model,
     provider: options.provider,
-    message: {
-      role: "assistant",
-      content: assistantContent(text, toolCalls.length),
-      ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
-    },
+    message: assistantMessage(text, toolCalls),
     finishReason: blocked
       ? "content_filter"
       : finishReasonFromGemini(candidate.finishReason, toolCalls.length > 0),

@@ -3,7 +3,6 @@
  * LM Studio, OpenRouter, Together, Groq...
  */
 
-import { TokenwiseError } from "../errors/index.js";
 import type { ChatRequest } from "../messages/types.js";
 import { resolveApiKey } from "./api-key.js";
 import { runChatStream } from "./chat-stream.js";
@@ -13,8 +12,13 @@ import {
   fromOpenAIChatResponse,
   toOpenAIChatBody,
 } from "./openai-wire.js";
-import { type HttpProviderOptions, joinUrl, normalizeBaseUrl } from "./provider-options.js";
-import { type ProviderRequest, postJsonForJson } from "./provider-request.js";
+import { malformedReplyError } from "./provider-error.js";
+import {
+  createRequestBuilder,
+  type HttpProviderOptions,
+  normalizeBaseUrl,
+} from "./provider-options.js";
+import { postJsonForJson } from "./provider-request.js";
 import type {
   CallOptions,
   ChatChunk,
@@ -58,24 +62,12 @@ export function createOpenAICompatibleProvider(
     // A local server must not receive the user's OpenAI key by accident.
     env: options.apiKey === undefined && !isOpenAIHost(baseUrl) ? {} : process.env,
   });
-  const fetchFunction = options.fetch ?? globalThis.fetch;
-
-  const request = (
-    path: string,
-    body: unknown,
-    call: CallOptions | undefined,
-  ): ProviderRequest => ({
+  const request = createRequestBuilder({
     provider: name,
-    url: joinUrl(baseUrl, path),
-    body,
-    headers: {
-      ...(apiKey !== undefined ? { authorization: `Bearer ${apiKey}` } : {}),
-      ...options.defaultHeaders,
-      ...call?.headers,
-    },
-    fetch: fetchFunction,
-    call,
-    secrets: [apiKey],
+    baseUrl,
+    apiKey,
+    options,
+    headers: apiKey !== undefined ? { authorization: `Bearer ${apiKey}` } : {},
   });
 
   return {
@@ -130,11 +122,11 @@ function vectorsInInputOrder(data: unknown, expected: number, provider: string):
   });
   for (let index = 0; index < expected; index++) {
     if (vectors[index] === undefined) {
-      throw new TokenwiseError(
-        "provider_error",
-        `${provider} returned no embedding for input ${index} of ${expected}.`,
-        { details: { provider, retryable: false, providerMessage: "missing embedding" } },
-      );
+      throw malformedReplyError({
+        provider,
+        message: `${provider} returned no embedding for input ${index} of ${expected}.`,
+        providerMessage: "missing embedding",
+      });
     }
   }
   return vectors;

@@ -4,11 +4,11 @@
  */
 
 import type { Usage } from "../cost/usage.js";
-import { TokenwiseError } from "../errors/index.js";
 import type { ChatRequest, ToolCall } from "../messages/types.js";
 import { type ChatStreamDecoder, StreamPayloadError } from "./chat-stream.js";
-import { assistantContent } from "./chat-text.js";
+import { assistantMessage } from "./chat-text.js";
 import { asRecord } from "./json-record.js";
+import { malformedReplyError } from "./provider-error.js";
 import type { ChatChunk, ChatResult, FinishReason } from "./types.js";
 import { emptyUsage, usageFromOpenAIWire } from "./wire-usage.js";
 
@@ -64,8 +64,10 @@ export function fromOpenAIChatResponse(body: unknown, provider: string): ChatRes
   const choices = Array.isArray(response.choices) ? response.choices : [];
   const choice = asRecord(choices[0]);
   if (choices.length === 0) {
-    throw new TokenwiseError("provider_error", `${provider} returned a reply without choices.`, {
-      details: { provider, retryable: false, providerMessage: "no choices" },
+    throw malformedReplyError({
+      provider,
+      message: `${provider} returned a reply without choices.`,
+      providerMessage: "no choices",
     });
   }
   const message = asRecord(choice.message);
@@ -90,11 +92,7 @@ export function fromOpenAIChatResponse(body: unknown, provider: string): ChatRes
     id: String(response.id ?? ""),
     model: String(response.model ?? ""),
     provider,
-    message: {
-      role: "assistant",
-      content: assistantContent(text, toolCalls.length),
-      ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
-    },
+    message: assistantMessage(text, toolCalls),
     finishReason: finishReasonFromOpenAI(choice.finish_reason),
     usage: usageFromOpenAIWire(response.usage, provider) ?? emptyUsage(),
   };

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   errorFromHttpResponse,
   errorFromNetworkFailure,
+  malformedReplyError,
   parseProviderErrorBody,
   RETRYABLE_STATUSES,
   redactSecrets,
@@ -145,5 +146,22 @@ describe("redactSecrets", () => {
     expect(redactSecrets("a KEY1234 b KEY1234", ["KEY1234", undefined, "ab"])).toBe(
       "a [redacted] b [redacted]",
     );
+  });
+});
+
+describe("malformedReplyError", () => {
+  it("is a provider_error that is not retryable, with the short reason in details", () => {
+    const error = malformedReplyError({
+      provider: "gemini",
+      message: "gemini answered countTokens without totalTokens.",
+      providerMessage: "no totalTokens",
+    });
+    expect(error.code).toBe("provider_error");
+    expect(error.message).toBe("gemini answered countTokens without totalTokens.");
+    expect(error.details).toEqual({
+      provider: "gemini",
+      retryable: false,
+      providerMessage: "no totalTokens",
+    });
   });
 });

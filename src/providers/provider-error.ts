@@ -190,6 +190,27 @@ export interface PartialStreamState {
 }
 
 /**
+ * A successful answer that lacks what the call needs (no choices, no token count...). Not
+ * retryable: asking again gets the same answer.
+ *
+ * @example
+ * ```ts
+ * throw malformedReplyError({ provider: "openai", message: "openai returned a reply without choices.", providerMessage: "no choices" });
+ * ```
+ */
+export function malformedReplyError(options: {
+  provider: string;
+  message: string;
+  /** A short machine-friendly reason, kept in `details.providerMessage`. */
+  providerMessage: string;
+}): TokenwiseError {
+  const { provider, message, providerMessage } = options;
+  return new TokenwiseError("provider_error", message, {
+    details: { provider, retryable: false, providerMessage },
+  });
+}
+
+/**
  * The caller's signal aborted the call. `details.usage` is the usage the provider had reported
  * so far (undefined when it had reported none: OpenAI reports usage only at the end), and
  * `details.partialText` the text received.

@@ -1,6 +1,7 @@
-/** Options every HTTP provider adapter accepts. */
+/** Options every HTTP provider adapter accepts, and the requests built from them. */
 import { invalidInput } from "../errors/index.js";
-import type { FetchFunction } from "./provider-request.js";
+import type { FetchFunction, ProviderRequest } from "./provider-request.js";
+import type { CallOptions } from "./types.js";
 
 export interface HttpProviderOptions {
   /** API root, without a trailing slash. */
@@ -11,6 +12,46 @@ export interface HttpProviderOptions {
   fetch?: FetchFunction;
   /** Headers sent with every request (they override the adapter's own, except per-call ones). */
   defaultHeaders?: Record<string, string>;
+}
+
+/** Builds one provider's request to `path` (under its base URL) with `body`. */
+export type ProviderRequestBuilder = (
+  path: string,
+  body: unknown,
+  call: CallOptions | undefined,
+) => ProviderRequest;
+
+/**
+ * The request builder of an HTTP provider. Headers are the provider's own (authentication,
+ * version), then `defaultHeaders`, then the call's, each overriding the ones before; the key is
+ * listed as a secret so no error can show it. `fetch` is resolved now, at creation.
+ *
+ * @example
+ * ```ts
+ * const request = createRequestBuilder({ provider: "openai", baseUrl, apiKey, options, headers: { authorization: `Bearer ${apiKey}` } });
+ * await postJsonForJson(request("chat/completions", body, call));
+ * ```
+ */
+export function createRequestBuilder(settings: {
+  provider: string;
+  /** The normalized base URL (see {@link normalizeBaseUrl}). */
+  baseUrl: string;
+  apiKey: string | undefined;
+  options: HttpProviderOptions;
+  /** The provider's own headers. */
+  headers: Record<string, string>;
+}): ProviderRequestBuilder {
+  const { provider, baseUrl, apiKey, options, headers } = settings;
+  const fetchFunction = options.fetch ?? globalThis.fetch;
+  return (path, body, call) => ({
+    provider,
+    url: joinUrl(baseUrl, path),
+    body,
+    headers: { ...headers, ...options.defaultHeaders, ...call?.headers },
+    fetch: fetchFunction,
+    call,
+    secrets: [apiKey],
+  });
 }
 
 /** Joins a base URL and a path without doubling or losing the slash. */

@@ -13,6 +13,7 @@ import { type GeminiUsageMetadata, usageFromGemini } from "../cost/usage-from-ge
 import { type OpenAIChatUsage, usageFromOpenAI } from "../cost/usage-from-openai.js";
 import { TokenwiseError } from "../errors/index.js";
 import { isRecord } from "./json-record.js";
+import { malformedReplyError } from "./provider-error.js";
 
 export { emptyUsage };
 
@@ -63,10 +64,10 @@ function convert(
     return converter(usage);
   } catch (error) {
     if (!TokenwiseError.hasCode(error, "invalid_input")) throw error;
-    throw new TokenwiseError(
-      "provider_error",
-      `${provider} reported usage that cannot be read: ${error.message}.`,
-      { details: { provider, retryable: false, providerMessage: error.message } },
-    );
+    throw malformedReplyError({
+      provider,
+      message: `${provider} reported usage that cannot be read: ${error.message}.`,
+      providerMessage: error.message,
+    });
   }
 }

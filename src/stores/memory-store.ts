@@ -3,6 +3,7 @@
  * but private to one process and gone on restart; use SQLite or Redis to share or persist.
  */
 import { invalidInput } from "../errors/index.js";
+import { createEngineLifecycle } from "./engine-lifecycle.js";
 import type { KeyValueStore, SetOptions, StoreEntry, StoreValue } from "./key-value-store.js";
 import {
   assertStoreEntries,
@@ -11,7 +12,6 @@ import {
   assertStorePrefix,
   assertStoreValue,
   assertTtlMs,
-  storeClosedError,
 } from "./store-input.js";
 
 export interface MemoryStoreOptions {
@@ -69,11 +69,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
   const entries = new Map<string, MemoryEntry>();
   let totalBytes = 0;
   let writesSinceSweep = 0;
-  let closed = false;
-
-  const ensureOpen = () => {
-    if (closed) throw storeClosedError("memory store");
-  };
+  const lifecycle = createEngineLifecycle("memory store");
+  const { ensureOpen } = lifecycle;
 
   const remove = (key: string, entry: MemoryEntry) => {
     entries.delete(key);
@@ -194,7 +191,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       return sweepExpired();
     },
     async close() {
-      closed = true;
+      lifecycle.close();
       entries.clear();
       totalBytes = 0;
     },

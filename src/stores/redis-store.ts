@@ -2,6 +2,7 @@
  * A key-value store in Redis, for state shared by several processes or machines. Every key
  * lives under a prefix (namespace), and TTLs are Redis's own (`SET ... PX`).
  */
+import { createEngineLifecycle } from "./engine-lifecycle.js";
 import type { KeyValueStore, SetOptions, StoreEntry, StoreValue } from "./key-value-store.js";
 import {
   assertRedisPrefix,
@@ -16,8 +17,6 @@ import {
   assertStorePrefix,
   assertStoreValue,
   assertTtlMs,
-  storeClosedError,
-  storeFailure,
 } from "./store-input.js";
 
 export interface RedisStoreOptions extends RedisConnectionOptions {
@@ -45,16 +44,8 @@ export function createRedisStore(options: RedisStoreOptions): KeyValueStore {
   const prefix = options.prefix ?? "tokenwise:kv:";
   assertRedisPrefix(prefix);
   const { client, owned } = openRedisConnection(options);
-  let closed = false;
-
-  const run = async <T>(operation: string, work: () => Promise<T>): Promise<T> => {
-    if (closed) throw storeClosedError("Redis store");
-    try {
-      return await work();
-    } catch (cause) {
-      throw storeFailure(`Redis store ${operation}`, cause);
-    }
-  };
+  const lifecycle = createEngineLifecycle("Redis store");
+  const run = lifecycle.runAsync;
 
   return {
     async get(key: string) {
@@ -112,9 +103,7 @@ export function createRedisStore(options: RedisStoreOptions): KeyValueStore {
       });
     },
     async close() {
-      if (closed) return;
-      closed = true;
-      if (owned) await client.quit();
+      if (lifecycle.close() && owned) await client.quit();
     },
   };
 }

@@ -66,6 +66,30 @@ export function openSqliteConnection(options: SqliteConnectionOptions): SqliteCo
 }
 
 /**
+ * Runs an engine's `CREATE ... IF NOT EXISTS` schema; on failure closes the connection if the
+ * engine opened it, so a failed constructor leaks no file handle.
+ *
+ * @example
+ * ```ts
+ * createSqliteTables({ connection, schema: 'CREATE TABLE IF NOT EXISTS "kv" (...)', tables: "SQLite table kv" });
+ * ```
+ */
+export function createSqliteTables(options: {
+  connection: SqliteConnection;
+  schema: string;
+  /** What the schema creates, for the error message ("SQLite table tokenwise_kv"). */
+  tables: string;
+}): void {
+  const { database, owned } = options.connection;
+  try {
+    database.exec(options.schema);
+  } catch (cause) {
+    if (owned) database.close();
+    throw storeFailure(`Creating ${options.tables}`, cause);
+  }
+}
+
+/**
  * Throws `invalid_input` unless `name` is safe to splice into SQL as a table name.
  *
  * @example

@@ -3,9 +3,11 @@
  * that opens the file. Expired rows are ignored on read and deleted periodically.
  */
 import { invalidInput } from "../errors/index.js";
+import { createEngineLifecycle } from "./engine-lifecycle.js";
 import type { KeyValueStore, SetOptions, StoreEntry, StoreValue } from "./key-value-store.js";
 import {
   assertSqlIdentifier,
+  createSqliteTables,
   openSqliteConnection,
   type SqliteConnectionOptions,
 } from "./sqlite-database.js";
@@ -16,8 +18,6 @@ import {
   assertStorePrefix,
   assertStoreValue,
   assertTtlMs,
-  storeClosedError,
-  storeFailure,
 } from "./store-input.js";
 
 export interface SqliteStoreOptions extends SqliteConnectionOptions {
@@ -58,10 +58,12 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     throw invalidInput("pruneIntervalMs", `must be a non-negative integer, got ${pruneIntervalMs}`);
   }
   const now = options.now ?? Date.now;
-  const { database, owned } = openSqliteConnection(options);
-  try {
+  const connection = openSqliteConnection(options);
+  const { database, owned } = connection;
+  createSqliteTables({
+    connection,
     // A column declared BLOB has no type affinity: TEXT stays TEXT and BLOB stays BLOB.
-    database.exec(`
+    schema: `
       CREATE TABLE IF NOT EXISTS "${table}" (
         key TEXT PRIMARY KEY NOT NULL,
         value BLOB NOT NULL,
@@ -69,11 +71,9 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       );
       CREATE INDEX IF NOT EXISTS "${table}_expires_at" ON "${table}" (expires_at)
         WHERE expires_at IS NOT NULL;
-    `);
-  } catch (cause) {
-    if (owned) database.close();
-    throw storeFailure(`Creating SQLite table ${table}`, cause);
-  }
+    `,
+    tables: `SQLite table ${table}`,
+  });
 
   const live = "(expires_at IS NULL OR expires_at > @now)";
   const selectValue = database.prepare<{ key: string; now: number }, ValueRow>(
@@ -100,7 +100,8 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     `DELETE FROM "${table}" WHERE key GLOB @pattern`,
   );
 
-  let closed = false;
+  const lifecycle = createEngineLifecycle("SQLite store");
+  const { run } = lifecycle;
   let lastPruneAt = Number.NEGATIVE_INFINITY;
 
   const prune = (): number => {
@@ -111,15 +112,6 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
 
   const pruneIfDue = () => {
     if (now() - lastPruneAt >= pruneIntervalMs) prune();
-  };
-
-  const run = <T>(operation: string, work: () => T): T => {
-    if (closed) throw storeClosedError("SQLite store");
-    try {
-      return work();
-    } catch (cause) {
-      throw storeFailure(`SQLite store ${operation}`, cause);
-    }
   };
 
   const writeMany = database.transaction((batch: readonly StoreEntry[]) => {
@@ -186,9 +178,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       return run("prune", prune);
     },
     async close() {
-      if (closed) return;
-      closed = true;
-      if (owned) database.close();
+      if (lifecycle.close() && owned) database.close();
     },
   };
 }

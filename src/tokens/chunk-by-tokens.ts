@@ -1,4 +1,4 @@
-import { invalidInput } from "../errors/index.js";
+import { describeValue, invalidInput } from "../errors/index.js";
 import {
   boundaryAtOrAfter,
   boundaryAtOrBefore,
@@ -6,12 +6,7 @@ import {
 } from "./character-boundaries.js";
 import { resolveTokenizer } from "./registry.js";
 import type { EncodingName, Tokenizer } from "./tokenizer.js";
-import {
-  assertNonNegativeInteger,
-  assertPositiveInteger,
-  assertString,
-  describeValue,
-} from "./validation.js";
+import { assertNonNegativeInteger, assertPositiveInteger, assertString } from "./validation.js";
 
 export interface ChunkByTokensOptions {
   tokenizer: EncodingName | Tokenizer;

@@ -1,4 +1,4 @@
-import { invalidInput } from "../errors/index.js";
+import { describeValue, invalidInput } from "../errors/index.js";
 import type { ChatMessage, ContentPart, ToolDefinition } from "../messages/index.js";
 import {
   type EstimatedTokenizerName,
@@ -14,7 +14,6 @@ import {
   estimateToolDefinitionTokens,
   type ToolTokenFamily,
 } from "./tool-definition-tokens.js";
-import { describeValue } from "./validation.js";
 
 export interface ChatTokenCountOptions {
   tokenizer: TokenizerName;

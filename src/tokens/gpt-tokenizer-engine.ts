@@ -1,8 +1,8 @@
 import { createRequire } from "node:module";
-import { invalidInput } from "../errors/index.js";
+import { describeValue, invalidInput } from "../errors/index.js";
 import type { EncodingName, Tokenizer } from "./tokenizer.js";
 import { utf8ByteLength } from "./utf8-byte-length.js";
-import { assertString, describeValue } from "./validation.js";
+import { assertString } from "./validation.js";
 
 /** The part of a gpt-tokenizer per-encoding module tokenwise uses. */
 interface GptTokenizerEncoding {

@@ -1,7 +1,6 @@
-import { invalidInput } from "../errors/index.js";
+import { describeValue, invalidInput } from "../errors/index.js";
 import type { ImagePart } from "../messages/index.js";
 import type { TokenizerName } from "./tokenizer.js";
-import { describeValue } from "./validation.js";
 
 /** OpenAI's per-image token rates: `base` for every image, `perTile` per 512-px tile in high detail. */
 export interface ImageTokenRates {

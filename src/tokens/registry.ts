@@ -1,7 +1,6 @@
-import { invalidInput } from "../errors/index.js";
+import { describeValue, invalidInput } from "../errors/index.js";
 import { createGptTokenizer } from "./gpt-tokenizer-engine.js";
 import type { EncodingName, Tokenizer, TokenizerName } from "./tokenizer.js";
-import { describeValue } from "./validation.js";
 
 /** Every encoding tokenwise counts exactly, offline. */
 export const ENCODING_NAMES: readonly EncodingName[] = [

@@ -1,8 +1,8 @@
-import { invalidInput } from "../errors/index.js";
+import { describeValue, invalidInput } from "../errors/index.js";
 import { resolveTokenizer } from "./registry.js";
 import type { EncodingName, Tokenizer } from "./tokenizer.js";
 import { utf8ByteLength } from "./utf8-byte-length.js";
-import { assertString, describeValue } from "./validation.js";
+import { assertString } from "./validation.js";
 
 /**
  * True when `text` has at most `maxTokens` tokens. Answers without tokenizing when the UTF-8

@@ -1,8 +1,7 @@
-import { invalidInput } from "../errors/index.js";
+import { describeValue, invalidInput } from "../errors/index.js";
 import type { JsonSchema, ToolDefinition } from "../messages/index.js";
 import { type EstimatedTokenizerName, estimateTextTokens } from "./estimated-tokenizers.js";
 import type { Tokenizer } from "./tokenizer.js";
-import { describeValue } from "./validation.js";
 
 /** Model families whose tool-definition overheads the OpenAI cookbook measured. */
 export type ToolTokenFamily = "gpt-4o" | "gpt-4";

@@ -1,8 +1,8 @@
-import { invalidInput } from "../errors/index.js";
+import { describeValue, invalidInput } from "../errors/index.js";
 import { boundaryAtOrAfter, boundaryAtOrBefore } from "./character-boundaries.js";
 import { resolveTokenizer } from "./registry.js";
 import type { EncodingName, Tokenizer } from "./tokenizer.js";
-import { assertNonNegativeInteger, assertString, describeValue } from "./validation.js";
+import { assertNonNegativeInteger, assertString } from "./validation.js";
 
 /**
  * Which part of the text survives:

@@ -1,24 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { TokenwiseError } from "../errors/index.js";
-import {
-  assertNonNegativeInteger,
-  assertPositiveInteger,
-  assertString,
-  describeValue,
-} from "./validation.js";
-
-describe("describeValue", () => {
-  it("prints short values and never a whole long string", () => {
-    expect(describeValue("abc")).toBe('"abc"');
-    expect(describeValue("x".repeat(100))).toBe(`"${"x".repeat(40)}"…`);
-    expect(describeValue(3.5)).toBe("3.5");
-    expect(describeValue(null)).toBe("null");
-    expect(describeValue(undefined)).toBe("undefined");
-    expect(describeValue([1])).toBe("an array");
-    expect(describeValue({ secret: "sk-123" })).toBe("an object");
-    expect(describeValue(() => 1)).toBe("a function");
-  });
-});
+import { assertNonNegativeInteger, assertPositiveInteger, assertString } from "./validation.js";
 
 describe("assertions", () => {
   it("throw invalid_input naming the field", () => {

@@ -1,19 +1,10 @@
 import type { Command } from "commander";
 import type { ModelCapabilities, ModelInfo } from "../../catalog/index.js";
-import { CATALOG_CHECKED } from "../../catalog/index.js";
+import { CAPABILITY_NAMES, CATALOG_CHECKED } from "../../catalog/index.js";
 import { TokenwiseError } from "../../errors/index.js";
 import { loadCatalog } from "../catalog-option.js";
 import { type Output, processOutput, toJson } from "../output.js";
 import { formatInteger, formatTable } from "../table.js";
-
-const CAPABILITIES: ReadonlyArray<keyof ModelCapabilities> = [
-  "vision",
-  "tools",
-  "reasoning",
-  "promptCaching",
-  "structuredOutput",
-  "batch",
-];
 
 interface ModelsFlags {
   provider?: string;
@@ -32,7 +23,7 @@ export function price(value: string | undefined): string {
 }
 
 function capabilityList(model: ModelInfo): string {
-  return CAPABILITIES.filter((name) => model.capabilities[name]).join(", ");
+  return CAPABILITY_NAMES.filter((name) => model.capabilities[name]).join(", ");
 }
 
 function describeModel(model: ModelInfo): string {
@@ -86,7 +77,7 @@ export function registerModelsCommand(program: Command, output: Output = process
     .option("--mode <mode>", "chat or embedding")
     .option(
       "-c, --capability <name>",
-      `only models with this capability (${CAPABILITIES.join(", ")})`,
+      `only models with this capability (${CAPABILITY_NAMES.join(", ")})`,
     )
     .option("--all", "include deprecated models")
     .option("--json", "print JSON for scripts")
@@ -111,10 +102,10 @@ Prices come from public price lists checked ${CATALOG_CHECKED}; override them wi
         );
       }
       const capability = flags.capability as keyof ModelCapabilities | undefined;
-      if (capability !== undefined && !CAPABILITIES.includes(capability)) {
+      if (capability !== undefined && !CAPABILITY_NAMES.includes(capability)) {
         throw new TokenwiseError(
           "invalid_input",
-          `--capability must be one of ${CAPABILITIES.join(", ")}; got "${flags.capability}"`,
+          `--capability must be one of ${CAPABILITY_NAMES.join(", ")}; got "${flags.capability}"`,
         );
       }
       const exact = name === undefined ? undefined : catalog.find(name);
