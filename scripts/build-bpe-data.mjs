@@ -1,17 +1,18 @@
 #!/usr/bin/env node
 /**
- * Generates the committed data modules of the BPE engine in src/tokens/bpe/data/:
+ * Generates the committed data files of the BPE engine in src/tokens/bpe/data/ (JSON, which the
+ * engine loads on first use of an encoding and `tsc` copies to dist/):
  *
- * - `<encoding>.ts`: the mergeable ranks of o200k_base and cl100k_base, read from the installed
+ * - `<encoding>.json`: the mergeable ranks of o200k_base and cl100k_base, read from the installed
  *   gpt-tokenizer package (data/<encoding>.tiktoken) and cross-checked against the installed
  *   tiktoken package when present (see `encodeRanks` for the layout).
- * - `unicode-classes.ts`: the character classes the pre-tokenization patterns use, as the
+ * - `unicode-classes.json`: the character classes the pre-tokenization patterns use, as the
  *   Unicode 16 tables of the Rust `regex` crate inside tiktoken see them. Node 20.20 ships
- *   Unicode 17, so the generator applies the two differences measured against tiktoken
- *   (see `unicode16Differences`) and refuses to run on another Unicode version.
+ *   Unicode 17, so the generator applies the differences measured against tiktoken (see
+ *   `unicode16Differences`), and leaves this file alone under a Node with another Unicode.
  *
  * Usage: node scripts/build-bpe-data.mjs [--check]
- * With --check it exits with status 1 when a committed module differs from what it would write.
+ * With --check it exits with status 1 when a committed file differs from what it would write.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -22,8 +23,8 @@ const outputDirectory = join(root, "src", "tokens", "bpe", "data");
 const checkOnly = process.argv.includes("--check");
 
 const encodings = [
-  { name: "o200k_base", file: "o200k-base.ts", exportName: "o200kBaseRanks" },
-  { name: "cl100k_base", file: "cl100k-base.ts", exportName: "cl100kBaseRanks" },
+  { name: "o200k_base", file: "o200k-base.json" },
+  { name: "cl100k_base", file: "cl100k-base.json" },
 ];
 
 function readTiktokenFile(name) {
@@ -56,58 +57,84 @@ function crossCheckWithTiktoken(name, tokens) {
   });
 }
 
+// Keys, hashes and partitions; must match src/tokens/bpe/vocabulary.ts.
+const HASH_BASE = 0x01000193;
+const PARTITION_BITS = 9;
+const EIGHT_ASCII_FLAG = 1 << 31;
+
+/** The short key [low, high] of a token, or undefined when it has none (see vocabulary.ts). */
+function shortKey(token) {
+  if (token.length <= 7) {
+    let low = 0;
+    let high = token.length << 24;
+    token.forEach((byte, index) => {
+      if (index < 4) low |= byte << (index * 8);
+      else high |= byte << ((index - 4) * 8);
+    });
+    return [low, high];
+  }
+  if (token.length === 8 && token.every((byte) => byte < 128)) {
+    let low = 0;
+    let high = EIGHT_ASCII_FLAG;
+    token.forEach((byte, index) => {
+      if (index < 4) low |= byte << (index * 7);
+      else high |= byte << ((index - 4) * 7);
+    });
+    return [low, high];
+  }
+  return undefined;
+}
+
+/** The partition a token's table slot falls in: the top bits of its mixed key or hash. */
+function partitionOf(token) {
+  const key = shortKey(token);
+  if (key !== undefined) {
+    const [low, high] = key;
+    return Math.imul(low ^ Math.imul(high, 0x85ebca6b), 0x9e3779b1) >>> (32 - PARTITION_BITS);
+  }
+  let hash = 0;
+  for (const byte of token) hash = (Math.imul(hash, HASH_BASE) + byte) | 0;
+  return Math.imul(hash, 0x9e3779b1) >>> (32 - PARTITION_BITS);
+}
+
 /**
- * Every token of these vocabularies of two or more bytes is the concatenation of two tokens of
- * lower rank, so a token is written as that pair: ranks `left` and `right`, each in as many bits
- * as rank - 1 needs. A header gives the rank count and total byte length (32 bits each), then the
- * byte value of ranks 0 to 255 (the single bytes, 8 bits each). Bits are
- * written most significant first, six per base64 character, so the loader reads the base64 text
- * directly. About half the size of the raw bytes, and the loader hashes each token in O(1) from
- * the hashes of its two parts.
+ * The ranks, grouped by the hash-table partition their key falls in, so the engine can fill one
+ * partition of its tables when a lookup first needs it instead of hashing the whole vocabulary
+ * before the first count. Layout (then base64): the rank of each byte value (256 x 3 bytes LE);
+ * the byte offset where each partition's records start, and the end (513 x 4 bytes LE, from the
+ * start of the data); the records: rank (3 bytes LE), length (1 byte), the token's bytes; 8 zero
+ * bytes, so the engine can read any short key four bytes at a time.
  */
 function encodeRanks(name, tokens) {
-  const rankOfBytes = new Map(tokens.map((token, rank) => [token.toString("latin1"), rank]));
-  const sextets = [];
-  let buffer = 0;
-  let bufferedBits = 0;
-  const write = (value, width) => {
-    for (let bit = width - 1; bit >= 0; bit -= 1) {
-      buffer = (buffer << 1) | ((value >>> bit) & 1);
-      bufferedBits += 1;
-      if (bufferedBits === 6) {
-        sextets.push(buffer);
-        buffer = 0;
-        bufferedBits = 0;
-      }
-    }
-  };
-  write(tokens.length, 32);
-  write(
-    tokens.reduce((sum, token) => sum + token.length, 0),
-    32,
-  );
-  for (let rank = 0; rank < 256; rank += 1) {
-    if (tokens[rank].length !== 1) throw new Error(`${name}: rank ${rank} is not a single byte`);
-    write(tokens[rank][0], 8);
-  }
+  const partitions = Array.from({ length: 1 << PARTITION_BITS }, () => []);
+  let shortCount = 0;
   tokens.forEach((token, rank) => {
-    if (rank < 256) return;
-    const text = token.toString("latin1");
-    for (let cut = text.length - 1; cut >= 1; cut -= 1) {
-      const left = rankOfBytes.get(text.slice(0, cut));
-      const right = rankOfBytes.get(text.slice(cut));
-      if (left !== undefined && right !== undefined && left < rank && right < rank) {
-        const width = 32 - Math.clz32(rank - 1);
-        write(left, width);
-        write(right, width);
-        return;
-      }
+    if (token === undefined || token.length === 0 || token.length > 255) {
+      throw new Error(`${name}: rank ${rank} has no bytes or more than 255`);
     }
-    throw new Error(`${name}: rank ${rank} is not two lower ranks joined`);
+    if (shortKey(token) !== undefined) shortCount += 1;
+    partitions[partitionOf(token)].push(rank);
   });
-  if (bufferedBits > 0) sextets.push(buffer << (6 - bufferedBits));
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  return sextets.map((sextet) => alphabet[sextet]).join("");
+  const headerLength = 256 * 3 + (partitions.length + 1) * 4;
+  const recordsLength = tokens.reduce((sum, token) => sum + 4 + token.length, 0);
+  const packed = Buffer.alloc(headerLength + recordsLength + 8);
+  for (let byte = 0; byte < 256; byte += 1) {
+    const rank = tokens.findIndex((token) => token.length === 1 && token[0] === byte);
+    if (rank === -1) throw new Error(`${name}: byte ${byte} is not a token`);
+    packed.writeUIntLE(rank, byte * 3, 3);
+  }
+  let offset = headerLength;
+  partitions.forEach((ranks, partition) => {
+    packed.writeUInt32LE(offset, 256 * 3 + partition * 4);
+    for (const rank of ranks) {
+      packed.writeUIntLE(rank, offset, 3);
+      packed[offset + 3] = tokens[rank].length;
+      tokens[rank].copy(packed, offset + 4);
+      offset += 4 + tokens[rank].length;
+    }
+  });
+  packed.writeUInt32LE(offset, 256 * 3 + partitions.length * 4);
+  return { shortCount, longCount: tokens.length - shortCount, ranks: packed.toString("base64") };
 }
 
 // Class bits; must match src/tokens/bpe/character-classes.ts.
@@ -169,12 +196,6 @@ function classOf(character) {
 }
 
 function buildClassRuns() {
-  if (process.versions.unicode !== unicode16Differences.nodeUnicodeVersion) {
-    throw new Error(
-      `run this with a Node whose Unicode version is ${unicode16Differences.nodeUnicodeVersion} ` +
-        `(this one has ${process.versions.unicode}); the measured differences apply to that version`,
-    );
-  }
   const classes = new Uint8Array(0x110000);
   for (let codePoint = 0; codePoint < 0x110000; codePoint += 1) {
     if (codePoint >= 0xd800 && codePoint <= 0xdfff) continue;
@@ -202,31 +223,40 @@ function buildClassRuns() {
   return Buffer.from(bytes).toString("base64");
 }
 
-function moduleText({ comment, exportName, base64 }) {
-  return `// Generated by scripts/build-bpe-data.mjs: do not edit.\n/** ${comment} */\nexport const ${exportName} =\n  "${base64}";\n`;
+function jsonText(fields) {
+  return `${JSON.stringify({ generatedBy: "scripts/build-bpe-data.mjs: do not edit", ...fields }, null, 2)}\n`;
 }
 
-const modules = encodings.map(({ name, file, exportName }) => {
+const gptTokenizerVersion = JSON.parse(
+  readFileSync(join(root, "node_modules", "gpt-tokenizer", "package.json"), "utf8"),
+).version;
+const modules = encodings.map(({ name, file }) => {
   const tokens = readTiktokenFile(name);
   crossCheckWithTiktoken(name, tokens);
   return {
     file,
-    text: moduleText({
-      comment: `The ${tokens.length} mergeable ranks of ${name}, each as the two lower ranks it joins (bit-packed base64).`,
-      exportName,
-      base64: encodeRanks(name, tokens),
+    text: jsonText({
+      encoding: name,
+      source: `gpt-tokenizer ${gptTokenizerVersion}, data/${name}.tiktoken`,
+      rankCount: tokens.length,
+      ...encodeRanks(name, tokens),
     }),
   };
 });
-modules.push({
-  file: "unicode-classes.ts",
-  text: moduleText({
-    comment:
-      "Character classes of every code point as Unicode 16 defines them: (varint run length, class bits) pairs.",
-    exportName: "unicodeClassRuns",
-    base64: buildClassRuns(),
-  }),
-});
+if (process.versions.unicode === unicode16Differences.nodeUnicodeVersion) {
+  modules.push({
+    file: "unicode-classes.json",
+    text: jsonText({
+      unicode: "16.0, as tiktoken 1.0.22's regex-syntax 0.8.5 has it",
+      runs: buildClassRuns(),
+    }),
+  });
+} else {
+  console.warn(
+    `unicode-classes.json left as it is: this Node has Unicode ${process.versions.unicode}, and the ` +
+      `measured differences from tiktoken apply to Node's Unicode ${unicode16Differences.nodeUnicodeVersion} (Node 20.20)`,
+  );
+}
 
 let stale = 0;
 for (const { file, text } of modules) {

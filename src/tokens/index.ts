@@ -1,3 +1,4 @@
+export { createBpeTokenizer } from "./bpe/index.js";
 export {
   type ChunkByTokensOptions,
   chunkByTokens,
@@ -20,6 +21,7 @@ export {
   type FittedChatHistory,
   fitChatHistory,
 } from "./fit-chat-history.js";
+export { createGptTokenizer } from "./gpt-tokenizer-engine.js";
 export {
   countImageTokens,
   GPT_4O_IMAGE_TOKENS,
@@ -28,6 +30,7 @@ export {
   openAiTileCount,
 } from "./image-tokens.js";
 export {
+  defaultTokenizerFactory,
   ENCODING_NAMES,
   getTokenizer,
   isEncodingName,

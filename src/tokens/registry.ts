@@ -1,4 +1,5 @@
 import { describeValue, invalidInput } from "../errors/index.js";
+import { createBpeTokenizer } from "./bpe/index.js";
 import { createGptTokenizer } from "./gpt-tokenizer-engine.js";
 import type { EncodingName, Tokenizer, TokenizerName } from "./tokenizer.js";
 
@@ -15,6 +16,16 @@ export const TOKENIZER_NAMES: readonly TokenizerName[] = [...ENCODING_NAMES, "cl
 
 /** Builds the tokenizer for one encoding; called at most once per encoding until replaced. */
 export type TokenizerFactory = (encoding: EncodingName) => Tokenizer;
+
+/**
+ * The default engine: tokenwise's own BPE engine (src/tokens/bpe: exact, several times faster,
+ * linear on long words) for the encodings every current OpenAI model uses, gpt-tokenizer for
+ * the legacy p50k_base and r50k_base.
+ */
+export const defaultTokenizerFactory: TokenizerFactory = (encoding) =>
+  encoding === "o200k_base" || encoding === "cl100k_base"
+    ? createBpeTokenizer(encoding)
+    : createGptTokenizer(encoding);
 
 const replacedFactories = new Map<EncodingName, TokenizerFactory>();
 const loadedTokenizers = new Map<EncodingName, Tokenizer>();
@@ -59,7 +70,7 @@ export function getTokenizer(encoding: EncodingName): Tokenizer {
   if (loaded) {
     return loaded;
   }
-  const factory = replacedFactories.get(encoding) ?? createGptTokenizer;
+  const factory = replacedFactories.get(encoding) ?? defaultTokenizerFactory;
   const tokenizer = factory(encoding);
   if (tokenizer?.encoding !== encoding) {
     throw invalidInput(
@@ -72,13 +83,13 @@ export function getTokenizer(encoding: EncodingName): Tokenizer {
 }
 
 /**
- * Replaces the implementation used for `encoding` (for example a faster engine), or restores
- * the default gpt-tokenizer implementation when `factory` is `undefined`. The next
+ * Replaces the implementation used for `encoding` (for example gpt-tokenizer's, or your own),
+ * or restores the default ({@link defaultTokenizerFactory}) when `factory` is `undefined`. The next
  * {@link getTokenizer} call builds a tokenizer with the new factory.
  *
  * @example
  * ```ts
- * setTokenizerImplementation("o200k_base", (encoding) => createBpeTokenizer(encoding));
+ * setTokenizerImplementation("o200k_base", (encoding) => createGptTokenizer(encoding));
  * setTokenizerImplementation("o200k_base", undefined); // back to the default
  * ```
  */
