@@ -56,7 +56,9 @@ export class BpeTokenizer implements Tokenizer {
   private pieceHash = 0;
   /** Replaces each cut through a character with U+FFFD, and keeps a leading U+FEFF. */
   private readonly decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+  /** Reused for decoding up to a megabyte; a larger output gets a buffer that is not kept. */
   private decodeBuffer = new Uint8Array(1024);
+  private decodeView = new DataView(this.decodeBuffer.buffer);
   private readonly specialBytes: ReadonlyMap<number, Uint8Array>;
 
   constructor(encoding: BpeEncoding) {
@@ -120,40 +122,39 @@ export class BpeTokenizer implements Tokenizer {
     }
     const vocabulary = this.vocabulary;
     const rankCount = vocabulary.rankCount;
-    let size = 0;
-    for (let index = 0; index < tokens.length; index += 1) {
-      const token = tokens[index]!;
-      // `>>> 0` keeps a non-negative integer as it is and changes anything else.
-      if (token >>> 0 === token && token < rankCount) {
-        size += vocabulary.tokenBytes[vocabulary.tokenOffset(token) - 1]!;
-      } else {
-        const special = this.specialBytes.get(token);
-        if (special === undefined) throw this.unknownToken(token, index);
-        size += special.length;
-      }
-    }
-    // Up to a megabyte the bytes go to a reused buffer; beyond, to one that is not kept.
-    if (this.decodeBuffer.length < size && size <= 1 << 20) {
-      this.decodeBuffer = new Uint8Array(
-        Math.min(1 << 20, Math.max(size, 2 * this.decodeBuffer.length)),
-      );
-    }
-    const output = this.decodeBuffer.length >= size ? this.decodeBuffer : new Uint8Array(size);
+    const offsets = vocabulary.tokenOffsets();
     const bytes = vocabulary.tokenBytes;
+    const source = vocabulary.tokenBytesView;
+    let output = this.decodeBuffer;
+    let target = this.decodeView;
     let written = 0;
     for (let index = 0; index < tokens.length; index += 1) {
       const token = tokens[index]!;
-      if (token < rankCount) {
-        const start = vocabulary.tokenOffset(token);
-        for (let at = start, end = start + bytes[start - 1]!; at < end; at += 1) {
-          output[written] = bytes[at]!;
-          written += 1;
+      // `>>> 0` keeps a non-negative integer as it is and changes anything else.
+      const special =
+        token >>> 0 === token && token < rankCount ? undefined : this.specialBytes.get(token);
+      const length = special === undefined ? bytes[offsets[token]! - 1] : special.length;
+      if (length === undefined) throw this.unknownToken(token, index);
+      // Four spare bytes: tokens are copied four bytes at a time, the last copy overshooting.
+      if (written + length + 4 > output.length) {
+        const grown = new Uint8Array(Math.max(2 * output.length, written + length + 4));
+        grown.set(output.subarray(0, written));
+        output = grown;
+        target = new DataView(grown.buffer);
+        if (grown.length <= 1 << 20) {
+          this.decodeBuffer = grown;
+          this.decodeView = target;
+        }
+      }
+      if (special === undefined) {
+        const start = offsets[token]!;
+        for (let copied = 0; copied < length; copied += 4) {
+          target.setInt32(written + copied, source.getInt32(start + copied));
         }
       } else {
-        const special = this.specialBytes.get(token)!;
         output.set(special, written);
-        written += special.length;
       }
+      written += length;
     }
     return this.decoder.decode(output.subarray(0, written));
   }

@@ -28,7 +28,7 @@ function referenceMerge(ranks: Map<string, number>, bytes: Uint8Array): number[]
 function rankMap(source: Vocabulary): Map<string, number> {
   const ranks = new Map<string, number>();
   for (let rank = 0; rank < source.rankCount; rank += 1) {
-    const start = source.tokenOffset(rank);
+    const start = source.tokenOffsets()[rank]!;
     const bytes = source.tokenBytes.subarray(start, start + source.tokenBytes[start - 1]!);
     ranks.set(String.fromCharCode(...bytes), rank);
   }

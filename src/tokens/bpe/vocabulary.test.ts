@@ -30,7 +30,7 @@ describe.each([
     expect(vocabulary.rankCount).toBe(rankCount);
     expect(expected.length).toBe(rankCount);
     for (let rank = 0; rank < rankCount; rank += 1) {
-      const start = vocabulary.tokenOffset(rank);
+      const start = vocabulary.tokenOffsets()[rank]!;
       const actual = vocabulary.tokenBytes.subarray(
         start,
         start + vocabulary.tokenBytes[start - 1]!,

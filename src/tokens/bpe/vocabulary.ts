@@ -85,8 +85,8 @@ export class Vocabulary {
   private readonly longPartitionMask: number;
   /** Id of each two-byte token at (first byte << 8 | second byte), -1 for none, -2 unknown yet. */
   private readonly pairTokens = new Int32Array(65_536).fill(-2);
-  /** Record offset of each rank, built on the first decode. */
-  private rankRecords: Int32Array | undefined;
+  /** Offset of each token's bytes, by id; built on the first decode. */
+  private offsetsByRank: Int32Array | undefined;
 
   constructor(packed: PackedRanks) {
     const data = decodeBase64(packed.ranks);
@@ -224,28 +224,33 @@ export class Vocabulary {
   }
 
   /**
-   * Where the bytes of token `rank` are: returns their offset in {@link tokenBytes}; their length
-   * is `tokenBytes[offset - 1]`.
+   * Where each token's bytes are in {@link tokenBytes}, by id: token `id` is the
+   * `tokenBytes[offsets[id] - 1]` bytes from `offsets[id]`. Built on first use (the first decode).
    */
-  tokenOffset(rank: number): number {
-    this.rankRecords ??= this.indexRecords();
-    return this.rankRecords[rank]! + 4;
+  tokenOffsets(): Int32Array {
+    this.offsetsByRank ??= this.indexRecords();
+    return this.offsetsByRank;
   }
 
-  /** The records, in which {@link tokenOffset} finds a token's bytes. */
+  /** The decoded data, in which {@link tokenOffsets} finds each token's bytes. */
   get tokenBytes(): Uint8Array {
     return this.records;
   }
 
+  /** {@link tokenBytes} as a DataView, to copy tokens four bytes at a time (it ends in 8 spare bytes). */
+  get tokenBytesView(): DataView {
+    return this.recordView;
+  }
+
   private indexRecords(): Int32Array {
-    const rankRecords = new Int32Array(this.rankCount);
+    const offsets = new Int32Array(this.rankCount);
     const records = this.records;
     const end = this.partitionStarts[PARTITIONS]!;
     for (let record = this.partitionStarts[0]!; record < end; record += 4 + records[record + 3]!) {
-      rankRecords[records[record]! | (records[record + 1]! << 8) | (records[record + 2]! << 16)] =
-        record;
+      offsets[records[record]! | (records[record + 1]! << 8) | (records[record + 2]! << 16)] =
+        record + 4;
     }
-    return rankRecords;
+    return offsets;
   }
 
   /** Puts every token of one partition in its table. */
