@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import { describeValue, invalidInput } from "../errors/index.js";
 import type { EncodingName, Tokenizer } from "./tokenizer.js";
 import { utf8ByteLength } from "./utf8-byte-length.js";
-import { assertString } from "./validation.js";
+import { assertString, assertTokenLimit } from "./validation.js";
 
 /** The part of a gpt-tokenizer per-encoding module tokenwise uses. */
 interface GptTokenizerEncoding {
@@ -105,9 +105,7 @@ export function createGptTokenizer(encoding: EncodingName): Tokenizer {
     },
     countUpTo(text, limit) {
       assertString("text", text);
-      if (typeof limit !== "number" || Number.isNaN(limit) || limit < 0) {
-        throw invalidInput("limit", `must be a non-negative number, got ${describeValue(limit)}`);
-      }
+      assertTokenLimit(limit);
       // Every token is at least one byte, so a text of at most `limit` bytes cannot pass the
       // limit: count it directly instead of through the slower token-by-token limit check.
       if (text.length * 3 <= limit || utf8ByteLength(text) <= limit) {

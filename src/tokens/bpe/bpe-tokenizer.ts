@@ -1,7 +1,7 @@
 // biome-ignore-all lint/style/noNonNullAssertion: typed-array reads in hot loops stay within bounds the loops check; noUncheckedIndexedAccess still types them as possibly undefined, and a runtime fallback would cost time on every read.
-import { invalidInput } from "../../errors/index.js";
+import { describeValue, invalidInput } from "../../errors/index.js";
 import type { Tokenizer } from "../tokenizer.js";
-import { assertString, describeValue } from "../validation.js";
+import { assertString, assertTokenLimit } from "../validation.js";
 import { BytePairMerger } from "./byte-pair-merge.js";
 import { PieceCache } from "./piece-cache.js";
 import { cl100kPieceEnd, o200kPieceEnd } from "./piece-splitters.js";
@@ -98,9 +98,7 @@ export class BpeTokenizer implements Tokenizer {
 
   countUpTo(text: string, limit: number): number {
     assertString("text", text);
-    if (typeof limit !== "number" || Number.isNaN(limit) || limit < 0) {
-      throw invalidInput("limit", `must be a non-negative number, got ${describeValue(limit)}`);
-    }
+    assertTokenLimit(limit);
     // A token is at most 128 bytes, and a text has at least as many UTF-8 bytes as UTF-16 code
     // units: a text over 128 code units per allowed token is over the limit without counting.
     if (text.length > LONGEST_TOKEN_BYTES * limit) return Math.floor(limit) + 1;
