@@ -5,13 +5,13 @@
  */
 import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TokenwiseError } from "../errors/index.js";
 import type { ChatRequest } from "../messages/types.js";
 import { type MockUpstream, startMockUpstream } from "../mock-upstream/index.js";
 import { createAnthropicProvider } from "../providers/anthropic-provider.js";
 import { createOpenAICompatibleProvider } from "../providers/openai-compatible-provider.js";
 import type { ChatProvider } from "../providers/types.js";
 import { createClient } from "./index.js";
+import { failureOf } from "./test-support/failure-of.js";
 
 const HELLO: ChatRequest = {
   model: "gpt-4o-mini",
@@ -27,16 +27,6 @@ async function closedPort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
-}
-
-async function failureOf(action: () => Promise<unknown>): Promise<TokenwiseError> {
-  try {
-    await action();
-  } catch (error) {
-    if (TokenwiseError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a TokenwiseError");
 }
 
 function clientWith(providers: Record<string, ChatProvider>, fallbacks?: string[]) {

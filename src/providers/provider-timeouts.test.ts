@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { connect, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TokenwiseError } from "../errors/index.js";
+import { failureOf } from "../client/test-support/failure-of.js";
 import type { ChatRequest } from "../messages/types.js";
 import { createOpenAICompatibleProvider } from "./openai-compatible-provider.js";
 import { DEFAULT_TIMEOUTS } from "./provider-request.js";
@@ -13,16 +13,6 @@ import { type StallingServer, startStallingServer } from "./test-support/stallin
 import type { CallOptions, ChatChunk } from "./types.js";
 
 const REQUEST: ChatRequest = { model: "gpt-4o-mini", messages: [{ role: "user", content: "Hi" }] };
-
-async function failureOf(action: () => Promise<unknown>): Promise<TokenwiseError> {
-  try {
-    await action();
-  } catch (error) {
-    if (TokenwiseError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a TokenwiseError");
-}
 
 async function drain(stream: AsyncIterable<ChatChunk>): Promise<ChatChunk[]> {
   const chunks: ChatChunk[] = [];
