@@ -101,7 +101,7 @@ export interface RecordedRequest {
 }
 
 export interface MockUpstream {
-  /** "http://127.0.0.1:PORT". OpenAI base URL: `${url}/v1`; Anthropic: `url`; Gemini: `${url}/v1beta`. */
+  /** "http://127.0.0.1:PORT". OpenAI base URL (Chat Completions and Responses): `${url}/v1`; Anthropic: `url`; Gemini: `${url}/v1beta`. */
   url: string;
   port: number;
   requests: RecordedRequest[];
