@@ -231,6 +231,8 @@ export function finishReasonFromAnthropic(reason: unknown): FinishReason {
   switch (reason) {
     case "end_turn":
     case "stop_sequence":
+    // A long server-tool turn Anthropic paused: the reply so far is whole; send it back to continue.
+    case "pause_turn":
       return "stop";
     case "max_tokens":
     case "model_context_window_exceeded":
@@ -316,6 +318,8 @@ export function createAnthropicStreamDecoder(provider: string): ChatStreamDecode
     rawUsage = { ...rawUsage };
     for (const [key, value] of Object.entries(reported)) {
       if (typeof value === "number") rawUsage[key] = value;
+      // cache_creation (write lifetimes) and output_tokens_details (thinking) are objects.
+      if (isRecord(value)) rawUsage[key] = { ...asRecord(rawUsage[key]), ...value };
     }
     usage = usageFromAnthropicWire(rawUsage, provider);
   };

@@ -23,10 +23,11 @@ import {
   abortedError,
   errorFromStreamPayload,
   type PartialStreamState,
+  redactError,
   streamInterruptedError,
   timeoutError,
 } from "./provider-error.js";
-import { type ProviderRequest, postJson } from "./provider-request.js";
+import { type ProviderRequest, postJson, unexpectedBodyError } from "./provider-request.js";
 import { type EventSourceMessage, readServerSentEvents } from "./server-sent-events.js";
 import type { ChatChunk } from "./types.js";
 
@@ -73,10 +74,21 @@ export async function* runChatStream(options: {
   const stopped = (error: unknown): TokenwiseError => {
     if (attempt.abortedByCaller()) return abortedError(request.provider, state);
     if (attempt.timedOut()) return timeoutError(request.provider, attempt.timeoutMs, state);
-    if (TokenwiseError.isInstance(error)) return error;
+    if (TokenwiseError.isInstance(error)) return redactError(error, request.secrets);
     return interrupted(error instanceof Error ? describeError(error) : String(error));
   };
   if (!response.body) throw interrupted("the response has no body");
+  if (isJsonResponse(response)) {
+    // A JSON body where events were asked for: an error from the provider or a proxy. The
+    // provider answered, so it is not retried.
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      throw stopped(error);
+    }
+    throw unexpectedBodyError(request, response.status, text, "a stream of events");
+  }
 
   const events = readServerSentEvents(response.body);
   try {
@@ -125,6 +137,11 @@ export async function* runChatStream(options: {
     throw interrupted("the connection closed before the provider's final event");
   }
   yield decoder.finalChunk();
+}
+
+function isJsonResponse(response: Response): boolean {
+  const type = response.headers.get("content-type") ?? "";
+  return /^application\/(.+\+)?json\b/i.test(type.trim());
 }
 
 function describeError(error: Error): string {

@@ -362,6 +362,7 @@ export function createGeminiStreamDecoder(options: {
   const { provider, model } = options;
   let complete = false;
   let usage: Usage | undefined;
+  let rawUsage: Record<string, unknown> | undefined;
   let finishReason: FinishReason = "other";
   let rawFinishReason: unknown;
   let blocked = false;
@@ -389,7 +390,12 @@ export function createGeminiStreamDecoder(options: {
       }
       if (typeof response.responseId === "string") id = response.responseId;
       if (typeof response.modelVersion === "string") modelVersion = response.modelVersion;
-      usage = usageFromGeminiWire(response.usageMetadata, provider) ?? usage;
+      // Chunks carry running totals, and some omit fields an earlier chunk reported
+      // (promptTokenCount): merge them so a partial chunk neither aborts the stream nor loses counts.
+      if (isRecord(response.usageMetadata)) {
+        rawUsage = { ...rawUsage, ...response.usageMetadata };
+        usage = usageFromGeminiWire(rawUsage, provider);
+      }
       if (asRecord(response.promptFeedback).blockReason !== undefined) {
         blocked = true;
         complete = true;

@@ -144,6 +144,10 @@ export function createOpenAIStreamDecoder(provider: string): ChatStreamDecoder {
       const delta = asRecord(choice.delta);
       const out: ChatChunk = {};
       if (typeof delta.content === "string" && delta.content !== "") out.text = delta.content;
+      // A refusal streams in its own field; the non-streamed reply returns it as the content.
+      if (typeof delta.refusal === "string" && delta.refusal !== "") {
+        out.text = (out.text ?? "") + delta.refusal;
+      }
       if (Array.isArray(delta.tool_calls) && delta.tool_calls.length > 0) {
         out.toolCalls = delta.tool_calls.map((call) => {
           const record = asRecord(call);
