@@ -105,6 +105,9 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
         type: "error",
         status: behavior.errorStatus,
         message: "Injected failure (errorRate)",
+        ...(behavior.retryAfterSeconds !== undefined
+          ? { headers: { "retry-after": String(behavior.retryAfterSeconds) } }
+          : {}),
       };
     }
     return undefined;
@@ -207,6 +210,7 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
         step,
         chunkDelayMs:
           step?.type === "slow-stream" ? step.chunkDelayMs : behavior.streamChunkDelayMs,
+        behavior,
       });
     } catch (error) {
       if (!(error instanceof MockRequestError)) throw error;
@@ -424,12 +428,18 @@ async function streamFrames(
     wire: MockWire;
     step: MockScriptStep | undefined;
     chunkDelayMs: number;
+    behavior: MockBehavior;
   },
 ): Promise<void> {
-  const { frames, step } = options;
+  const { frames, step, behavior } = options;
   response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
   for (let index = 0; index < frames.length; index++) {
     if (response.destroyed) return;
+    if (index === behavior.cutStreamsAfterEvents) {
+      response.destroy();
+      return;
+    }
+    if (index === behavior.stallAfterEvents && behavior.stallMs > 0) await delay(behavior.stallMs);
     if (step?.type === "fail-mid-stream" && index === step.afterChunks) {
       response.destroy();
       return;
