@@ -18,8 +18,8 @@ const SAMPLING_PARAMETERS = [
 
 /**
  * True for models OpenAI runs as reasoning models: the catalog's `capabilities.reasoning` for
- * a known OpenAI model, else the family name (o1, o3, o4-mini..., gpt-5*, except the
- * non-reasoning gpt-5 chat snapshots).
+ * a known OpenAI model (the gpt-5 chat-latest snapshots included, as LiteLLM marks them), else
+ * the family name (o1, o3, o4-mini..., gpt-5*).
  *
  * @example
  * ```ts
@@ -31,7 +31,6 @@ export function isOpenAIReasoningModel(model: string): boolean {
   const known = defaultCatalog.find(model);
   if (known !== undefined && known.provider === "openai") return known.capabilities.reasoning;
   const name = model.toLowerCase().replace(/^openai\//, "");
-  if (/^gpt-5(\.\d+)?-chat/.test(name)) return false;
   return /^(o\d+(-|$)|gpt-5(\.\d+)?(-|$))/.test(name);
 }
 
