@@ -35,6 +35,7 @@ export type {
   ModelCapabilities,
   ModelInfo,
   ModelPrices,
+  PricePeriod,
   PriceTier,
   Provider,
   SpeedClass,
