@@ -26,6 +26,7 @@ import { type ChatStreamDecoder, StreamPayloadError } from "./chat-stream.js";
 import { assistantMessage, contentParts, systemTexts } from "./chat-text.js";
 import { readImageUrl } from "./data-url.js";
 import { asArray, asRecord, isRecord } from "./json-record.js";
+import { malformedReplyError } from "./provider-error.js";
 import { parseToolArguments } from "./tool-arguments.js";
 import type { ChatChunk, ChatResult, FinishReason } from "./types.js";
 import { emptyUsage, usageFromAnthropicWire } from "./wire-usage.js";
@@ -257,6 +258,13 @@ export function finishReasonFromAnthropic(reason: unknown): FinishReason {
  */
 export function fromAnthropicMessage(body: unknown, provider: string): ChatResult {
   const message = asRecord(body);
+  if (message.type !== "message" && !Array.isArray(message.content)) {
+    throw malformedReplyError({
+      provider,
+      message: `${provider} answered /v1/messages without a message (no content list).`,
+      providerMessage: "no message",
+    });
+  }
   let text = "";
   const toolCalls: ToolCall[] = [];
   for (const item of asArray(message.content)) {

@@ -30,6 +30,7 @@ import { type ChatStreamDecoder, StreamPayloadError } from "./chat-stream.js";
 import { assistantMessage, contentParts, contentText, systemTexts } from "./chat-text.js";
 import { readImageUrl } from "./data-url.js";
 import { asArray, asRecord, isRecord } from "./json-record.js";
+import { malformedReplyError } from "./provider-error.js";
 import { parseToolArguments } from "./tool-arguments.js";
 import type { ChatChunk, ChatResult, FinishReason } from "./types.js";
 import { emptyUsage, usageFromGeminiWire } from "./wire-usage.js";
@@ -317,6 +318,13 @@ export function fromGeminiResponse(
   options: { provider: string; model: string },
 ): ChatResult {
   const response = asRecord(body);
+  if (!Array.isArray(response.candidates) && !isRecord(response.promptFeedback)) {
+    throw malformedReplyError({
+      provider: options.provider,
+      message: `${options.provider} answered generateContent without candidates or promptFeedback.`,
+      providerMessage: "no candidates",
+    });
+  }
   const responseId = typeof response.responseId === "string" ? response.responseId : randomUUID();
   const candidate = asRecord(asArray(response.candidates)[0]);
   let text = "";

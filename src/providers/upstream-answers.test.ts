@@ -98,6 +98,16 @@ async function failureOf(action: () => Promise<unknown>): Promise<TokenwiseError
   throw new Error("expected a TokenwiseError");
 }
 
+it.each(["anthropic", "gemini"] as const)(
+  "rejects a 200 reply without the reply's shape (%s)",
+  async (kind) => {
+    answer = json(200, { id: "x" });
+    const error = await failureOf(() => providerFor(kind).chat(REQUEST));
+    expect(error.code).toBe("provider_error");
+    expect(error.details.retryable).toBe(false);
+  },
+);
+
 describe("an error body with HTTP 200", () => {
   it("is an Anthropic provider error with its message, not an empty $0 reply", async () => {
     answer = json(200, {
