@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { TokenwiseError } from "../errors/index.js";
+import { registerCatalogCommand } from "./commands/catalog-command.js";
 import { registerChatCommand } from "./commands/chat-command.js";
 import { registerChooseCommand } from "./commands/choose-command.js";
 import { registerCostCommand } from "./commands/cost-command.js";
@@ -40,6 +41,7 @@ export function createProgram(output: Output = processOutput): Command {
   registerTokensCommand(program, output);
   registerCostCommand(program, output);
   registerModelsCommand(program, output);
+  registerCatalogCommand(program, output);
   registerChooseCommand(program, output);
   registerTruncateCommand(program, output);
   registerChatCommand(program);
