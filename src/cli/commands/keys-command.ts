@@ -355,13 +355,14 @@ Example:
         );
       }
       const updated = await registry.update(current.id, changes);
-      if (flags.json) output.write(toJson(keyToJson(updated)));
-      else
-        output.write(
-          [`Updated key ${updated.name}`, ...keyLines(updated, undefined, now()).slice(1)].join(
-            "\n",
-          ),
-        );
+      if (flags.json) {
+        output.write(toJson(keyToJson(updated)));
+        return;
+      }
+      const team = updated.team === undefined ? undefined : await registry.getTeam(updated.team);
+      output.write(
+        [`Updated key ${updated.name}`, ...keyLines(updated, team, now()).slice(1)].join("\n"),
+      );
     });
   });
 
