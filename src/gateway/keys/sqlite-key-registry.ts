@@ -26,6 +26,7 @@ import type {
   BudgetSpec,
   IssuedKey,
   KeyRegistry,
+  SecretStatus,
   Team,
   VirtualKey,
 } from "./types.js";
@@ -89,6 +90,9 @@ const SCHEMA = `
   );
 `;
 
+/** How long a secret that stopped working is remembered, to explain a refusal. */
+const FORGET_SECRETS_AFTER_MS = 30 * 86_400_000;
+
 const KEY_COLUMNS =
   "k.id, k.name, k.team, k.models, k.budget_limit, k.budget_period, k.budget_time_zone, k.rpm, k.tpm, k.secret_hint, k.created_at, k.revoked_at";
 
@@ -147,16 +151,21 @@ export function createSqliteKeyRegistry(options: SqliteKeyRegistryOptions): KeyR
   const insertSecret = database.prepare<[string, string, number | null]>(
     "INSERT INTO tokenwise_key_secrets (hash, key_id, expires_at) VALUES (?, ?, ?)",
   );
-  const deleteSecrets = database.prepare<[string]>(
-    "DELETE FROM tokenwise_key_secrets WHERE key_id = ?",
-  );
-  const deleteExpiredSecrets = database.prepare<[string, number]>(
+  // Secrets that stopped working are kept a while, so a caller can be told why.
+  const deleteForgottenSecrets = database.prepare<[string, number]>(
     "DELETE FROM tokenwise_key_secrets WHERE key_id = ? AND expires_at IS NOT NULL AND expires_at <= ?",
   );
   // A secret already in its grace period keeps its own end if that comes sooner.
   const capSecrets = database.prepare<{ keyId: string; until: number }>(
     `UPDATE tokenwise_key_secrets SET expires_at = @until
      WHERE key_id = @keyId AND (expires_at IS NULL OR expires_at > @until)`,
+  );
+  const explainSecret = database.prepare<
+    [string],
+    KeyRow & { hash: string; expires_at: number | null }
+  >(
+    `SELECT ${KEY_COLUMNS}, s.hash, s.expires_at FROM tokenwise_key_secrets s
+     JOIN tokenwise_keys k ON k.id = s.key_id WHERE s.hash = ?`,
   );
   const selectBySecret = database.prepare<[string, number], KeyRow & { hash: string }>(
     `SELECT ${KEY_COLUMNS}, s.hash FROM tokenwise_key_secrets s
@@ -240,19 +249,17 @@ export function createSqliteKeyRegistry(options: SqliteKeyRegistryOptions): KeyR
 
   const revoke = database.transaction((idOrName: string): boolean => {
     const row = requireRow(idOrName);
-    deleteSecrets.run(row.id);
-    return markRevoked.run(now(), row.id).changes > 0;
+    const at = now();
+    capSecrets.run({ keyId: row.id, until: at });
+    return markRevoked.run(at, row.id).changes > 0;
   });
 
   const rotate = database.transaction((idOrName: string, graceMs: number): IssuedKey => {
     const current = rowToKey(requireRow(idOrName));
     if (current.revokedAt !== undefined) throw revokedKeyError(current.name, "be rotated");
     const at = now();
-    if (graceMs === 0) deleteSecrets.run(current.id);
-    else {
-      capSecrets.run({ keyId: current.id, until: at + graceMs });
-      deleteExpiredSecrets.run(current.id, at);
-    }
+    capSecrets.run({ keyId: current.id, until: at + graceMs });
+    deleteForgottenSecrets.run(current.id, at - FORGET_SECRETS_AFTER_MS);
     const secret = generateSecret();
     insertSecret.run(hashSecret(secret), current.id, null);
     updateHint.run(secretHint(secret), current.id);
@@ -297,6 +304,22 @@ export function createSqliteKeyRegistry(options: SqliteKeyRegistryOptions): KeyR
       return run("authenticate", () => {
         const row = selectBySecret.get(hash, now());
         return row !== undefined && hashesEqual(row.hash, hash) ? rowToKey(row) : undefined;
+      });
+    },
+    async explain(secret) {
+      if (typeof secret !== "string" || secret === "") return { state: "unknown" };
+      const hash = hashSecret(secret);
+      return run("explain", (): SecretStatus => {
+        const row = explainSecret.get(hash);
+        if (row === undefined || !hashesEqual(row.hash, hash)) return { state: "unknown" };
+        const key = rowToKey(row);
+        if (key.revokedAt !== undefined) {
+          return { state: "revoked", keyId: key.id, name: key.name, revokedAt: key.revokedAt };
+        }
+        if (row.expires_at !== null && row.expires_at <= now()) {
+          return { state: "expired", keyId: key.id, name: key.name, expiredAt: row.expires_at };
+        }
+        return { state: "live", key };
       });
     },
     async setTeam(team) {

@@ -69,6 +69,19 @@ export interface IssuedKey {
   secret: string;
 }
 
+/**
+ * Why a secret does or does not authenticate, so the gateway can tell a caller exactly what is
+ * wrong ("revoked", "rotated") without ever repeating the secret.
+ */
+export type SecretStatus =
+  | { state: "live"; key: VirtualKey }
+  /** The key was revoked; its secrets stopped at `revokedAt`. */
+  | { state: "revoked"; keyId: string; name: string; revokedAt: number }
+  /** The key was rotated and this old secret's grace ended at `expiredAt`. */
+  | { state: "expired"; keyId: string; name: string; expiredAt: number }
+  /** No key ever had this secret (or it was forgotten, 30 days after it stopped working). */
+  | { state: "unknown" };
+
 export interface KeyRegistry {
   create(input: CreateKeyInput): Promise<IssuedKey>;
   /** Keys, newest first; revoked ones only when asked. */
@@ -86,6 +99,8 @@ export interface KeyRegistry {
   rotate(idOrName: string, options: { graceMs: number }): Promise<IssuedKey>;
   /** The live key a secret belongs to, or undefined (unknown, revoked, or past its grace). */
   authenticate(secret: string): Promise<VirtualKey | undefined>;
+  /** {@link KeyRegistry.authenticate} with the reason a secret is refused. */
+  explain(secret: string): Promise<SecretStatus>;
   setTeam(team: Team): Promise<Team>;
   getTeam(name: string): Promise<Team | undefined>;
   listTeams(): Promise<Team[]>;

@@ -191,6 +191,31 @@ export function describeKeyRegistryConformance(
       expect(error.message).toContain('Key "ci-bot" is revoked, so it cannot be rotated');
     });
 
+    it("explains why a secret is refused: revoked, rotated past its grace, or unknown", async () => {
+      const first = await registry.create({ name: "ci-bot" });
+      expect(await registry.explain(first.secret)).toEqual({ state: "live", key: first.key });
+      const second = await registry.rotate("ci-bot", { graceMs: 0 });
+      const expired = await registry.explain(first.secret);
+      expect(expired).toMatchObject({ state: "expired", keyId: first.key.id, name: "ci-bot" });
+      expect(await registry.authenticate(first.secret)).toBeUndefined();
+      harness.advance(1000);
+      await registry.revoke("ci-bot");
+      const revoked = await registry.explain(second.secret);
+      expect(revoked).toMatchObject({ state: "revoked", keyId: first.key.id, name: "ci-bot" });
+      expect(await registry.explain(first.secret)).toMatchObject({ state: "revoked" });
+      expect(await registry.explain(`${second.secret}x`)).toEqual({ state: "unknown" });
+      expect(await registry.explain("")).toEqual({ state: "unknown" });
+      expect(JSON.stringify([expired, revoked])).not.toContain(second.secret);
+    });
+
+    it("forgets an old secret 30 days after it stopped, at the next rotation", async () => {
+      const first = await registry.create({ name: "ci-bot" });
+      await registry.rotate("ci-bot", { graceMs: 0 });
+      harness.advance(30 * 86_400_000);
+      await registry.rotate("ci-bot", { graceMs: 0 });
+      expect(await registry.explain(first.secret)).toEqual({ state: "unknown" });
+    });
+
     it("refuses a negative or fractional grace", async () => {
       await registry.create({ name: "ci-bot" });
       const error = await caught(() => registry.rotate("ci-bot", { graceMs: -1 }));
