@@ -13,6 +13,8 @@ import { registerDemoCommand } from "./commands/demo-command.js";
 import { registerIndexCommand } from "./commands/index-command.js";
 import { registerMockUpstreamCommand } from "./commands/mock-upstream-command.js";
 import { registerModelsCommand } from "./commands/models-command.js";
+import { registerReportCommand } from "./commands/report-command.js";
+import { registerSavingsCommand } from "./commands/savings-command.js";
 import { registerSearchCommand } from "./commands/search-command.js";
 import { registerTokensCommand } from "./commands/tokens-command.js";
 import { registerTruncateCommand } from "./commands/truncate-command.js";
@@ -46,6 +48,8 @@ export function createProgram(output: Output = processOutput): Command {
   registerIndexCommand(program, output);
   registerSearchCommand(program, output);
   registerMockUpstreamCommand(program, output);
+  registerReportCommand(program, output);
+  registerSavingsCommand(program, output);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({
       writeOut: (text) => output.write(text),

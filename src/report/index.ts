@@ -22,6 +22,7 @@ export {
   type ModelSavings,
 } from "./ledger-savings.js";
 export { type OpenLedgerOptions, openLedger } from "./open-ledger.js";
+export { parseBudget, parseTimeBound } from "./parse-report-input.js";
 export { periodKey, type ReportPeriod } from "./period-key.js";
 export { DEFAULT_PAGE_SIZE, readRecords } from "./read-records.js";
 export { keyOf, REPORT_METADATA_FIELDS, savedCostOf, tagsOf } from "./record-fields.js";
