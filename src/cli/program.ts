@@ -9,6 +9,7 @@ import { TokenwiseError } from "../errors/index.js";
 import { registerChatCommand } from "./commands/chat-command.js";
 import { registerChooseCommand } from "./commands/choose-command.js";
 import { registerCostCommand } from "./commands/cost-command.js";
+import { registerDashboardCommand } from "./commands/dashboard-command.js";
 import { registerDemoCommand } from "./commands/demo-command.js";
 import { registerIndexCommand } from "./commands/index-command.js";
 import { registerMockUpstreamCommand } from "./commands/mock-upstream-command.js";
@@ -50,6 +51,7 @@ export function createProgram(output: Output = processOutput): Command {
   registerMockUpstreamCommand(program, output);
   registerReportCommand(program, output);
   registerSavingsCommand(program, output);
+  registerDashboardCommand(program, output);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({
       writeOut: (text) => output.write(text),
