@@ -254,6 +254,47 @@ describe("buildSpendReport on a memory ledger", () => {
     expect(idle?.runsOutBeforeReset).toBe(false);
   });
 
+  it("counts a call charged to a key and its team in both scopes and both budgets", async () => {
+    const now = Date.UTC(2026, 11, 11);
+    const ledger = createMemoryLedger({ now: () => now });
+    const { id } = await ledger.reserve({
+      amount: usd("1"),
+      ttlMs: 60_000,
+      budgets: [
+        { scope: "key:key_1", limit: usd("10") },
+        { scope: "team:data", limit: usd("50") },
+      ],
+    });
+    await ledger.settle(id, usd("0.40"), {
+      time: now - DAY,
+      model: "gpt-4o",
+      provider: "openai",
+      usage: usage(100, 10),
+      metadata: { keyId: "key_1", team: "data" },
+    });
+    const report = await buildSpendReport({
+      ledger,
+      now: () => now,
+      budgets: [
+        { scope: "key:key_1", limit: usd("10") },
+        { scope: "team:data", limit: usd("50") },
+      ],
+    });
+    expect(report.totals.cost).toBe(usd("0.40"));
+    expect(report.byScope.map((group) => [group.key, group.cost])).toEqual([
+      ["key:key_1", usd("0.40")],
+      ["team:data", usd("0.40")],
+    ]);
+    expect(report.budgets.map((budget) => [budget.scope, budget.spent, budget.ratePerDay])).toEqual(
+      [
+        ["key:key_1", usd("0.40"), usd("0.40")],
+        ["team:data", usd("0.40"), usd("0.40")],
+      ],
+    );
+    const teamOnly = await buildSpendReport({ ledger, filter: { scope: "team:data" } });
+    expect(teamOnly.totals.calls).toBe(1);
+  });
+
   it("writes every grouping as CSV with exact dollars", async () => {
     const ledger = await filled(createMemoryLedger());
     const csv = spendReportCsv(await buildSpendReport({ ledger }));

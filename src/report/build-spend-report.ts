@@ -8,7 +8,14 @@ import type { Ledger, SpendRecord } from "../ledger/index.js";
 import { budgetStatuses, type ScopeWindow } from "./budget-status.js";
 import { periodKey, type ReportPeriod } from "./period-key.js";
 import { readRecords } from "./read-records.js";
-import { keyOf, metadataNumber, metadataString, savedCostOf, tagsOf } from "./record-fields.js";
+import {
+  chargedScopes,
+  keyOf,
+  metadataNumber,
+  metadataString,
+  savedCostOf,
+  tagsOf,
+} from "./record-fields.js";
 import { addRecord, compareBigint, emptyGroup, GroupSums } from "./spend-group.js";
 import type {
   ReportBudget,
@@ -80,7 +87,9 @@ export async function buildSpendReport(options: SpendReportOptions): Promise<Spe
   let firstRecordAt: number | undefined;
   let lastRecordAt: number | undefined;
 
-  const query = { scope: filter.scope, since: options.since, until: options.until };
+  // Scope is filtered here, not in the ledger query: a record charged to a key and its team
+  // (`scopes`) belongs to both, and the engines filter by the first scope only.
+  const query = { since: options.since, until: options.until };
   for await (const record of readRecords(options.ledger, query, options.pageSize)) {
     if (!matchesFilter(record, filter)) continue;
     firstRecordAt ??= record.time;
@@ -89,16 +98,19 @@ export async function buildSpendReport(options: SpendReportOptions): Promise<Spe
     groups.overTime.add(periodKey(record.time, period), record);
     groups.model.add(record.model, record);
     groups.provider.add(record.provider, record);
-    groups.scope.add(record.scope, record);
+    const scopes = chargedScopes(record);
+    for (const scope of scopes) groups.scope.add(scope, record);
     const key = keyOf(record);
     if (key !== undefined) groups.key.add(key, record);
     const team = metadataString(record, "team");
     if (team !== undefined) groups.team.add(team, record);
     for (const tag of tagsOf(record)) groups.tag.add(tag, record);
-    const window = windows.get(record.scope);
-    if (window === undefined) {
-      windows.set(record.scope, { cost: record.cost, startedAt: options.since ?? record.time });
-    } else window.cost += record.cost;
+    for (const scope of scopes) {
+      const window = windows.get(scope);
+      if (window === undefined) {
+        windows.set(scope, { cost: record.cost, startedAt: options.since ?? record.time });
+      } else window.cost += record.cost;
+    }
     keepTop(topRecords, record, top);
     latestRecords.push(record);
     if (latestRecords.length > latest) latestRecords.shift();
@@ -135,6 +147,7 @@ export async function buildSpendReport(options: SpendReportOptions): Promise<Spe
 }
 
 function matchesFilter(record: SpendRecord, filter: SpendReportFilter): boolean {
+  if (filter.scope !== undefined && !chargedScopes(record).includes(filter.scope)) return false;
   if (filter.model !== undefined && record.model !== filter.model) return false;
   if (filter.provider !== undefined && record.provider !== filter.provider) return false;
   if (filter.team !== undefined && metadataString(record, "team") !== filter.team) return false;

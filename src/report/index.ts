@@ -25,7 +25,13 @@ export { type OpenLedgerOptions, openLedger } from "./open-ledger.js";
 export { parseBudget, parseTimeBound } from "./parse-report-input.js";
 export { periodKey, type ReportPeriod } from "./period-key.js";
 export { DEFAULT_PAGE_SIZE, readRecords } from "./read-records.js";
-export { keyOf, REPORT_METADATA_FIELDS, savedCostOf, tagsOf } from "./record-fields.js";
+export {
+  chargedScopes,
+  keyOf,
+  REPORT_METADATA_FIELDS,
+  savedCostOf,
+  tagsOf,
+} from "./record-fields.js";
 export { REPORT_GROUPINGS, spendReportCsv } from "./spend-report-csv.js";
 export type {
   BudgetStatus,

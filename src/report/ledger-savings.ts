@@ -14,7 +14,7 @@ import type { Ledger, SpendRecord } from "../ledger/index.js";
 import type { Picodollars } from "../money/index.js";
 import { ratio } from "./budget-status.js";
 import { readRecords } from "./read-records.js";
-import { savedCostOf } from "./record-fields.js";
+import { chargedScopes, savedCostOf } from "./record-fields.js";
 import { compareBigint } from "./spend-group.js";
 
 export interface ModelSavings {
@@ -52,6 +52,7 @@ export interface LedgerSavingsOptions {
   ledger: Ledger;
   since?: number;
   until?: number;
+  /** Only records charged to this scope (their `scope` or one of their `scopes`). */
   scope?: string;
   /** Prices for the prompt-cache saving (default the built-in catalog). */
   catalog?: ModelCatalog;
@@ -78,8 +79,9 @@ export async function ledgerSavings(options: LedgerSavingsOptions): Promise<Ledg
     promptCachedTokens: 0,
     unpricedModels: [],
   };
-  const query = { scope: options.scope, since: options.since, until: options.until };
+  const query = { since: options.since, until: options.until };
   for await (const record of readRecords(options.ledger, query)) {
+    if (options.scope !== undefined && !chargedScopes(record).includes(options.scope)) continue;
     let model = models.get(record.model);
     if (model === undefined) {
       model = {

@@ -103,3 +103,16 @@ export function savedCostOf(record: SpendRecord): Picodollars {
     return 0n;
   }
 }
+
+/**
+ * Every scope a record was charged to: its `scopes` when it names several (a key and its
+ * team), else its `scope`.
+ *
+ * @example
+ * ```ts
+ * chargedScopes({ ...record, scope: "key:1", scopes: ["key:1", "team:data"] }); // ["key:1", "team:data"]
+ * ```
+ */
+export function chargedScopes(record: SpendRecord): string[] {
+  return record.scopes !== undefined && record.scopes.length > 0 ? record.scopes : [record.scope];
+}

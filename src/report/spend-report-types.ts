@@ -20,6 +20,7 @@ export interface SpendGroup {
 
 /** Narrows the records a report covers; every field must match. */
 export interface SpendReportFilter {
+  /** A scope the record was charged to (its `scope` or one of its `scopes`). */
   scope?: string;
   model?: string;
   provider?: string;
@@ -108,6 +109,7 @@ export interface SpendReport {
   byKey: SpendGroup[];
   byTeam: SpendGroup[];
   byTag: SpendGroup[];
+  /** Per charged scope: a record charged to a key and its team counts in both. */
   byScope: SpendGroup[];
   budgets: BudgetStatus[];
   /** The most expensive requests, highest first. */
