@@ -12,18 +12,10 @@
  * - tasks: one-shot tasks, 60% easy (classify, extract, short answer), 40% hard (multi-step
  *   reasoning, code review), with the output limits such tasks get.
  */
-
-/** mulberry32: a small, fast, seeded generator of floats in [0, 1). */
-export function seededRandom(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The mock upstream's mulberry32 generator, from the build (run `npm run build` first).
+const { createSeededRandom } = await import(
+  new URL("../../dist/mock-upstream/seeded-random.js", import.meta.url).href
+);
 
 const ONSETS = [
   "b",
@@ -51,7 +43,7 @@ const VOWELS = ["a", "e", "i", "o", "u", "ea", "io", "ou"];
 const CODAS = ["", "", "n", "r", "s", "t", "l", "nd", "ck", "st"];
 
 export function generateWorkload({ seed = 2026, scale = 1 } = {}) {
-  const random = seededRandom(seed);
+  const random = createSeededRandom(seed);
   const pick = (items) => items[Math.floor(random() * items.length)];
   const between = (low, high) => low + Math.floor(random() * (high - low + 1));
   const count = (n) => Math.max(1, Math.round(n * scale));

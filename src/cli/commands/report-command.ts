@@ -120,14 +120,7 @@ tags (the gateway writes them). Dollars saved come from cache hits' metadata.sav
       try {
         const report = await buildSpendReport({
           ledger,
-          since:
-            flags.since === undefined
-              ? undefined
-              : parseTimeBound(flags.since, { field: "--since", now }),
-          until:
-            flags.until === undefined
-              ? undefined
-              : parseTimeBound(flags.until, { field: "--until", now, endOfDay: true }),
+          ...timeWindowFromFlags(flags, now),
           period: flags.period as ReportPeriod,
           filter: definedOnly({
             model: flags.model,
@@ -149,6 +142,30 @@ tags (the gateway writes them). Dollars saved come from cache hits' metadata.sav
         await ledger.close();
       }
     });
+}
+
+/**
+ * The `--since` / `--until` window as epoch ms (a bare `--until` date includes that day).
+ *
+ * @example
+ * ```ts
+ * timeWindowFromFlags({ since: "7d" }, Date.now()); // { since: <a week ago>, until: undefined }
+ * ```
+ */
+export function timeWindowFromFlags(
+  flags: { since?: string; until?: string },
+  now: number,
+): { since: number | undefined; until: number | undefined } {
+  return {
+    since:
+      flags.since === undefined
+        ? undefined
+        : parseTimeBound(flags.since, { field: "--since", now }),
+    until:
+      flags.until === undefined
+        ? undefined
+        : parseTimeBound(flags.until, { field: "--until", now, endOfDay: true }),
+  };
 }
 
 function definedOnly<T extends Record<string, string | undefined>>(values: T): Partial<T> {

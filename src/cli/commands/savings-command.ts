@@ -1,9 +1,14 @@
 import type { Command } from "commander";
 import { formatUsd } from "../../money/index.js";
-import { type LedgerSavings, ledgerSavings, parseTimeBound } from "../../report/index.js";
+import { type LedgerSavings, ledgerSavings } from "../../report/index.js";
 import { type Output, processOutput, toJson } from "../output.js";
 import { formatInteger, formatPercent, formatTable } from "../table.js";
-import { type LedgerFlags, openLedgerFromFlags, withLedgerOptions } from "./report-command.js";
+import {
+  type LedgerFlags,
+  openLedgerFromFlags,
+  timeWindowFromFlags,
+  withLedgerOptions,
+} from "./report-command.js";
 
 interface SavingsFlags extends LedgerFlags {
   since?: string;
@@ -41,14 +46,7 @@ cached price (cache-write surcharges subtracted), from the model catalog.`,
         const savings = await ledgerSavings({
           ledger,
           scope: flags.scope,
-          since:
-            flags.since === undefined
-              ? undefined
-              : parseTimeBound(flags.since, { field: "--since", now }),
-          until:
-            flags.until === undefined
-              ? undefined
-              : parseTimeBound(flags.until, { field: "--until", now, endOfDay: true }),
+          ...timeWindowFromFlags(flags, now),
         });
         output.write(flags.json ? toJson(savings) : formatSavings(savings));
       } finally {
