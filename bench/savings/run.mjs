@@ -80,7 +80,7 @@ const naive = results[0];
 const cut = (cost) => Number(((naive.cost - cost) * 100_000n) / naive.cost) / 1000;
 const integer = (value) => value.toLocaleString("en-US");
 const table = [
-  "| arm | spend | cut | chat calls | embedding calls | cache hits | input tokens (uncached) | cached input tokens | output tokens |",
+  "| arm | spend | cut | chat calls | embedding calls | cache hits (response + embedding) | input tokens (uncached) | cached input tokens | output tokens |",
   "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   ...results.map(
     (result) =>
@@ -133,7 +133,8 @@ $0.075 / $0.60; text-embedding-3-small $0.02). Token counts are the mock's (4 ch
   caches. Provider prompt caching still applies where its prefixes happen to repeat, as it would.
 - **response cache**: exact repeats answered from the cache; questions are normalized (case,
   spacing, "please", repeated "?") first, so near-duplicates repeat exactly.
-- **embedding cache**: question embeddings cached (normalized the same way).
+- **embedding cache**: question embeddings cached (normalized the same way, which this arm
+  also sends to the model).
 - **prompt ordering**: stable instructions first, then the retrieved documents in a fixed order,
   the question last, so the provider's prefix cache covers instructions and documents.
 - **incremental summaries**: \`createChat\` folds turns older than the newest 2 into a running
@@ -145,9 +146,12 @@ $0.075 / $0.60; text-embedding-3-small $0.02). Token counts are the mock's (4 ch
 
 ${table}
 
-Caveats: answer quality is not measured (the mock echoes); context fitting and summaries drop
-text, which a real deployment must judge on its own data. Chat is the largest share of spend
-and only summaries (and the provider's own prompt cache, present in every arm) reduce it.
+"chat calls" counts every chat completion sent upstream, summary calls included. The levers
+overlap, so the single-lever cuts do not add up to the combined one. In every arm the question is
+the request's last message, so the mock's echoed answer has the same size whatever comes before
+it. Caveats: answer quality is not measured (the mock echoes); context fitting and summaries drop
+text, which a real deployment must judge on its own data. Chat is the largest share of spend and
+only summaries (and the provider's own prompt cache, present in every arm) reduce it.
 `;
 
 console.log(section);
