@@ -10,11 +10,14 @@ import { registerCatalogCommand } from "./commands/catalog-command.js";
 import { registerChatCommand } from "./commands/chat-command.js";
 import { registerChooseCommand } from "./commands/choose-command.js";
 import { registerCostCommand } from "./commands/cost-command.js";
+import { registerDashboardCommand } from "./commands/dashboard-command.js";
 import { registerDemoCommand } from "./commands/demo-command.js";
 import { registerIndexCommand } from "./commands/index-command.js";
 import { registerKeysCommand } from "./commands/keys-command.js";
 import { registerMockUpstreamCommand } from "./commands/mock-upstream-command.js";
 import { registerModelsCommand } from "./commands/models-command.js";
+import { registerReportCommand } from "./commands/report-command.js";
+import { registerSavingsCommand } from "./commands/savings-command.js";
 import { registerSearchCommand } from "./commands/search-command.js";
 import { registerTokensCommand } from "./commands/tokens-command.js";
 import { registerTruncateCommand } from "./commands/truncate-command.js";
@@ -50,6 +53,9 @@ export function createProgram(output: Output = processOutput): Command {
   registerSearchCommand(program, output);
   registerMockUpstreamCommand(program, output);
   registerKeysCommand(program, output);
+  registerReportCommand(program, output);
+  registerSavingsCommand(program, output);
+  registerDashboardCommand(program, output);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({
       writeOut: (text) => output.write(text),

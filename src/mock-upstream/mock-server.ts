@@ -39,6 +39,7 @@ import {
   openAIStreamErrorFrame,
   openAIStreamFrames,
 } from "./openai-format.js";
+import { createPromptCache, presentedApiKey } from "./prompt-cache.js";
 import { pseudoEmbedding } from "./pseudo-embedding.js";
 import { redactHeaders, redactQuery } from "./redact.js";
 import {
@@ -85,11 +86,15 @@ const GEMINI_PATH =
  * ```
  */
 export async function startMockUpstream(options: MockUpstreamOptions = {}): Promise<MockUpstream> {
-  const { port = 0, host = "127.0.0.1", ...behaviorOptions } = options;
+  const { port = 0, host = "127.0.0.1", promptCaching, ...behaviorOptions } = options;
   validateMockBehavior(behaviorOptions);
   const behavior: MockBehavior = { ...defaultMockBehavior(), ...behaviorOptions };
   behavior.script = [...behavior.script];
   let random = createSeededRandom(behavior.seed);
+  const promptCache =
+    promptCaching === undefined || promptCaching === false
+      ? undefined
+      : createPromptCache(promptCaching === true ? {} : promptCaching);
   const requests: RecordedRequest[] = [];
   let requestCount = 0;
 
@@ -197,6 +202,18 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
         return;
       }
       const reply = planReply(conversation, behavior, step?.type === "reply" ? step : {});
+      if (promptCache && behavior.cachedInputTokens === 0 && behavior.cacheWriteTokens === 0) {
+        Object.assign(
+          reply.usage,
+          promptCache.observe({
+            provider: route.provider,
+            apiKey: presentedApiKey(route.provider, request.headers, url.searchParams),
+            model: conversation.model,
+            body,
+            inputTokens,
+          }),
+        );
+      }
       const context = { model: conversation.model, requestNumber: requestCount };
       if (!streaming) {
         await sendWithStep(response, 200, replyBody(route.wire, reply, context), step);

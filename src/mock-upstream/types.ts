@@ -1,4 +1,5 @@
 /** Shapes of the mock upstream: its behaviour, its script, and what it records. */
+import type { PromptCachingOptions } from "./prompt-cache.js";
 
 export type MockProvider = "openai" | "anthropic" | "gemini";
 
@@ -92,6 +93,12 @@ export interface MockUpstreamOptions extends Partial<MockBehavior> {
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
+  /**
+   * Simulate provider prompt caching (see `prompt-cache.ts`): repeated long prefixes report
+   * cached tokens. Off by default; the fixed `cachedInputTokens` / `cacheWriteTokens`, when
+   * set, win over it.
+   */
+  promptCaching?: boolean | PromptCachingOptions;
 }
 
 /** A request as received, with every credential replaced by "[redacted]". */
