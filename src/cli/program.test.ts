@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Output } from "./output.js";
 import { run } from "./program.js";
@@ -47,6 +50,68 @@ describe("tokenwise tokens", () => {
     expect(result.err).toBe(
       "tokenwise: file not found: /nonexistent/prompt.txt (check the path or pipe text on stdin)",
     );
+  });
+});
+
+describe("input that is not text", () => {
+  const directory = mkdtempSync(join(tmpdir(), "tokenwise-program-"));
+  const latin1 = join(directory, "latin1.txt");
+  writeFileSync(latin1, Buffer.from("caf\xe9 ok", "latin1"));
+  const binary = join(directory, "binary.bin");
+  writeFileSync(binary, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00]));
+
+  it("tokens refuses invalid UTF-8 with the byte offset and the way out", async () => {
+    const result = await cli("tokens", "-f", latin1);
+    expect(result.code).toBe(1);
+    expect(result.err).toBe(
+      `tokenwise: input from ${latin1} is not valid UTF-8 text: it has an invalid byte 0xe9 at byte offset 3; pass --force to replace invalid bytes with U+FFFD`,
+    );
+  });
+
+  it("truncate refuses it too instead of writing U+FFFD and saying unchanged", async () => {
+    const result = await cli("truncate", "-n", "100", "-f", latin1);
+    expect(result.code).toBe(1);
+    expect(result.out).toBe("");
+    expect(result.err).toContain("invalid byte 0xe9 at byte offset 3");
+  });
+
+  it("names binary data by its first invalid byte or NUL", async () => {
+    const result = await cli("tokens", "-f", binary);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain("invalid byte 0x89 at byte offset 0");
+  });
+
+  it("--force counts it with U+FFFD in place of the invalid bytes", async () => {
+    const result = await cli("tokens", "--force", "--json", "-m", "o200k_base", "-f", latin1);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.out)[0]).toMatchObject({ characters: 7 });
+  });
+});
+
+describe("misleading input errors", () => {
+  it("refuses -f - twice: stdin can be read only once", async () => {
+    const result = await cli("tokens", "-f", "-", "-f", "-");
+    expect(result.code).toBe(1);
+    expect(result.err).toBe(
+      "tokenwise: --file - was given more than once, but stdin can be read only once: pass - once",
+    );
+  });
+
+  it("refuses an empty model name instead of using the default", async () => {
+    for (const args of [
+      ["tokens", "-m", "", "hello"],
+      ["truncate", "-n", "5", "-m", "", "hello"],
+    ]) {
+      const result = await cli(...args);
+      expect(result.code).toBe(2);
+      expect(result.err).toMatch(/expected (a model name|one or more names) such as/);
+    }
+  });
+
+  it("says a directory is a directory", async () => {
+    const result = await cli("tokens", "-f", tmpdir());
+    expect(result.code).toBe(1);
+    expect(result.err).toBe(`tokenwise: ${tmpdir()} is a directory; pass a file`);
   });
 });
 
