@@ -7,6 +7,9 @@ import { type Picodollars, usd } from "../money/index.js";
 
 export function nonNegativeInteger(value: string): number {
   const trimmed = value.trim().replaceAll("_", "").replaceAll(",", "");
+  if (/^-\d+$/.test(trimmed)) {
+    throw new InvalidArgumentError(`expected 0 or more, got "${value}".`);
+  }
   const parsed = /^\d+$/.test(trimmed) ? Number(trimmed) : Number.NaN;
   if (!Number.isSafeInteger(parsed)) {
     throw new InvalidArgumentError(`expected a whole number such as 500, got "${value}".`);

@@ -89,7 +89,7 @@ describe("tokenwise chat with piped input", () => {
     const missing = chat(["--mock", "--data-dir", dataDir, "--resume", "nope"], "");
     expect(missing.status).toBe(1);
     expect(missing.stderr).toBe(
-      'tokenwise: No chat session "nope" in the store: check the id (list sessions with store.list()) or start a new chat\n',
+      'tokenwise: no saved chat session "nope": list the saved ones with "tokenwise chat --list" (add the same --data-dir), or start a new chat without --resume\n',
     );
   });
 
@@ -114,7 +114,7 @@ describe("tokenwise chat with piped input", () => {
     expect(result.status).toBe(1);
     expect(result.stdout).toBe("");
     expect(result.stderr).toBe(
-      "tokenwise: apiKey is missing for provider openai: set OPENAI_API_KEY in the environment, or pass { apiKey } when creating the provider.\n",
+      "tokenwise: no API key for openai: set OPENAI_API_KEY in the environment (or try --mock for an offline demo, or --base-url for a local server)\n",
     );
   });
 

@@ -2,6 +2,7 @@
 import { formatUsd } from "../../money/index.js";
 import type { ChatStats, ChatTurn } from "../chat.js";
 import { type ChatHistoryEntry, messageText } from "../chat-history.js";
+import { chatTurns } from "../chat-spend.js";
 import type { RunningSummary } from "../running-summary.js";
 
 const integer = new Intl.NumberFormat("en-US");
@@ -38,9 +39,7 @@ export function formatTurnLine(turn: ChatTurn, options: { turnCost: bigint; stat
 
 /** One line for the end of a session. */
 export function formatTotalLine(stats: ChatStats): string {
-  const chatCalls = stats.byModel
-    .filter((row) => row.purpose === "chat")
-    .reduce((sum, row) => sum + row.calls, 0);
+  const chatCalls = chatTurns(stats.byModel);
   const left =
     stats.budgetRemaining === undefined
       ? ""
