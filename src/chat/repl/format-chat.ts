@@ -1,6 +1,6 @@
 /** How the REPL shows turns, stats and history: plain text lines, money to 6 decimals. */
 import { formatUsd } from "../../money/index.js";
-import type { ChatStats, ChatTurn } from "../chat.js";
+import type { ChatRetryEvent, ChatStats, ChatTurn } from "../chat.js";
 import { type ChatHistoryEntry, messageText } from "../chat-history.js";
 import { chatTurns } from "../chat-spend.js";
 import type { RunningSummary } from "../running-summary.js";
@@ -35,6 +35,22 @@ export function formatTurnLine(turn: ChatTurn, options: { turnCost: bigint; stat
       : []),
   ];
   return `[${parts.join(" · ")}]${notes.length > 0 ? ` (${notes.join("; ")})` : ""}`;
+}
+
+/**
+ * The status line while a call is retried, so a slow, failing upstream is not silence.
+ *
+ * @example
+ * ```ts
+ * formatRetryLine({ attempt: 1, delayMs: 2100, reason: "HTTP 503 provider_error", provider: "openai", ... }, 4);
+ * // "retrying in 2.1 s (HTTP 503 provider_error from openai, attempt 2/4)"
+ * ```
+ */
+export function formatRetryLine(event: ChatRetryEvent, maxAttempts?: number): string {
+  const what = event.purpose === "summary" ? "retrying the summary" : "retrying";
+  const from = event.provider === undefined ? event.model : event.provider;
+  const attempt = `attempt ${event.attempt + 1}${maxAttempts === undefined ? "" : `/${maxAttempts}`}`;
+  return `${what} in ${(event.delayMs / 1000).toFixed(1)} s (${event.reason} from ${from}, ${attempt})`;
 }
 
 /** One line for the end of a session. */

@@ -26,6 +26,9 @@ import { type Output, processOutput, toJson } from "../output.js";
 import { dollars, modelName, nonNegativeInteger, positiveInteger } from "../parse-options.js";
 import { formatInteger, formatTable } from "../table.js";
 
+/** Attempts per call (one retry): a person waiting for a reply is better told soon. */
+const CHAT_ATTEMPTS = 2;
+
 interface ChatFlags {
   model: string;
   budget?: Picodollars;
@@ -177,7 +180,10 @@ async function listSessions(flags: ChatFlags, output: Output): Promise<void> {
       { header: "model", value: (session) => session.model },
       { header: "turns", value: (session) => formatInteger(session.turns), align: "right" },
       { header: "spend", value: (session) => formatUsd(session.cost), align: "right" },
-      { header: "last used (UTC)", value: (session) => session.updatedAt.replace("T", " ").slice(0, 19) },
+      {
+        header: "last used (UTC)",
+        value: (session) => session.updatedAt.replace("T", " ").slice(0, 19),
+      },
     ]),
   );
   output.write(`resume one with: tokenwise chat --resume <session>`);
@@ -214,7 +220,11 @@ async function runChatCommand(flags: ChatFlags, modelGiven: boolean): Promise<vo
       );
     }
     const providers = chatProviders({ flags, catalog, mock });
-    const client = createClient({ providers, catalog, retry: { maxAttempts: 2 } });
+    const client = createClient({
+      providers,
+      catalog,
+      retry: { maxAttempts: CHAT_ATTEMPTS },
+    });
     let saveLocation: string | undefined;
     if (flags.save) {
       saveLocation = join(sessionDataDir(flags, true), DATABASE_FILE);
@@ -233,6 +243,7 @@ async function runChatCommand(flags: ChatFlags, modelGiven: boolean): Promise<vo
       interactive,
       wholeInput: flags.wholeInput === true,
       banner: banner(chat, flags),
+      maxAttempts: CHAT_ATTEMPTS,
       ...(saveLocation === undefined ? {} : { saveLocation }),
     });
     if (outcome.error !== undefined) throw outcome.error;
