@@ -110,6 +110,14 @@ describe("misleading input errors", () => {
     }
   });
 
+  it("refuses a --messages file with a message that has no content", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "tokenwise-messages-")), "request.json");
+    writeFileSync(file, JSON.stringify([{ role: "user" }]));
+    const result = await cli("cost", "--messages", file);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain("content is missing: a user message needs content");
+  });
+
   it("says a directory is a directory", async () => {
     const result = await cli("tokens", "-f", tmpdir());
     expect(result.code).toBe(1);
