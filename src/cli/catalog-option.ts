@@ -11,23 +11,28 @@ import {
   readLiteLLMPrices,
 } from "../catalog/index.js";
 import { TokenwiseError } from "../errors/index.js";
+import { createUtf8TextDecoder } from "./utf8-text-decoder.js";
 
 /** Reads and applies a user catalog file; `undefined` gives the built-in catalog. */
 export async function loadCatalog(path: string | undefined): Promise<Catalog> {
   const file = path ?? process.env.TOKENWISE_CATALOG;
   if (file === undefined || file === "") return defaultCatalog;
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(file, "utf8");
+    bytes = await readFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new TokenwiseError(
       code === "ENOENT" ? "not_found" : "invalid_input",
       code === "ENOENT"
         ? `catalog file not found: ${file} (check --catalog or TOKENWISE_CATALOG)`
-        : `cannot read catalog file ${file}: ${code ?? String(error)}`,
+        : code === "EISDIR"
+          ? `catalog file ${file} is a directory: pass a JSON file to --catalog`
+          : `cannot read catalog file ${file}: ${code ?? String(error)}`,
     );
   }
+  const decoder = createUtf8TextDecoder({ source: `catalog file ${file}` });
+  const text = decoder.decode(bytes) + decoder.end();
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -83,6 +83,18 @@ describe("input that is not text", () => {
     expect(result.err).toContain("invalid byte 0x89 at byte offset 0");
   });
 
+  it("a --catalog file is checked too", async () => {
+    const result = await cli("tokens", "--catalog", binary, "hello");
+    expect(result.code).toBe(1);
+    expect(result.err).toBe(
+      `tokenwise: input from catalog file ${binary} is not valid UTF-8 text: it has an invalid byte 0x89 at byte offset 0; convert it to UTF-8 first (for example with iconv)`,
+    );
+    const directoryResult = await cli("tokens", "--catalog", directory, "hello");
+    expect(directoryResult.err).toBe(
+      `tokenwise: catalog file ${directory} is a directory: pass a JSON file to --catalog`,
+    );
+  });
+
   it("--force counts it with U+FFFD in place of the invalid bytes", async () => {
     const result = await cli("tokens", "--force", "--json", "-m", "o200k_base", "-f", latin1);
     expect(result.code).toBe(0);

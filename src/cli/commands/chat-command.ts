@@ -1,5 +1,6 @@
 import { mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import { type Command, Option } from "commander";
 import type { Catalog, ModelInfo } from "../../catalog/index.js";
 import {
@@ -25,6 +26,7 @@ import { loadCatalog } from "../catalog-option.js";
 import { type Output, processOutput, toJson } from "../output.js";
 import { dollars, modelName, nonNegativeInteger, positiveInteger } from "../parse-options.js";
 import { formatInteger, formatTable } from "../table.js";
+import { type ValidatedLines, validatedLines } from "../validated-lines.js";
 
 /** Attempts per call (one retry): a person waiting for a reply is better told soon. */
 const CHAT_ATTEMPTS = 2;
@@ -48,6 +50,7 @@ interface ChatFlags {
   wholeInput?: boolean;
   list?: boolean;
   json?: boolean;
+  force?: boolean;
   catalog?: string;
 }
 
@@ -109,6 +112,7 @@ export function registerChatCommand(program: Command, output: Output = processOu
       "--whole-input",
       "with piped input: send all of it as one message (default: one per line)",
     )
+    .option("--force", "with piped input: accept bytes that are not UTF-8 (they become U+FFFD)")
     .option("--catalog <file>", "extend the model catalog with your own JSON file")
     .addHelpText(
       "after",
@@ -234,10 +238,11 @@ async function runChatCommand(flags: ChatFlags, modelGiven: boolean): Promise<vo
     }
     const chat = await openChat({ flags, modelGiven, catalog, client, store });
     const interactive = process.stdin.isTTY === true;
+    const input = interactive ? undefined : await pipedInput(flags);
     for (const note of notes) process.stderr.write(`note: ${note}\n`);
     const outcome = await runChatRepl({
       chat,
-      input: process.stdin,
+      input: input?.stream ?? process.stdin,
       output: process.stdout,
       messages: process.stderr,
       interactive,
@@ -247,10 +252,25 @@ async function runChatCommand(flags: ChatFlags, modelGiven: boolean): Promise<vo
       ...(saveLocation === undefined ? {} : { saveLocation }),
     });
     if (outcome.error !== undefined) throw outcome.error;
+    if (input?.failure() !== undefined) throw input.failure();
   } finally {
     await store?.close();
     await mock?.close();
   }
+}
+
+/**
+ * Piped stdin, checked as UTF-8 text. With --whole-input it is read and checked whole first,
+ * so input with an invalid byte sends nothing.
+ */
+async function pipedInput(flags: ChatFlags): Promise<ValidatedLines> {
+  const lines = validatedLines(process.stdin, { source: "stdin", force: flags.force === true });
+  if (flags.wholeInput !== true) return lines;
+  let text = "";
+  for await (const part of lines.stream) text += String(part);
+  const failure = lines.failure();
+  if (failure !== undefined) throw failure;
+  return { stream: Readable.from([text]), failure: () => undefined };
 }
 
 async function openChat(options: {
