@@ -107,7 +107,10 @@ export interface ChatTurn {
   budgetRemaining?: Picodollars;
   /** True when older turns were folded into the summary before this message was sent. */
   summarized: boolean;
-  /** History messages left out of this request so that it fits the context window. */
+  /**
+   * History messages left out of this request so that it fits the context window (or, once
+   * summaries are off, `summarizeAt`).
+   */
   droppedMessages: number;
   /** True when the caller cancelled the reply; `reply` holds what arrived before. */
   cancelled: boolean;

@@ -31,7 +31,7 @@ export function formatTurnLine(turn: ChatTurn, options: { turnCost: bigint; stat
   const notes = [
     ...(turn.summarized ? ["older turns folded into the summary"] : []),
     ...(turn.droppedMessages > 0
-      ? [`${turn.droppedMessages} older messages left out to fit the context window`]
+      ? [`${turn.droppedMessages} older messages left out of the request`]
       : []),
   ];
   return `[${parts.join(" · ")}]${notes.length > 0 ? ` (${notes.join("; ")})` : ""}`;
