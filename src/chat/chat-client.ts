@@ -18,8 +18,23 @@ export interface ChatCallResult {
   cached?: boolean;
 }
 
+/** What a client reports before it waits to retry a failed call (as `createClient` does). */
+export interface ChatClientRetryEvent {
+  /** The attempt that just failed, from 1. */
+  attempt: number;
+  /** How long the client waits before the next attempt, in ms. */
+  delayMs: number;
+  /** The model being retried. */
+  model: string;
+  /** Why, in words fit to show a user ("HTTP 503 provider_error", "timeout"). */
+  reason: string;
+  error: unknown;
+}
+
 export interface ChatCallOptions {
   signal?: AbortSignal;
+  /** Called before each wait between retries, when the client retries. */
+  onRetry?: (event: ChatClientRetryEvent) => void;
 }
 
 /**

@@ -59,3 +59,15 @@ export function totalSpend(spend: readonly ModelSpend[]): {
   }
   return { usage, cost, calls };
 }
+
+/**
+ * Chat calls in the spend list: the turns a session has had (summary calls are not turns).
+ *
+ * @example
+ * ```ts
+ * chatTurns(stats.byModel); // 3
+ * ```
+ */
+export function chatTurns(spend: readonly { purpose: string; calls: number }[]): number {
+  return spend.reduce((sum, row) => sum + (row.purpose === "chat" ? row.calls : 0), 0);
+}

@@ -16,7 +16,12 @@ import {
   fitChatHistory,
   isEncodingName,
 } from "../tokens/index.js";
-import type { ChatCallResult, ChatClient } from "./chat-client.js";
+import type {
+  ChatCallOptions,
+  ChatCallResult,
+  ChatClient,
+  ChatClientRetryEvent,
+} from "./chat-client.js";
 import {
   type ChatHistoryEntry,
   historyEntry,
@@ -67,7 +72,26 @@ export interface CreateChatOptions extends Partial<ChatSettings> {
 export interface SendOptions {
   /** Cancels the reply. The turn then resolves with `cancelled: true`, its partial cost counted. */
   signal?: AbortSignal;
+  /**
+   * Called before each wait while the client retries a failed call of this turn (the summary
+   * call included), so a person is not left watching nothing.
+   */
+  onRetry?: (event: ChatRetryEvent) => void;
 }
+
+/** A retry the client is about to make for a chat, and for which of its calls. */
+export interface ChatRetryEvent extends ChatClientRetryEvent {
+  /** The conversation itself, or the summary of older turns. */
+  purpose: CallPurpose;
+  /** The model's provider, as the catalog knows it ("openai"); absent when it does not. */
+  provider?: string;
+}
+
+/**
+ * A summary no shorter than 80% of what it would replace, while the history stays over
+ * `summarizeAt`, is not worth keeping (the mock upstream's echo is one).
+ */
+const INEFFECTIVE_SUMMARY_RATIO = 0.8;
 
 /** One exchange: the reply and what it cost. Money in picodollars. */
 export interface ChatTurn {
@@ -83,10 +107,18 @@ export interface ChatTurn {
   budgetRemaining?: Picodollars;
   /** True when older turns were folded into the summary before this message was sent. */
   summarized: boolean;
-  /** History messages left out of this request so that it fits the context window. */
+  /**
+   * History messages left out of this request so that it fits the context window (or, once
+   * summaries are off, `summarizeAt`).
+   */
   droppedMessages: number;
   /** True when the caller cancelled the reply; `reply` holds what arrived before. */
   cancelled: boolean;
+  /**
+   * Something the person should hear once, such as automatic summaries being turned off
+   * because a summary came back no shorter than what it replaced.
+   */
+  notice?: string;
 }
 
 /** A streamed turn: iterate it for text as it arrives; `result` settles when the turn ends. */
@@ -157,7 +189,7 @@ interface PreparedTurn {
   countedInputTokens: number;
   summarized: boolean;
   droppedMessages: number;
-  signal: AbortSignal | undefined;
+  options: SendOptions;
 }
 
 /**
@@ -257,6 +289,13 @@ class CostAwareChat implements Chat {
   readonly #store: ChatSessionStore | undefined;
   readonly #now: () => Date;
   #busy = false;
+  /**
+   * Set once a summary came back no shorter than what it replaced: automatic summaries stop,
+   * and requests are cut to `summarizeAt` by leaving out the oldest turns instead.
+   */
+  #summariesOff = false;
+  /** Told once, with the next turn. */
+  #notice: string | undefined;
 
   constructor(options: {
     state: ChatState;
@@ -277,12 +316,12 @@ class CostAwareChat implements Chat {
   }
 
   async send(text: string, options: SendOptions = {}): Promise<ChatTurn> {
-    const prepared = await this.#prepareTurn(text, options.signal);
+    const prepared = await this.#prepareTurn(text, options);
     return this.#executeTurn(prepared, undefined);
   }
 
   async sendStreaming(text: string, options: SendOptions = {}): Promise<ChatTurnStream> {
-    const prepared = await this.#prepareTurn(text, options.signal);
+    const prepared = await this.#prepareTurn(text, options);
     const pieces = createPushStream<string>();
     const result = this.#executeTurn(prepared, (piece) => pieces.push(piece)).then(
       (turn) => {
@@ -344,7 +383,7 @@ class CostAwareChat implements Chat {
         pendingTurn: false,
       });
       if (fold.length === 0) return 0;
-      return this.#foldIntoSummary(fold, options.signal);
+      return this.#foldIntoSummary(fold, options, undefined);
     });
   }
 
@@ -461,7 +500,42 @@ class CostAwareChat implements Chat {
     return this.#contextMessages(pending).reduce((sum, entry) => sum + entry.tokens, priming);
   }
 
-  async #prepareTurn(text: string, signal: AbortSignal | undefined): Promise<PreparedTurn> {
+  /** Call options for the client: the caller's signal, and its retry callback told why. */
+  #callOptions(options: SendOptions, purpose: CallPurpose): ChatCallOptions {
+    const { signal, onRetry } = options;
+    return {
+      ...(signal === undefined ? {} : { signal }),
+      ...(onRetry === undefined
+        ? {}
+        : {
+            onRetry: (event: ChatClientRetryEvent) => {
+              const provider = providerOf(this.#catalog, event.model);
+              onRetry({ ...event, purpose, ...(provider === undefined ? {} : { provider }) });
+            },
+          }),
+    };
+  }
+
+  /**
+   * The request's messages fitted to the context window; once summaries are off, to
+   * `summarizeAt` too (or as close as the newest turn allows).
+   */
+  #fit(userEntry: ChatHistoryEntry, model: ModelInfo, maxTokens: number) {
+    const messages = this.#contextMessages(userEntry).map((entry) => entry.message);
+    const options = { tokenizer: model.tokenizer, model: model.id };
+    const summarizeAt = this.#state.settings.summarizeAt;
+    if (this.#summariesOff && summarizeAt < maxTokens) {
+      try {
+        return fitChatHistory(messages, { ...options, maxTokens: summarizeAt });
+      } catch (error) {
+        if (!TokenwiseError.hasCode(error, "context_window_exceeded")) throw error;
+      }
+    }
+    return fitChatHistory(messages, { ...options, maxTokens });
+  }
+
+  async #prepareTurn(text: string, options: SendOptions): Promise<PreparedTurn> {
+    const { signal } = options;
     if (typeof text !== "string" || text.trim() === "") {
       throw invalidInput("text", "must be a non-empty message");
     }
@@ -472,15 +546,12 @@ class CostAwareChat implements Chat {
     try {
       const model = this.#model();
       const userEntry = historyEntry({ role: "user", content: text }, model);
-      const summarized = await this.#summarizeIfLong(userEntry, signal);
+      const summarized = await this.#summarizeIfLong(userEntry, options);
       const maxOutputTokens = outputLimit(model, this.#state.settings.maxOutputTokens);
-      const fitted = fitChatHistory(
-        this.#contextMessages(userEntry).map((entry) => entry.message),
-        {
-          maxTokens: inputLimit(model, maxOutputTokens, "maxOutputTokens"),
-          tokenizer: model.tokenizer,
-          model: model.id,
-        },
+      const fitted = this.#fit(
+        userEntry,
+        model,
+        inputLimit(model, maxOutputTokens, "maxOutputTokens"),
       );
       assertWithinBudget({
         purpose: "this message",
@@ -502,7 +573,7 @@ class CostAwareChat implements Chat {
         countedInputTokens: fitted.tokens,
         summarized,
         droppedMessages: fitted.droppedMessages.length,
-        signal,
+        options,
       };
     } catch (error) {
       this.#busy = false;
@@ -514,8 +585,9 @@ class CostAwareChat implements Chat {
     prepared: PreparedTurn,
     onText: ((piece: string) => void) | undefined,
   ): Promise<ChatTurn> {
-    const { model, request, signal } = prepared;
-    const callOptions = signal === undefined ? {} : { signal };
+    const { model, request } = prepared;
+    const { signal } = prepared.options;
+    const callOptions = this.#callOptions(prepared.options, "chat");
     let received = "";
     try {
       let result: ChatCallResult;
@@ -605,6 +677,10 @@ class CostAwareChat implements Chat {
       cancelled: options.cancelled,
     };
     if (this.#state.budget !== undefined) turn.budgetRemaining = this.#state.budget - totalCost;
+    if (this.#notice !== undefined) {
+      turn.notice = this.#notice;
+      this.#notice = undefined;
+    }
     return turn;
   }
 
@@ -612,10 +688,8 @@ class CostAwareChat implements Chat {
     this.#state.spend = addSpend(this.#state.spend, { purpose, model: model.id, usage, cost });
   }
 
-  async #summarizeIfLong(
-    pending: ChatHistoryEntry,
-    signal: AbortSignal | undefined,
-  ): Promise<boolean> {
+  async #summarizeIfLong(pending: ChatHistoryEntry, options: SendOptions): Promise<boolean> {
+    if (this.#summariesOff) return false;
     if (this.#contextTokens(pending) <= this.#state.settings.summarizeAt) return false;
     const fold = messagesToFold(this.#state.entries, {
       coveredThrough: this.#state.summary?.coveredThrough ?? -1,
@@ -623,12 +697,21 @@ class CostAwareChat implements Chat {
       pendingTurn: true,
     });
     if (fold.length === 0) return false;
-    await this.#foldIntoSummary(fold, signal);
-    return true;
+    return (await this.#foldIntoSummary(fold, options, pending)) > 0;
   }
 
-  /** One summary call folding `fold` (oldest first) into the summary; returns messages folded. */
-  async #foldIntoSummary(fold: number[], signal: AbortSignal | undefined): Promise<number> {
+  /**
+   * One summary call folding `fold` (oldest first) into the summary; returns messages folded.
+   * A summary not meaningfully shorter than what it replaces, with the history still over
+   * `summarizeAt` (`pending` counted), is dropped and turns automatic summaries off: kept, it
+   * would be redone, and paid for, on every turn.
+   */
+  async #foldIntoSummary(
+    fold: number[],
+    options: SendOptions,
+    pending: ChatHistoryEntry | undefined,
+  ): Promise<number> {
+    const { signal } = options;
     const state = this.#state;
     const summaryModel = this.#summaryModel();
     const maxOutputTokens = outputLimit(summaryModel, state.settings.summaryMaxOutputTokens);
@@ -654,7 +737,7 @@ class CostAwareChat implements Chat {
     };
     let result: ChatCallResult;
     try {
-      result = await this.#client.chat(request, signal === undefined ? {} : { signal });
+      result = await this.#client.chat(request, this.#callOptions(options, "summary"));
     } catch (error) {
       const cancelled = signal?.aborted === true || TokenwiseError.hasCode(error, "aborted");
       const usage = partialUsage({
@@ -674,13 +757,31 @@ class CostAwareChat implements Chat {
     this.#recordSpend("summary", summaryModel, result.usage, result.cost.total);
     const text = messageText(result.message).trim();
     const chatModel = this.#model();
+    const previous = state.summary;
+    const replacedTokens =
+      (previous?.tokens ?? 0) +
+      folded.reduce((sum, index) => sum + (state.entries[index]?.tokens ?? 0), 0);
     state.summary = {
       text,
-      coveredThrough: folded.at(-1) ?? state.summary?.coveredThrough ?? -1,
+      coveredThrough: folded.at(-1) ?? previous?.coveredThrough ?? -1,
       tokens: messageTokens(summaryMessage(text), chatModel),
       tokenizer: chatModel.tokenizer,
-      updates: (state.summary?.updates ?? 0) + 1,
+      updates: (previous?.updates ?? 0) + 1,
     };
+    const summaryTokens = state.summary.tokens;
+    if (
+      summaryTokens >= replacedTokens * INEFFECTIVE_SUMMARY_RATIO &&
+      this.#contextTokens(pending) > state.settings.summarizeAt
+    ) {
+      state.summary = previous;
+      this.#summariesOff = true;
+      this.#notice =
+        `the summary came back with ${summaryTokens} tokens for the ${replacedTokens} it was to replace, ` +
+        "so it was dropped and automatic summaries are off for this session; from now on the " +
+        `oldest turns are left out to keep requests near ${state.settings.summarizeAt} tokens`;
+      await this.save();
+      return 0;
+    }
     await this.save();
     return folded.length;
   }
@@ -727,6 +828,15 @@ class CostAwareChat implements Chat {
       );
     }
     return attempt;
+  }
+}
+
+/** The provider the catalog gives a model (a fallback's too), or undefined for an unknown one. */
+function providerOf(catalog: ModelCatalog, model: string): string | undefined {
+  try {
+    return catalog.get(model).provider;
+  } catch {
+    return undefined;
   }
 }
 

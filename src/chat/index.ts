@@ -1,5 +1,6 @@
 export {
   type Chat,
+  type ChatRetryEvent,
   type ChatStats,
   type ChatTurn,
   type ChatTurnStream,
@@ -13,6 +14,7 @@ export type {
   ChatCallResult,
   ChatCallStream,
   ChatClient,
+  ChatClientRetryEvent,
 } from "./chat-client.js";
 export { type ChatHistoryEntry, historyEntry, messageText } from "./chat-history.js";
 export { type ChatSettings, DEFAULT_CHAT_SETTINGS, readChatSettings } from "./chat-settings.js";

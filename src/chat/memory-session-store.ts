@@ -1,4 +1,4 @@
-import { totalSpend } from "./chat-spend.js";
+import { chatTurns, totalSpend } from "./chat-spend.js";
 import type { ChatSessionInfo, ChatSessionRecord, ChatSessionStore } from "./session-store.js";
 
 /**
@@ -30,6 +30,7 @@ export function createMemorySessionStore(): ChatSessionStore {
           updatedAt: record.updatedAt,
           model: record.model,
           messages: record.messages.length,
+          turns: chatTurns(record.spend),
           cost: totalSpend(record.spend).cost,
         }))
         .sort((left, right) => right.updatedAt.localeCompare(left.updatedAt));

@@ -102,6 +102,7 @@ describe.each(engines)("sessions in the %s store", (_name, engine) => {
         updatedAt: expect.any(String),
         model: "gpt-4o-mini",
         messages: 9,
+        turns: 4,
         cost: resumed.stats().cost,
       },
     ]);

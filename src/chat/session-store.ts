@@ -29,6 +29,8 @@ export interface ChatSessionInfo {
   updatedAt: string;
   model: string;
   messages: number;
+  /** Chat calls made (summary calls not counted); a reset does not take them back. */
+  turns: number;
   cost: Picodollars;
 }
 

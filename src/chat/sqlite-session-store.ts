@@ -8,7 +8,7 @@ import {
 import type { TokenizerName } from "../tokens/index.js";
 import type { ChatHistoryEntry } from "./chat-history.js";
 import type { ChatSettings } from "./chat-settings.js";
-import type { CallPurpose, ModelSpend } from "./chat-spend.js";
+import { type CallPurpose, chatTurns, type ModelSpend } from "./chat-spend.js";
 import type { ChatSessionInfo, ChatSessionRecord, ChatSessionStore } from "./session-store.js";
 
 interface SessionRow {
@@ -176,16 +176,18 @@ export function createSqliteSessionStore(options: SqliteConnectionOptions): Chat
     async list(): Promise<ChatSessionInfo[]> {
       open();
       return guard("Listing chat sessions", () =>
-        statements.list.all().map((row) => ({
-          id: row.id,
-          createdAt: row.created_at,
-          updatedAt: row.updated_at,
-          model: row.model,
-          messages: row.messages,
-          cost: statements.spend
-            .all(row.id)
-            .reduce((sum, spend) => sum + BigInt(spend.cost_picodollars), 0n),
-        })),
+        statements.list.all().map((row) => {
+          const spend = statements.spend.all(row.id);
+          return {
+            id: row.id,
+            createdAt: row.created_at,
+            updatedAt: row.updated_at,
+            model: row.model,
+            messages: row.messages,
+            turns: chatTurns(spend),
+            cost: spend.reduce((sum, item) => sum + BigInt(item.cost_picodollars), 0n),
+          };
+        }),
       );
     },
     async delete(id) {

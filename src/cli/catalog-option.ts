@@ -16,6 +16,7 @@ import {
 } from "../catalog/index.js";
 import { invalidInput, TokenwiseError } from "../errors/index.js";
 import type { Output } from "./output.js";
+import { createUtf8TextDecoder } from "./utf8-text-decoder.js";
 
 /** How old the built-in catalog may get before `tokenwise cost` warns. */
 export const CATALOG_STALE_AFTER_DAYS = 90;
@@ -68,18 +69,22 @@ export async function mergeLiteLLMFile(
 
 /** Reads a JSON file with errors that name it. */
 export async function readJsonFile(file: string): Promise<unknown> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(file, "utf8");
+    bytes = await readFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new TokenwiseError(
       code === "ENOENT" ? "not_found" : "invalid_input",
       code === "ENOENT"
         ? `catalog file not found: ${file} (check --catalog or TOKENWISE_CATALOG)`
-        : `cannot read catalog file ${file}: ${code ?? String(error)}`,
+        : code === "EISDIR"
+          ? `catalog file ${file} is a directory: pass a JSON file to --catalog`
+          : `cannot read catalog file ${file}: ${code ?? String(error)}`,
     );
   }
+  const decoder = createUtf8TextDecoder({ source: `catalog file ${file}` });
+  const text = decoder.decode(bytes) + decoder.end();
   try {
     return JSON.parse(text);
   } catch (error) {

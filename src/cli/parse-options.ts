@@ -7,6 +7,9 @@ import { type Picodollars, usd } from "../money/index.js";
 
 export function nonNegativeInteger(value: string): number {
   const trimmed = value.trim().replaceAll("_", "").replaceAll(",", "");
+  if (/^-\d+$/.test(trimmed)) {
+    throw new InvalidArgumentError(`expected 0 or more, got "${value}".`);
+  }
   const parsed = /^\d+$/.test(trimmed) ? Number(trimmed) : Number.NaN;
   if (!Number.isSafeInteger(parsed)) {
     throw new InvalidArgumentError(`expected a whole number such as 500, got "${value}".`);
@@ -41,13 +44,25 @@ export function dollars(value: string): Picodollars {
   }
 }
 
-/** "a,b" and repeated flags both give a list. */
+/** "a,b" and repeated flags both give a list; an empty value is refused, not ignored. */
 export function list(value: string, previous: string[] = []): string[] {
   const items = value
     .split(",")
     .map((item) => item.trim())
     .filter((item) => item !== "");
+  if (items.length === 0) {
+    throw new InvalidArgumentError(`expected one or more names such as gpt-4o, got "${value}".`);
+  }
   return [...previous, ...items];
+}
+
+/** A model or encoding name: an empty one is refused rather than read as the default. */
+export function modelName(value: string): string {
+  const trimmed = value.trim();
+  if (trimmed === "") {
+    throw new InvalidArgumentError(`expected a model name such as gpt-4o-mini, got "${value}".`);
+  }
+  return trimmed;
 }
 
 export function collect(value: string, previous: string[] = []): string[] {

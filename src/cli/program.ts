@@ -1,11 +1,12 @@
 /**
  * The `tokenwise` program: each command lives in `commands/`; this file wires them up and turns
- * every error into one clear line and a non-zero exit code (stack traces only with
- * TOKENWISE_DEBUG=1). `main.ts` is the executable entry point.
+ * every error, commander's included, into one clear line and a non-zero exit code (stack traces
+ * only with TOKENWISE_DEBUG=1). `main.ts` is the executable entry point.
  */
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { TokenwiseError } from "../errors/index.js";
+import { resolveDataDir } from "../stores/data-dir.js";
 import { registerCatalogCommand } from "./commands/catalog-command.js";
 import { registerChatCommand } from "./commands/chat-command.js";
 import { registerChooseCommand } from "./commands/choose-command.js";
@@ -21,11 +22,26 @@ import { registerSavingsCommand } from "./commands/savings-command.js";
 import { registerSearchCommand } from "./commands/search-command.js";
 import { registerTokensCommand } from "./commands/tokens-command.js";
 import { registerTruncateCommand } from "./commands/truncate-command.js";
+import { type ErrorContext, errorLine } from "./error-line.js";
 import { type Output, processOutput } from "./output.js";
 
 function packageVersion(): string {
   const url = new URL("../../package.json", import.meta.url);
   return (JSON.parse(readFileSync(url, "utf8")) as { version: string }).version;
+}
+
+/**
+ * Commander's messages on one line (its suggestions come on a second one), with the command's
+ * help to turn to.
+ */
+function configureErrors(command: Command, output: Output): void {
+  const path = command.parent === null ? command.name() : `tokenwise ${command.name()}`;
+  command.exitOverride().configureOutput({
+    writeOut: (text) => output.write(text),
+    writeErr: (text) => output.error(text),
+    outputError: (text) =>
+      output.error(`${text.trim().replace(/\s*\n\s*/g, " ")} (see ${path} --help)`),
+  });
 }
 
 export function createProgram(output: Output = processOutput): Command {
@@ -34,13 +50,7 @@ export function createProgram(output: Output = processOutput): Command {
     .name("tokenwise")
     .description("Token economics for people who pay for LLM calls.")
     .version(packageVersion())
-    .showSuggestionAfterError(true)
-    .showHelpAfterError("(run with --help for usage)")
-    .exitOverride()
-    .configureOutput({
-      writeOut: (text) => output.write(text),
-      writeErr: (text) => output.error(text),
-    });
+    .showSuggestionAfterError(true);
   registerDemoCommand(program, output);
   registerTokensCommand(program, output);
   registerCostCommand(program, output);
@@ -48,7 +58,7 @@ export function createProgram(output: Output = processOutput): Command {
   registerCatalogCommand(program, output);
   registerChooseCommand(program, output);
   registerTruncateCommand(program, output);
-  registerChatCommand(program);
+  registerChatCommand(program, output);
   registerIndexCommand(program, output);
   registerSearchCommand(program, output);
   registerMockUpstreamCommand(program, output);
@@ -56,18 +66,24 @@ export function createProgram(output: Output = processOutput): Command {
   registerReportCommand(program, output);
   registerSavingsCommand(program, output);
   registerDashboardCommand(program, output);
-  for (const command of program.commands) {
-    command.exitOverride().configureOutput({
-      writeOut: (text) => output.write(text),
-      writeErr: (text) => output.error(text),
-    });
-  }
+  configureErrors(program, output);
+  for (const command of program.commands) configureErrors(command, output);
   return program;
 }
 
 /** Runs the command line; resolves to the exit code. */
 export async function run(argv: string[], output: Output = processOutput): Promise<number> {
   const program = createProgram(output);
+  const context: ErrorContext = {};
+  program.hook("preAction", (_program, command) => {
+    context.command = command.name();
+    const dataDir = command.opts().dataDir;
+    try {
+      context.dataDir = resolveDataDir(typeof dataDir === "string" ? { dataDir } : {});
+    } catch {
+      // An unusable --data-dir is the command's own error to report.
+    }
+  });
   try {
     await program.parseAsync(argv);
     return 0;
@@ -76,12 +92,7 @@ export async function run(argv: string[], output: Output = processOutput): Promi
       // Commander has already printed its one-line message (or the help / version).
       return error.exitCode === 0 ? 0 : 2;
     }
-    if (TokenwiseError.isInstance(error)) {
-      output.error(`tokenwise: ${error.message}`);
-    } else {
-      const message = error instanceof Error ? error.message : String(error);
-      output.error(`tokenwise: unexpected error: ${message}`);
-    }
+    output.error(`tokenwise: ${errorLine(error, context)}`);
     if (process.env.TOKENWISE_DEBUG === "1" && error instanceof Error) {
       output.error(`${error.stack}`);
     }

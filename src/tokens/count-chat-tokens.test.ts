@@ -176,6 +176,23 @@ describe("countChatTokens: message rules", () => {
     expect(empty.tokens).toBe(3 + o200k.count("assistant") + 3);
   });
 
+  it("refuses a message without content, which only an assistant may have", () => {
+    expect(() => countChatTokens([{ role: "user" } as never], { tokenizer: "o200k_base" })).toThrow(
+      "messages[0].content is missing: a user message needs content (a string or content parts)",
+    );
+    expect(() =>
+      countChatTokens([{ role: "system", content: null }], { tokenizer: "o200k_base" }),
+    ).toThrow("messages[0].content is missing: a system message needs content");
+    const toolCall = {
+      role: "assistant" as const,
+      content: null,
+      tool_calls: [
+        { id: "c1", type: "function" as const, function: { name: "f", arguments: "{}" } },
+      ],
+    };
+    expect(countChatTokens([toolCall], { tokenizer: "o200k_base" }).tokens).toBeGreaterThan(0);
+  });
+
   it("counts images by the tile formula: 765 for 1024×1024 and 1105 for 2048×4096 (high)", () => {
     const image = (width: number, height: number, detail?: "low" | "high" | "auto") =>
       countChatTokens(

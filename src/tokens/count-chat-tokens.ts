@@ -286,6 +286,20 @@ function assertMessage(message: ChatMessage, path: string): void {
       `must be a string when given, got ${describeValue(message.name)}`,
     );
   }
+  // Only an assistant message may go without content: null (as providers send it), or left
+  // out when it makes tool calls.
+  const hasToolCalls = Array.isArray(message.tool_calls) && message.tool_calls.length > 0;
+  const nullAssistant = message.content === null && message.role === "assistant";
+  if (
+    (message.content === undefined || message.content === null) &&
+    !hasToolCalls &&
+    !nullAssistant
+  ) {
+    throw invalidInput(
+      `${path}.content`,
+      `is missing: a ${message.role} message needs content (a string or content parts); only an assistant message may have null content`,
+    );
+  }
 }
 
 function contentParts(message: ChatMessage, path: string): ContentPart[] {

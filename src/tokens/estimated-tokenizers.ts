@@ -38,11 +38,22 @@ export function estimateTextTokens(text: string, family: EstimatedTokenizerName)
   if (text.length === 0) {
     return 0;
   }
-  const o200kTokens = getTokenizer("o200k_base").count(text);
-  if (family === "claude") {
-    return Math.ceil(o200kTokens * CLAUDE_TOKENS_PER_O200K_TOKEN);
-  }
-  return Math.max(Math.ceil(countCodePoints(text) / GEMINI_CHARACTERS_PER_TOKEN), o200kTokens);
+  return estimateFromCounts(family, {
+    o200kTokens: getTokenizer("o200k_base").count(text),
+    codePoints: countCodePoints(text),
+  });
+}
+
+/**
+ * The estimate for a text whose o200k_base tokens and code points are known (so a text counted
+ * in parts gets the same estimate as the whole).
+ */
+export function estimateFromCounts(
+  family: EstimatedTokenizerName,
+  counts: { o200kTokens: number; codePoints: number },
+): number {
+  if (family === "claude") return Math.ceil(counts.o200kTokens * CLAUDE_TOKENS_PER_O200K_TOKEN);
+  return Math.max(Math.ceil(counts.codePoints / GEMINI_CHARACTERS_PER_TOKEN), counts.o200kTokens);
 }
 
 /** The `method` text for an estimated family's counts. */
@@ -52,7 +63,8 @@ export function estimateMethod(family: EstimatedTokenizerName): string {
     : `estimate: max(characters ÷ ${GEMINI_CHARACTERS_PER_TOKEN}, o200k_base) (Gemini's tokenizer is not public)`;
 }
 
-function countCodePoints(text: string): number {
+/** Unicode code points of `text` (a lone surrogate counts as one). */
+export function countCodePoints(text: string): number {
   let codePoints = 0;
   for (let index = 0; index < text.length; index++) {
     const code = text.charCodeAt(index);

@@ -40,6 +40,13 @@ export {
   TOKENIZER_NAMES,
   type TokenizerFactory,
 } from "./registry.js";
+export { isSafeCut, lastSafeCut } from "./safe-cut.js";
+export {
+  createStreamingTokenCounter,
+  type StreamedTokenCounts,
+  type StreamingTokenCounter,
+  type StreamingTokenCounterOptions,
+} from "./streaming-token-counter.js";
 export type { TokenCount } from "./token-count.js";
 export { isWithinTokenLimit } from "./token-limit.js";
 export type { EncodingName, Tokenizer, TokenizerName } from "./tokenizer.js";

@@ -20,7 +20,7 @@ afterAll(() => {
   rmSync(workDirectory, { recursive: true, force: true });
 });
 
-function chat(args: string[], input: string, env: NodeJS.ProcessEnv = process.env) {
+function chat(args: string[], input: string | Buffer, env: NodeJS.ProcessEnv = process.env) {
   const result = spawnSync("node", [...cliEntry(), "chat", ...args], {
     input,
     cwd: workDirectory,
@@ -89,7 +89,7 @@ describe("tokenwise chat with piped input", () => {
     const missing = chat(["--mock", "--data-dir", dataDir, "--resume", "nope"], "");
     expect(missing.status).toBe(1);
     expect(missing.stderr).toBe(
-      'tokenwise: No chat session "nope" in the store: check the id (list sessions with store.list()) or start a new chat\n',
+      'tokenwise: no saved chat session "nope": list the saved ones with "tokenwise chat --list" (add the same --data-dir), or start a new chat without --resume\n',
     );
   });
 
@@ -114,7 +114,7 @@ describe("tokenwise chat with piped input", () => {
     expect(result.status).toBe(1);
     expect(result.stdout).toBe("");
     expect(result.stderr).toBe(
-      "tokenwise: apiKey is missing for provider openai: set OPENAI_API_KEY in the environment, or pass { apiKey } when creating the provider.\n",
+      "tokenwise: no API key for openai: set OPENAI_API_KEY in the environment (or try --mock for an offline demo, or --base-url for a local server)\n",
     );
   });
 
@@ -133,5 +133,35 @@ describe("tokenwise chat with piped input", () => {
     expect(result.stderr).toMatch(
       /^tokenwise: Unknown model "gpt-4o-mnii"\. Did you mean gpt-4o-mini/,
     );
+  });
+
+  describe("input that is not UTF-8 text", () => {
+    const bad = Buffer.concat([
+      Buffer.from("Hello\n"),
+      Buffer.from([0xff]),
+      Buffer.from(" bad\nlater\n"),
+    ]);
+
+    it("sends the lines before the bad byte, then stops with its offset", () => {
+      const result = chat(["--mock", "--no-save"], bad);
+      expect(result.status).toBe(1);
+      expect(result.stdout).toBe("Echo: Hello\n");
+      expect(result.stderr.trim().split("\n").at(-1)).toBe(
+        "tokenwise: input from stdin is not valid UTF-8 text: it has an invalid byte 0xff at byte offset 6; pass --force to replace invalid bytes with U+FFFD",
+      );
+    });
+
+    it("sends nothing with --whole-input", () => {
+      const result = chat(["--mock", "--no-save", "--whole-input"], bad);
+      expect(result.status).toBe(1);
+      expect(result.stdout).toBe("");
+      expect(result.stderr).toContain("invalid byte 0xff at byte offset 6");
+    });
+
+    it("with --force, sends U+FFFD in its place", () => {
+      const result = chat(["--mock", "--no-save", "--force"], bad);
+      expect(result.status).toBe(0);
+      expect(result.stdout).toBe("Echo: Hello\nEcho: \ufffd bad\nEcho: later\n");
+    });
   });
 });

@@ -1,7 +1,8 @@
 /** How the REPL shows turns, stats and history: plain text lines, money to 6 decimals. */
 import { formatUsd } from "../../money/index.js";
-import type { ChatStats, ChatTurn } from "../chat.js";
+import type { ChatRetryEvent, ChatStats, ChatTurn } from "../chat.js";
 import { type ChatHistoryEntry, messageText } from "../chat-history.js";
+import { chatTurns } from "../chat-spend.js";
 import type { RunningSummary } from "../running-summary.js";
 
 const integer = new Intl.NumberFormat("en-US");
@@ -30,17 +31,31 @@ export function formatTurnLine(turn: ChatTurn, options: { turnCost: bigint; stat
   const notes = [
     ...(turn.summarized ? ["older turns folded into the summary"] : []),
     ...(turn.droppedMessages > 0
-      ? [`${turn.droppedMessages} older messages left out to fit the context window`]
+      ? [`${turn.droppedMessages} older messages left out of the request`]
       : []),
   ];
   return `[${parts.join(" · ")}]${notes.length > 0 ? ` (${notes.join("; ")})` : ""}`;
 }
 
+/**
+ * The status line while a call is retried, so a slow, failing upstream is not silence.
+ *
+ * @example
+ * ```ts
+ * formatRetryLine({ attempt: 1, delayMs: 2100, reason: "HTTP 503 provider_error", provider: "openai", ... }, 4);
+ * // "retrying in 2.1 s (HTTP 503 provider_error from openai, attempt 2/4)"
+ * ```
+ */
+export function formatRetryLine(event: ChatRetryEvent, maxAttempts?: number): string {
+  const what = event.purpose === "summary" ? "retrying the summary" : "retrying";
+  const from = event.provider === undefined ? event.model : event.provider;
+  const attempt = `attempt ${event.attempt + 1}${maxAttempts === undefined ? "" : `/${maxAttempts}`}`;
+  return `${what} in ${(event.delayMs / 1000).toFixed(1)} s (${event.reason} from ${from}, ${attempt})`;
+}
+
 /** One line for the end of a session. */
 export function formatTotalLine(stats: ChatStats): string {
-  const chatCalls = stats.byModel
-    .filter((row) => row.purpose === "chat")
-    .reduce((sum, row) => sum + row.calls, 0);
+  const chatCalls = chatTurns(stats.byModel);
   const left =
     stats.budgetRemaining === undefined
       ? ""

@@ -2,8 +2,14 @@ import type { EventEmitter } from "node:events";
 import { createInterface } from "node:readline";
 import { TokenwiseError } from "../../errors/index.js";
 import { formatUsd } from "../../money/index.js";
-import type { Chat } from "../chat.js";
-import { formatHistory, formatStats, formatTotalLine, formatTurnLine } from "./format-chat.js";
+import type { Chat, ChatRetryEvent } from "../chat.js";
+import {
+  formatHistory,
+  formatRetryLine,
+  formatStats,
+  formatTotalLine,
+  formatTurnLine,
+} from "./format-chat.js";
 import {
   helpText,
   type ParsedSlashCommand,
@@ -30,6 +36,8 @@ export interface ChatReplOptions {
   signals?: EventEmitter;
   /** How soon a second Ctrl-C leaves while a reply is being cancelled (default 2000 ms). */
   interruptWindowMs?: number;
+  /** The client's attempts per call, shown in retry lines ("attempt 2/3"). */
+  maxAttempts?: number;
 }
 
 /** How a REPL session ended: `error` is the failure that stopped non-interactive input. */
@@ -122,6 +130,8 @@ export async function runChatRepl(options: ChatReplOptions): Promise<ChatReplOut
   readline.on("SIGINT", onInterrupt);
   signals.on("SIGINT", onInterrupt);
 
+  const onRetry = (event: ChatRetryEvent) => info(formatRetryLine(event, options.maxAttempts));
+
   const report = (reported: unknown) => {
     const error = plainError(reported);
     if (TokenwiseError.hasCode(error, "budget_exceeded") && interactive) {
@@ -141,7 +151,7 @@ export async function runChatRepl(options: ChatReplOptions): Promise<ChatReplOut
     current = controller;
     let printed = "";
     try {
-      const stream = await chat.sendStreaming(text, { signal: controller.signal });
+      const stream = await chat.sendStreaming(text, { signal: controller.signal, onRetry });
       for await (const piece of stream) {
         printed += piece;
         write(piece);
@@ -150,6 +160,7 @@ export async function runChatRepl(options: ChatReplOptions): Promise<ChatReplOut
       if (printed !== "" && !printed.endsWith("\n")) write("\n");
       const stats = chat.stats();
       info(formatTurnLine(turn, { turnCost: stats.cost - before, stats }));
+      if (turn.notice !== undefined) info(`note: ${turn.notice}`);
       return true;
     } catch (error) {
       if (printed !== "" && !printed.endsWith("\n")) write("\n");
@@ -194,7 +205,7 @@ export async function runChatRepl(options: ChatReplOptions): Promise<ChatReplOut
       }
       case "summarize": {
         const before = chat.stats().cost;
-        const folded = await chat.summarize();
+        const folded = await chat.summarize({ onRetry });
         const cost = chat.stats().cost - before;
         info(
           folded === 0

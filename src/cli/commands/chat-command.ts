@@ -1,5 +1,6 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import { type Command, Option } from "commander";
 import type { Catalog, ModelInfo } from "../../catalog/index.js";
 import {
@@ -11,7 +12,7 @@ import {
 } from "../../chat/index.js";
 import { runChatRepl } from "../../chat/repl/index.js";
 import { createClient } from "../../client/index.js";
-import { invalidInput } from "../../errors/index.js";
+import { invalidInput, TokenwiseError } from "../../errors/index.js";
 import { type MockUpstream, startMockUpstream } from "../../mock-upstream/index.js";
 import { formatUsd, type Picodollars } from "../../money/index.js";
 import {
@@ -22,7 +23,13 @@ import {
 } from "../../providers/index.js";
 import { DATABASE_FILE, resolveDataDir } from "../../stores/data-dir.js";
 import { loadCatalog } from "../catalog-option.js";
-import { dollars, nonNegativeInteger, positiveInteger } from "../parse-options.js";
+import { type Output, processOutput, toJson } from "../output.js";
+import { dollars, modelName, nonNegativeInteger, positiveInteger } from "../parse-options.js";
+import { formatInteger, formatTable } from "../table.js";
+import { type ValidatedLines, validatedLines } from "../validated-lines.js";
+
+/** Attempts per call (one retry): a person waiting for a reply is better told soon. */
+const CHAT_ATTEMPTS = 2;
 
 interface ChatFlags {
   model: string;
@@ -41,6 +48,9 @@ interface ChatFlags {
   dataDir?: string;
   save: boolean;
   wholeInput?: boolean;
+  list?: boolean;
+  json?: boolean;
+  force?: boolean;
   catalog?: string;
 }
 
@@ -56,14 +66,18 @@ interface ChatFlags {
  * await program.parseAsync(["node", "tokenwise", "chat", "--mock", "--budget", "0.50"]);
  * ```
  */
-export function registerChatCommand(program: Command): void {
+export function registerChatCommand(program: Command, output: Output = processOutput): void {
   program
     .command("chat")
     .description("chat with a model under a hard budget, seeing what every turn costs")
-    .option("-m, --model <name>", "chat model", "gpt-4o-mini")
+    .option("-m, --model <name>", "chat model", modelName, "gpt-4o-mini")
     .option("-b, --budget <dollars>", "most the session may spend, e.g. 0.50", dollars)
     .option("--system <text>", "system prompt for a new session")
-    .option("--summary-model <name>", "model that writes the running summary (default: --model)")
+    .option(
+      "--summary-model <name>",
+      "model that writes the running summary (default: --model)",
+      modelName,
+    )
     .option(
       "--summarize-at <tokens>",
       "fold older turns into a summary past this size (10000)",
@@ -87,6 +101,8 @@ export function registerChatCommand(program: Command): void {
         .hideHelp(),
     )
     .option("--resume <id>", "continue a saved session")
+    .option("--list", "list the saved sessions (id, model, turns, spend, last used) and exit")
+    .option("--json", "with --list: print JSON for scripts")
     .option(
       "--data-dir <dir>",
       "where sessions are saved (default .tokenwise or TOKENWISE_DATA_DIR)",
@@ -96,6 +112,7 @@ export function registerChatCommand(program: Command): void {
       "--whole-input",
       "with piped input: send all of it as one message (default: one per line)",
     )
+    .option("--force", "with piped input: accept bytes that are not UTF-8 (they become U+FFFD)")
     .option("--catalog <file>", "extend the model catalog with your own JSON file")
     .addHelpText(
       "after",
@@ -105,6 +122,7 @@ Examples:
   tokenwise chat --model gpt-4o-mini --budget 0.50     needs OPENAI_API_KEY
   tokenwise chat --base-url http://127.0.0.1:11434/v1 --model llama3.2
   echo "What is a token?" | tokenwise chat --mock      one message per input line
+  tokenwise chat --list                                saved sessions, newest first
   tokenwise chat --resume 3f9c2a7b1d04
 
 In the chat: /stats /model NAME /budget AMOUNT /summarize /history /save /reset /help /exit.
@@ -112,10 +130,76 @@ Ctrl-C cancels a reply (its partial cost still counts); Ctrl-C again leaves.
 Piped input: replies go to stdout, cost lines to stderr.`,
     )
     .action(async (flags: ChatFlags, command: Command) => {
+      if (flags.list) {
+        await listSessions(flags, output);
+        return;
+      }
+      if (flags.json) throw invalidInput("--json", "goes with --list; a chat itself is text");
       // A resumed session keeps its own model unless --model is given explicitly.
       const modelGiven = command.getOptionValueSource("model") !== "default";
       await runChatCommand(flags, modelGiven);
     });
+}
+
+/** The data directory of saved sessions, created if missing; a file there is refused. */
+function sessionDataDir(flags: ChatFlags, create: boolean): string {
+  const dataDir = resolveDataDir(flags.dataDir === undefined ? {} : { dataDir: flags.dataDir });
+  const kind = fileKind(dataDir);
+  if (kind === "other") {
+    throw invalidInput(
+      flags.dataDir === undefined ? "TOKENWISE_DATA_DIR" : "--data-dir",
+      `${dataDir} is a file, not a directory: pass a directory for the saved sessions`,
+    );
+  }
+  if (kind === "missing" && create) mkdirSync(dataDir, { recursive: true });
+  return dataDir;
+}
+
+function fileKind(path: string): "directory" | "other" | "missing" {
+  try {
+    return statSync(path).isDirectory() ? "directory" : "other";
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return "missing";
+    throw error;
+  }
+}
+
+/** `tokenwise chat --list`: the saved sessions, most recently used first. */
+async function listSessions(flags: ChatFlags, output: Output): Promise<void> {
+  if (!flags.save) throw invalidInput("--list", "reads the saved sessions: leave out --no-save");
+  const dataDir = sessionDataDir(flags, false);
+  const path = join(dataDir, DATABASE_FILE);
+  const sessions = fileKind(path) === "missing" ? [] : await readSessionList(path);
+  if (flags.json) {
+    output.write(toJson(sessions));
+    return;
+  }
+  if (sessions.length === 0) {
+    output.write(`no saved chat sessions in ${dataDir}; start one with: tokenwise chat`);
+    return;
+  }
+  output.write(
+    formatTable(sessions, [
+      { header: "session", value: (session) => session.id },
+      { header: "model", value: (session) => session.model },
+      { header: "turns", value: (session) => formatInteger(session.turns), align: "right" },
+      { header: "spend", value: (session) => formatUsd(session.cost), align: "right" },
+      {
+        header: "last used (UTC)",
+        value: (session) => session.updatedAt.replace("T", " ").slice(0, 19),
+      },
+    ]),
+  );
+  output.write(`resume one with: tokenwise chat --resume <session>`);
+}
+
+async function readSessionList(path: string) {
+  const store = createSqliteSessionStore({ path });
+  try {
+    return await store.list();
+  } finally {
+    await store.close();
+  }
 }
 
 async function runChatCommand(flags: ChatFlags, modelGiven: boolean): Promise<void> {
@@ -140,34 +224,53 @@ async function runChatCommand(flags: ChatFlags, modelGiven: boolean): Promise<vo
       );
     }
     const providers = chatProviders({ flags, catalog, mock });
-    const client = createClient({ providers, catalog, retry: { maxAttempts: 2 } });
+    const client = createClient({
+      providers,
+      catalog,
+      retry: { maxAttempts: CHAT_ATTEMPTS },
+    });
     let saveLocation: string | undefined;
     if (flags.save) {
-      const dataDir = resolveDataDir(flags.dataDir === undefined ? {} : { dataDir: flags.dataDir });
-      mkdirSync(dataDir, { recursive: true });
-      saveLocation = join(dataDir, DATABASE_FILE);
+      saveLocation = join(sessionDataDir(flags, true), DATABASE_FILE);
       store = createSqliteSessionStore({ path: saveLocation });
     } else if (flags.resume !== undefined) {
       throw invalidInput("--resume", "needs the saved sessions: leave out --no-save");
     }
     const chat = await openChat({ flags, modelGiven, catalog, client, store });
     const interactive = process.stdin.isTTY === true;
+    const input = interactive ? undefined : await pipedInput(flags);
     for (const note of notes) process.stderr.write(`note: ${note}\n`);
     const outcome = await runChatRepl({
       chat,
-      input: process.stdin,
+      input: input?.stream ?? process.stdin,
       output: process.stdout,
       messages: process.stderr,
       interactive,
       wholeInput: flags.wholeInput === true,
       banner: banner(chat, flags),
+      maxAttempts: CHAT_ATTEMPTS,
       ...(saveLocation === undefined ? {} : { saveLocation }),
     });
     if (outcome.error !== undefined) throw outcome.error;
+    if (input?.failure() !== undefined) throw input.failure();
   } finally {
     await store?.close();
     await mock?.close();
   }
+}
+
+/**
+ * Piped stdin, checked as UTF-8 text. With --whole-input it is read and checked whole first,
+ * so input with an invalid byte sends nothing.
+ */
+async function pipedInput(flags: ChatFlags): Promise<ValidatedLines> {
+  const lines = validatedLines(process.stdin, { source: "stdin", force: flags.force === true });
+  if (flags.wholeInput !== true) return lines;
+  let text = "";
+  for await (const part of lines.stream) text += String(part);
+  const failure = lines.failure();
+  if (failure !== undefined) throw failure;
+  return { stream: Readable.from([text]), failure: () => undefined };
 }
 
 async function openChat(options: {
@@ -186,6 +289,13 @@ async function openChat(options: {
     ...(flags.summaryModel === undefined ? {} : { summaryModel: flags.summaryModel }),
   };
   if (flags.resume !== undefined && store !== undefined) {
+    if ((await store.load(flags.resume)) === undefined) {
+      throw new TokenwiseError(
+        "not_found",
+        `no saved chat session ${JSON.stringify(flags.resume)}: list the saved ones with "tokenwise chat --list" (add the same --data-dir), or start a new chat without --resume`,
+        { details: { field: "--resume" } },
+      );
+    }
     return resumeChat(flags.resume, {
       client,
       store,

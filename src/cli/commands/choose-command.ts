@@ -27,6 +27,7 @@ interface ChooseFlags {
   model: string[];
   limit: number;
   json?: boolean;
+  force?: boolean;
   catalog?: string;
 }
 
@@ -60,6 +61,7 @@ export function registerChooseCommand(program: Command, output: Output = process
     .option("-m, --model <names>", "consider only these models", list, [])
     .option("-l, --limit <n>", "candidates to show (default 5)", nonNegativeInteger, 5)
     .option("--json", "print JSON for scripts")
+    .option("--force", "accept input that is not valid UTF-8 (invalid bytes become U+FFFD)")
     .option("--catalog <file>", "extend the model catalog with your own JSON file")
     .addHelpText(
       "after",
@@ -83,7 +85,11 @@ Examples:
       }
       let inputTokens = flags.inputTokens;
       if (inputTokens === undefined && (text.length > 0 || flags.file.length > 0)) {
-        const input = await readInputText({ args: text, files: flags.file });
+        const input = await readInputText({
+          args: text,
+          files: flags.file,
+          force: flags.force === true,
+        });
         inputTokens = countTextTokens(input.text, "o200k_base").tokens;
       }
       const choice = chooseModel({

@@ -1,7 +1,12 @@
 import type { Command } from "commander";
-import { countTextTokens, getTokenizer, isEncodingName } from "../../tokens/index.js";
+import {
+  createStreamingTokenCounter,
+  type EncodingName,
+  isEncodingName,
+  type TokenizerName,
+} from "../../tokens/index.js";
 import { loadCatalog } from "../catalog-option.js";
-import { readInputs } from "../input.js";
+import { streamInputs } from "../input.js";
 import { type Output, processOutput, toJson } from "../output.js";
 import { collect, list } from "../parse-options.js";
 import { formatInteger, formatTable } from "../table.js";
@@ -11,6 +16,7 @@ interface TokensFlags {
   file: string[];
   ids?: boolean;
   json?: boolean;
+  force?: boolean;
   catalog?: string;
 }
 
@@ -40,6 +46,7 @@ export function registerTokensCommand(program: Command, output: Output = process
     .option("-f, --file <path>", "read text from a file (repeatable; - for stdin)", collect, [])
     .option("--ids", "also print the token ids (exact encodings only)")
     .option("--json", "print JSON for scripts")
+    .option("--force", "count input that is not valid UTF-8 (invalid bytes become U+FFFD)")
     .option("--catalog <file>", "extend the model catalog with your own JSON file")
     .addHelpText(
       "after",
@@ -50,32 +57,45 @@ Examples:
   cat prompt.txt | tokenwise tokens -m o200k_base --ids
   tokenwise tokens --json "مرحبا كيف حالك"
 
-Claude and Gemini publish no offline tokenizer: their counts are estimates and say so.`,
+Claude and Gemini publish no offline tokenizer: their counts are estimates and say so.
+Input is read in parts and counted as it arrives, so big files need little memory.`,
     )
     .action(async (text: string[], flags: TokensFlags) => {
       const catalog = await loadCatalog(flags.catalog);
-      const inputs = await readInputs({ args: text, files: flags.file });
+      const inputs = streamInputs({ args: text, files: flags.file, force: flags.force === true });
       const names = flags.model.length > 0 ? flags.model : ["gpt-4o"];
+      const targets = names.map((name) => ({
+        model: isEncodingName(name) ? name : catalog.get(name).id,
+        tokenizer: (isEncodingName(name) ? name : catalog.get(name).tokenizer) as TokenizerName,
+      }));
+      const idEncodings = flags.ids
+        ? targets.map((target) => target.tokenizer).filter(isEncodingName)
+        : ([] as EncodingName[]);
       const rows: TokenRow[] = [];
       for (const input of inputs) {
-        for (const name of names) {
-          const tokenizer = isEncodingName(name) ? name : catalog.get(name).tokenizer;
-          const model = isEncodingName(name) ? name : catalog.get(name).id;
-          const count = countTextTokens(input.text, tokenizer);
+        const counter = createStreamingTokenCounter({
+          tokenizers: targets.map((target) => target.tokenizer),
+          ids: idEncodings,
+        });
+        for await (const part of input.parts()) counter.write(part);
+        const { counts, characters, ids } = counter.end();
+        targets.forEach((target, index) => {
+          const count = counts[index] ?? { tokens: 0, exact: false, method: "" };
           const row: TokenRow = {
             source: input.source,
-            model,
-            tokenizer,
+            model: target.model,
+            tokenizer: target.tokenizer,
             tokens: count.tokens,
             exact: count.exact,
             method: count.method,
-            characters: [...input.text].length,
+            characters,
           };
-          if (flags.ids && isEncodingName(tokenizer)) {
-            row.ids = getTokenizer(tokenizer).encode(input.text);
-          }
+          const targetIds = isEncodingName(target.tokenizer)
+            ? ids.get(target.tokenizer)
+            : undefined;
+          if (targetIds !== undefined) row.ids = targetIds;
           rows.push(row);
-        }
+        });
       }
       if (flags.json) {
         output.write(toJson(rows));

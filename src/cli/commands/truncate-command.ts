@@ -10,7 +10,7 @@ import {
 import { loadCatalog } from "../catalog-option.js";
 import { readInputText } from "../input.js";
 import { type Output, processOutput, toJson } from "../output.js";
-import { collect, fraction, positiveInteger } from "../parse-options.js";
+import { collect, fraction, modelName, positiveInteger } from "../parse-options.js";
 
 const STRATEGIES: readonly TruncationStrategy[] = ["head-tail", "head", "tail", "middle-out"];
 
@@ -22,6 +22,7 @@ interface TruncateFlags {
   headRatio?: number;
   marker?: string;
   json?: boolean;
+  force?: boolean;
   catalog?: string;
 }
 
@@ -33,7 +34,11 @@ export function registerTruncateCommand(program: Command, output: Output = proce
     .argument("[text...]", "text to truncate (or use --file, or pipe on stdin)")
     .requiredOption("-n, --max-tokens <n>", "token budget for the result", positiveInteger)
     .option("-f, --file <path>", "read text from a file (- for stdin)", collect, [])
-    .option("-m, --model <name>", "model or encoding whose tokens count (default gpt-4o)")
+    .option(
+      "-m, --model <name>",
+      "model or encoding whose tokens count (default gpt-4o)",
+      modelName,
+    )
     .option("-s, --strategy <name>", `one of ${STRATEGIES.join(", ")}`, "head-tail")
     .option(
       "--head-ratio <fraction>",
@@ -42,6 +47,7 @@ export function registerTruncateCommand(program: Command, output: Output = proce
     )
     .option("--marker <text>", "elision marker, counted in the budget", DEFAULT_TRUNCATION_MARKER)
     .option("--json", "print JSON (text and token figures) instead of the text")
+    .option("--force", "accept input that is not valid UTF-8 (invalid bytes become U+FFFD)")
     .option("--catalog <file>", "extend the model catalog with your own JSON file")
     .addHelpText(
       "after",
@@ -65,7 +71,11 @@ usually gives fewer tokens than theirs (Claude ~1.2x more): leave headroom.`,
       const name = flags.model ?? "gpt-4o";
       const tokenizerName = isEncodingName(name) ? name : catalog.get(name).tokenizer;
       const encoding: EncodingName = isEncodingName(tokenizerName) ? tokenizerName : "o200k_base";
-      const input = await readInputText({ args: text, files: flags.file });
+      const input = await readInputText({
+        args: text,
+        files: flags.file,
+        force: flags.force === true,
+      });
       const result = truncateText(input.text, {
         maxTokens: flags.maxTokens,
         tokenizer: encoding,
