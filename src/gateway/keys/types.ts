@@ -51,6 +51,18 @@ export interface CreateKeyInput {
   tpm?: number;
 }
 
+/**
+ * Changes to a key's limits: a value replaces the current one, `null` removes it (no team, every
+ * model, no budget, no rate limit), and a field left out stays as it is.
+ */
+export interface KeyChanges {
+  team?: string | null;
+  models?: string[] | null;
+  budget?: BudgetSpec | null;
+  rpm?: number | null;
+  tpm?: number | null;
+}
+
 /** A key together with its secret: returned only by create and rotate, shown once. */
 export interface IssuedKey {
   key: VirtualKey;
@@ -63,8 +75,8 @@ export interface KeyRegistry {
   list(options?: { includeRevoked?: boolean }): Promise<VirtualKey[]>;
   /** By id or by name; undefined when there is none. */
   get(idOrName: string): Promise<VirtualKey | undefined>;
-  /** Updates the limits of a key (budget, models, rate limits). */
-  update(idOrName: string, changes: Partial<Omit<CreateKeyInput, "name">>): Promise<VirtualKey>;
+  /** Updates the limits of a key (team, budget, models, rate limits); `null` removes one. */
+  update(idOrName: string, changes: KeyChanges): Promise<VirtualKey>;
   /** Revokes a key at once (its old secrets too); false when it was already revoked. */
   revoke(idOrName: string): Promise<boolean>;
   /**
