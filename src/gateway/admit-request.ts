@@ -48,7 +48,9 @@ export function modelsAllowed(context: GatewayContext, caller: Caller): string[]
 }
 
 function configuredModel(context: GatewayContext, name: string, caller: Caller): ModelConfig {
-  const entry = Object.hasOwn(context.config.models, name) ? context.config.models[name] : undefined;
+  const entry = Object.hasOwn(context.config.models, name)
+    ? context.config.models[name]
+    : undefined;
   if (entry === undefined) {
     const allowed = modelsAllowed(context, caller);
     throw new GatewayError({
@@ -86,7 +88,11 @@ export function upstreamRequest(
 ): ChatRequest {
   const sent: ChatRequest = { ...request, model: context.referenceOf(request.model) };
   const cap = context.config.defaults.maxOutputTokens;
-  if (cap !== undefined && sent.max_tokens === undefined && sent.max_completion_tokens === undefined) {
+  if (
+    cap !== undefined &&
+    sent.max_tokens === undefined &&
+    sent.max_completion_tokens === undefined
+  ) {
     sent.max_tokens = Math.min(cap, model.info.maxOutputTokens);
   }
   return sent;

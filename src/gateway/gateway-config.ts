@@ -89,7 +89,10 @@ export function parseGatewayConfig(
   const issue = (path: string, message: string) => issues.push({ path, message });
   if (!isObject(document)) {
     throw configError([
-      { path: "(top level)", message: 'must be an object such as { "upstreams": {…}, "models": {…} }' },
+      {
+        path: "(top level)",
+        message: 'must be an object such as { "upstreams": {…}, "models": {…} }',
+      },
     ]);
   }
   for (const key of Object.keys(document)) {
@@ -157,7 +160,10 @@ function readUpstreams(value: unknown, issue: Issue): Record<string, UpstreamCon
     const baseUrl = optionalString(entry.baseUrl, `${path}.baseUrl`, issue);
     if (baseUrl !== undefined) {
       if (!/^https?:\/\/[^\s?#]+$/.test(baseUrl)) {
-        issue(`${path}.baseUrl`, `must be an http(s) URL without a query, such as "https://api.openai.com/v1", got "${baseUrl}"`);
+        issue(
+          `${path}.baseUrl`,
+          `must be an http(s) URL without a query, such as "https://api.openai.com/v1", got "${baseUrl}"`,
+        );
       } else {
         upstream.baseUrl = baseUrl.replace(/\/+$/, "");
       }
@@ -183,7 +189,10 @@ function readModels(
 ): Record<string, ModelConfig> {
   const models: Record<string, ModelConfig> = {};
   if (!isObject(value) || Object.keys(value).length === 0) {
-    issue("models", 'must name at least one model, e.g. { "gpt-4o-mini": { "upstream": "openai" } }');
+    issue(
+      "models",
+      'must name at least one model, e.g. { "gpt-4o-mini": { "upstream": "openai" } }',
+    );
     return models;
   }
   const pendingFallbacks: Array<{ path: string; name: string; fallbacks: unknown }> = [];
@@ -213,7 +222,10 @@ function readModels(
       info = catalog.get(model);
     } catch (error) {
       const reason = TokenwiseError.isInstance(error) ? error.message : String(error);
-      issue(`${path}.model`, `is not in the model catalog, so its calls cannot be priced: ${reason}`);
+      issue(
+        `${path}.model`,
+        `is not in the model catalog, so its calls cannot be priced: ${reason}`,
+      );
       continue;
     }
     models[name] = { upstream, model, fallbacks: [], info };
@@ -229,7 +241,10 @@ function readModels(
     list.forEach((fallback, index) => {
       if (fallback === name) issue(`${path}[${index}]`, "must not be the model itself");
       else if (!Object.hasOwn(models, fallback)) {
-        issue(`${path}[${index}]`, `must name a configured model, got "${fallback}"; add it under "models"`);
+        issue(
+          `${path}[${index}]`,
+          `must name a configured model, got "${fallback}"; add it under "models"`,
+        );
       }
     });
     (models[name] as ModelConfig).fallbacks = list;
@@ -275,7 +290,10 @@ function readDefaults(value: unknown, issue: Issue): GatewayDefaults {
   }
   if (value.cacheNonDeterministic !== undefined) {
     if (typeof value.cacheNonDeterministic !== "boolean") {
-      issue("defaults.cacheNonDeterministic", `must be true or false, got ${show(value.cacheNonDeterministic)}`);
+      issue(
+        "defaults.cacheNonDeterministic",
+        `must be true or false, got ${show(value.cacheNonDeterministic)}`,
+      );
     } else {
       defaults.cacheNonDeterministic = value.cacheNonDeterministic;
     }
@@ -329,7 +347,12 @@ function wholeNumber(
 ): number | undefined {
   if (value === undefined) return undefined;
   const max = range.max ?? Number.MAX_SAFE_INTEGER;
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < range.min || value > max) {
+  if (
+    typeof value !== "number" ||
+    !Number.isSafeInteger(value) ||
+    value < range.min ||
+    value > max
+  ) {
     issue(
       path,
       `must be a whole number from ${range.min}${range.max !== undefined ? ` to ${range.max}` : " up"}, got ${show(value)}`,

@@ -4,8 +4,9 @@
  * tokenwise client per tenant (a memo of configuration only: every budget, rate and cache
  * fact lives in the shared stores, so replicas agree).
  */
-import { createClient } from "../client/create-client.js";
+
 import type { TokenwiseClient } from "../client/client-types.js";
+import { createClient } from "../client/create-client.js";
 import type { Ledger } from "../ledger/index.js";
 import type { ProviderSpec } from "../providers/provider-registry.js";
 import type { KeyValueStore } from "../stores/key-value-store.js";

@@ -81,7 +81,11 @@ export function failureOf(error: unknown): GatewayFailure {
       }
       // The upstream refusing the gateway's own key is the gateway's fault, not the caller's.
       if (status >= 400 && status < 500 && ![401, 403, 408].includes(status)) {
-        return { status, kind: status === 404 ? "not_found" : "invalid_request", message: error.message };
+        return {
+          status,
+          kind: status === 404 ? "not_found" : "invalid_request",
+          message: error.message,
+        };
       }
       return { status: 502, kind: "upstream", message: error.message };
     }

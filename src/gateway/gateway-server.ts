@@ -6,14 +6,19 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { chatCompletionsFront } from "./fronts/chat-completions-front.js";
 import { anthropicMessagesFront } from "./fronts/anthropic-messages-front.js";
+import { chatCompletionsFront } from "./fronts/chat-completions-front.js";
 import type { ChatFront } from "./fronts/front.js";
 import { responsesFront } from "./fronts/responses-front.js";
 import type { GatewayContext } from "./gateway-context.js";
 import { failureOf, GatewayError } from "./gateway-failure.js";
 import { handleChat, type RequestOutcome } from "./handle-chat.js";
-import { handleAdmin, handleCountTokens, handleEmbeddings, handleModels } from "./handle-other-routes.js";
+import {
+  handleAdmin,
+  handleCountTokens,
+  handleEmbeddings,
+  handleModels,
+} from "./handle-other-routes.js";
 import { sendJson } from "./http-response.js";
 import { readJsonBody } from "./read-body.js";
 
@@ -31,7 +36,10 @@ export interface RunningGateway {
 
 type Route =
   | { kind: "chat"; front: ChatFront; name: string }
-  | { kind: "embeddings" | "models" | "count_tokens" | "healthz" | "metrics" | "admin"; name: string };
+  | {
+      kind: "embeddings" | "models" | "count_tokens" | "healthz" | "metrics" | "admin";
+      name: string;
+    };
 
 const CHAT_ROUTES: Record<string, { front: ChatFront; name: string }> = {
   "/v1/chat/completions": { front: chatCompletionsFront, name: "chat_completions" },
@@ -66,7 +74,10 @@ export async function listenGateway(
       keepAliveTimeout: 5_000,
     },
     (req, res) => {
-      const work = serve(context, req, res, { draining: () => draining, drainSignal: drain.signal });
+      const work = serve(context, req, res, {
+        draining: () => draining,
+        drainSignal: drain.signal,
+      });
       open.add(work);
       void work.finally(() => open.delete(work));
     },
@@ -121,7 +132,11 @@ function routeOf(method: string, path: string): Route | GatewayError {
     });
   }
   if (method !== expected) {
-    return new GatewayError({ status: 405, kind: "invalid_request", message: `${path} accepts ${expected}, not ${method}.` });
+    return new GatewayError({
+      status: 405,
+      kind: "invalid_request",
+      message: `${path} accepts ${expected}, not ${method}.`,
+    });
   }
   if (chat !== undefined) return { kind: "chat", front: chat.front, name: chat.name };
   const kind = simple[path]?.[1] as Route["kind"];
@@ -139,7 +154,8 @@ async function serve(
   const method = req.method ?? "GET";
   const path = (req.url ?? "/").split("?")[0] as string;
   const route = routeOf(method, path);
-  const front = route instanceof GatewayError || route.kind !== "chat" ? frontOfPath(path) : route.front;
+  const front =
+    route instanceof GatewayError || route.kind !== "chat" ? frontOfPath(path) : route.front;
   const routeName = route instanceof GatewayError ? "unknown" : route.name;
   const caller = new AbortController();
   const onClose = () => {
@@ -148,7 +164,13 @@ async function serve(
   res.on("close", onClose);
   const onDrain = () => caller.abort(state.drainSignal.reason);
   state.drainSignal.addEventListener("abort", onDrain, { once: true });
-  let outcome: RequestOutcome = { status: 200, outcome: "served", cache: "none", model: "other", recorded: true };
+  let outcome: RequestOutcome = {
+    status: 200,
+    outcome: "served",
+    cache: "none",
+    model: "other",
+    recorded: true,
+  };
   try {
     if (route instanceof GatewayError) throw route;
     if (route.kind === "healthz") {
@@ -160,7 +182,11 @@ async function serve(
       res.writeHead(200, { "content-type": context.metrics.contentType });
       res.end(text);
     } else if (state.draining()) {
-      throw new GatewayError({ status: 503, kind: "server", message: "The gateway is shutting down; retry on another replica." });
+      throw new GatewayError({
+        status: 503,
+        kind: "server",
+        message: "The gateway is shutting down; retry on another replica.",
+      });
     } else if (route.kind === "models") {
       await handleModels(context, req, res, requestId);
     } else {
@@ -170,7 +196,15 @@ async function serve(
         allowEmpty: route.kind === "admin",
       });
       if (route.kind === "chat") {
-        outcome = await handleChat({ context, front: route.front, req, res, body, requestId, signal: caller.signal });
+        outcome = await handleChat({
+          context,
+          front: route.front,
+          req,
+          res,
+          body,
+          requestId,
+          signal: caller.signal,
+        });
       } else if (route.kind === "embeddings") {
         outcome = await handleEmbeddings(context, req, res, body, requestId);
       } else if (route.kind === "count_tokens") {
@@ -189,14 +223,24 @@ async function serve(
       ...failure.headers,
     });
     if (failure.status === 500) {
-      context.logger.log("error", "unexpected error", { requestId, error: error instanceof Error ? error.message : String(error) });
+      context.logger.log("error", "unexpected error", {
+        requestId,
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
     if (failure.status === 413 || failure.status === 408) res.once("finish", () => req.destroy());
   } finally {
     res.off("close", onClose);
     state.drainSignal.removeEventListener("abort", onDrain);
   }
-  finish(context, { requestId, method, path, routeName, outcome, seconds: (performance.now() - started) / 1000 });
+  finish(context, {
+    requestId,
+    method,
+    path,
+    routeName,
+    outcome,
+    seconds: (performance.now() - started) / 1000,
+  });
 }
 
 function frontOfPath(path: string): ChatFront {
@@ -208,7 +252,14 @@ function frontOfPath(path: string): ChatFront {
 /** The request's log line, metrics, and (when no spend record was written) its ledger row. */
 function finish(
   context: GatewayContext,
-  done: { requestId: string; method: string; path: string; routeName: string; outcome: RequestOutcome; seconds: number },
+  done: {
+    requestId: string;
+    method: string;
+    path: string;
+    routeName: string;
+    outcome: RequestOutcome;
+    seconds: number;
+  },
 ): void {
   const { outcome, routeName } = done;
   if (routeName === "healthz" || routeName === "metrics") return;
@@ -225,12 +276,20 @@ function finish(
   if (outcome.usage !== undefined || outcome.saved !== undefined) {
     context.metrics.spend({
       model: outcome.model,
-      usage: outcome.usage ?? { inputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0 },
+      usage: outcome.usage ?? {
+        inputTokens: 0,
+        cachedInputTokens: 0,
+        cacheWriteTokens: 0,
+        outputTokens: 0,
+        reasoningTokens: 0,
+      },
       cost: outcome.cost ?? 0n,
       saved: outcome.saved ?? 0n,
     });
   }
-  const modelRoute = ["chat_completions", "responses", "messages", "embeddings"].includes(routeName);
+  const modelRoute = ["chat_completions", "responses", "messages", "embeddings"].includes(
+    routeName,
+  );
   if (modelRoute && !outcome.recorded) {
     context.requestLog.add({
       scope: key !== undefined ? `key:${key.id}` : "gateway:unauthenticated",

@@ -70,7 +70,9 @@ export async function handleChat(exchange: ChatExchange): Promise<RequestOutcome
     const worst = worstCaseCost({ ...sent, model: admitted.model.model }, admitted.model.info);
     await takeRateLimit(context, admitted, worst.inputTokens + worst.outputTokens);
     const cacheHeader = req.headers["x-tokenwise-cache"];
-    const bypass = typeof cacheHeader === "string" && ["off", "no", "bypass", "false"].includes(cacheHeader.toLowerCase());
+    const bypass =
+      typeof cacheHeader === "string" &&
+      ["off", "no", "bypass", "false"].includes(cacheHeader.toLowerCase());
     const options: ClientCallOptions = {
       ...budgetOptions(admitted),
       fallbacks: admitted.model.fallbacks.map((name) => context.referenceOf(name)),
@@ -162,7 +164,8 @@ async function tokenwiseHeaders(
   }
   if (TokenwiseError.hasCode(error, "budget_exceeded")) {
     const worst = error.details.worstCase as { amount?: Picodollars } | undefined;
-    if (typeof worst?.amount === "bigint") headers["x-tokenwise-worst-case"] = toDecimalString(worst.amount);
+    if (typeof worst?.amount === "bigint")
+      headers["x-tokenwise-worst-case"] = toDecimalString(worst.amount);
   }
   return headers;
 }

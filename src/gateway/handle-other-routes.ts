@@ -5,10 +5,16 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { invalidInput } from "../errors/index.js";
 import { toDecimalString } from "../money/index.js";
-import { admitCaller, budgetOptions, modelsAllowed, takeRateLimit, upstreamRequest } from "./admit-request.js";
+import {
+  admitCaller,
+  budgetOptions,
+  modelsAllowed,
+  takeRateLimit,
+  upstreamRequest,
+} from "./admit-request.js";
 import { authenticateCaller } from "./authenticate-caller.js";
-import { arrayAt, objectAt, optionalNumberAt, stringAt } from "./fronts/body-fields.js";
 import { parseAnthropicMessagesBody } from "./fronts/anthropic-messages-front.js";
+import { arrayAt, objectAt, optionalNumberAt, stringAt } from "./fronts/body-fields.js";
 import type { GatewayContext } from "./gateway-context.js";
 import type { RequestOutcome } from "./handle-chat.js";
 import { sendJson } from "./http-response.js";
@@ -34,28 +40,46 @@ export async function handleEmbeddings(
     typeof root.input === "string"
       ? root.input
       : arrayAt(root.input, "input", "strings").map((item, index) => {
-          if (typeof item !== "string") throw invalidInput(`input[${index}]`, "must be a string (token arrays are not supported)");
+          if (typeof item !== "string")
+            throw invalidInput(
+              `input[${index}]`,
+              "must be a string (token arrays are not supported)",
+            );
           return item;
         });
-  if (Array.isArray(input) && input.length === 0) throw invalidInput("input", "must hold at least one string");
+  if (Array.isArray(input) && input.length === 0)
+    throw invalidInput("input", "must hold at least one string");
   const dimensions = optionalNumberAt(root.dimensions, "dimensions", { min: 1, integer: true });
   const admitted = await admitCaller(context, req.headers, model);
   if (admitted.model.info.mode !== "embedding") {
-    throw invalidInput("model", `"${model}" is a chat model; use an embedding model such as text-embedding-3-small`);
+    throw invalidInput(
+      "model",
+      `"${model}" is a chat model; use an embedding model such as text-embedding-3-small`,
+    );
   }
   const texts = typeof input === "string" ? [input] : input;
   const roughTokens = texts.reduce((sum, text) => sum + Math.ceil(text.length / 4), 0);
   await takeRateLimit(context, admitted, roughTokens);
-  const result = await context.clientFor(admitted.tenant).embed(
-    { model: context.referenceOf(model), input, ...(dimensions !== undefined ? { dimensions } : {}) },
-    budgetOptions(admitted),
-  );
+  const result = await context
+    .clientFor(admitted.tenant)
+    .embed(
+      {
+        model: context.referenceOf(model),
+        input,
+        ...(dimensions !== undefined ? { dimensions } : {}),
+      },
+      budgetOptions(admitted),
+    );
   sendJson(
     res,
     200,
     {
       object: "list",
-      data: result.vectors.map((vector, index) => ({ object: "embedding", index, embedding: Array.from(vector) })),
+      data: result.vectors.map((vector, index) => ({
+        object: "embedding",
+        index,
+        embedding: Array.from(vector),
+      })),
       model,
       usage: { prompt_tokens: result.usage.inputTokens, total_tokens: result.usage.inputTokens },
     },
@@ -120,7 +144,12 @@ export async function handleCountTokens(
   const admitted = await admitCaller(context, req.headers, request.model);
   const sent = upstreamRequest(context, request, admitted.model);
   const count = await context.clientFor(admitted.tenant).countTokens(sent);
-  sendJson(res, 200, { input_tokens: count.tokens }, { "x-tokenwise-request-id": requestId, "x-tokenwise-cost": "0" });
+  sendJson(
+    res,
+    200,
+    { input_tokens: count.tokens },
+    { "x-tokenwise-request-id": requestId, "x-tokenwise-cost": "0" },
+  );
 }
 
 /**
@@ -139,9 +168,16 @@ export async function handleAdmin(
   path: string,
 ): Promise<void> {
   if (context.adminApi === undefined) {
-    sendJson(res, 404, { error: { message: "No admin API is mounted on this gateway.", type: "not_found_error" } });
+    sendJson(res, 404, {
+      error: { message: "No admin API is mounted on this gateway.", type: "not_found_error" },
+    });
     return;
   }
-  const answer = await context.adminApi({ method: req.method ?? "GET", path, headers: req.headers, body });
+  const answer = await context.adminApi({
+    method: req.method ?? "GET",
+    path,
+    headers: req.headers,
+    body,
+  });
   sendJson(res, answer.status, answer.body, answer.headers ?? {});
 }

@@ -10,7 +10,12 @@ export {
 } from "./gateway-config.js";
 export type { AdminApiHandler, BudgetScopesFor } from "./gateway-context.js";
 export { type FailureKind, GatewayError, type GatewayFailure } from "./gateway-failure.js";
-export { createJsonLogger, type GatewayLogger, type LogLevel, scrubSecrets } from "./gateway-logger.js";
+export {
+  createJsonLogger,
+  type GatewayLogger,
+  type LogLevel,
+  scrubSecrets,
+} from "./gateway-logger.js";
 export type { RunningGateway } from "./gateway-server.js";
 export type {
   BudgetPeriod,

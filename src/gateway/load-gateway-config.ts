@@ -22,7 +22,10 @@ export async function loadGatewayConfig(
     text = await readFile(path, "utf8");
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw invalidInput("--config", `cannot read "${path}" (${reason}): give the path of a gateway.json or gateway.yaml file`);
+    throw invalidInput(
+      "--config",
+      `cannot read "${path}" (${reason}): give the path of a gateway.json or gateway.yaml file`,
+    );
   }
   const yaml = [".yaml", ".yml"].includes(extname(path).toLowerCase());
   let document: unknown;
@@ -36,9 +39,13 @@ export async function loadGatewayConfig(
     return parseGatewayConfig(document, options);
   } catch (error) {
     if (TokenwiseError.isInstance(error)) {
-      throw new TokenwiseError("invalid_input", error.message.replace("gateway config", `${path}`), {
-        details: error.details,
-      });
+      throw new TokenwiseError(
+        "invalid_input",
+        error.message.replace("gateway config", `${path}`),
+        {
+          details: error.details,
+        },
+      );
     }
     throw error;
   }
@@ -66,7 +73,9 @@ export function upstreamKeys(
     }
     const value = env[upstream.apiKeyEnv];
     if (value === undefined || value.trim() === "") {
-      missing.push(`upstreams.${name}.apiKeyEnv: the environment variable ${upstream.apiKeyEnv} is not set; export it with the provider key before starting`);
+      missing.push(
+        `upstreams.${name}.apiKeyEnv: the environment variable ${upstream.apiKeyEnv} is not set; export it with the provider key before starting`,
+      );
     }
     keys[name] = value;
   }

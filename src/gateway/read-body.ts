@@ -59,7 +59,13 @@ export function readJsonBody(
           finish(undefined, undefined);
           return;
         }
-        finish(new GatewayError({ status: 400, kind: "invalid_request", message: "Request body is empty: send a JSON object." }));
+        finish(
+          new GatewayError({
+            status: 400,
+            kind: "invalid_request",
+            message: "Request body is empty: send a JSON object.",
+          }),
+        );
         return;
       }
       try {
@@ -76,7 +82,13 @@ export function readJsonBody(
       }
     };
     const onError = () => {
-      finish(new GatewayError({ status: 400, kind: "invalid_request", message: "The request body could not be read." }));
+      finish(
+        new GatewayError({
+          status: 400,
+          kind: "invalid_request",
+          message: "The request body could not be read.",
+        }),
+      );
     };
     req.on("data", onData);
     req.on("end", onEnd);

@@ -5,13 +5,17 @@ import { DATABASE_FILE, resolveDataDir } from "../stores/data-dir.js";
 import type { KeyValueStore } from "../stores/key-value-store.js";
 import { createSqliteStore } from "../stores/sqlite-store.js";
 import type { GatewayConfig } from "./gateway-config.js";
-import { type AdminApiHandler, type BudgetScopesFor, createGatewayContext } from "./gateway-context.js";
+import {
+  type AdminApiHandler,
+  type BudgetScopesFor,
+  createGatewayContext,
+} from "./gateway-context.js";
 import { createJsonLogger, type GatewayLogger } from "./gateway-logger.js";
 import { createGatewayMetrics } from "./gateway-metrics.js";
 import { listenGateway, type RunningGateway } from "./gateway-server.js";
 import type { KeyRegistry, RateLimiter } from "./keys/types.js";
-import { createRequestLog } from "./request-log.js";
 import { upstreamKeys } from "./load-gateway-config.js";
+import { createRequestLog } from "./request-log.js";
 
 export interface StartGatewayOptions {
   config: GatewayConfig;
@@ -61,7 +65,10 @@ export async function startGateway(options: StartGatewayOptions): Promise<Starte
   const masterKey = env[config.masterKeyEnv];
   if (masterKey !== undefined) secrets.push(masterKey);
   const logger = options.logger ?? createJsonLogger({ secrets });
-  const databasePath = join(resolveDataDir({ ...(config.dataDir !== undefined ? { dataDir: config.dataDir } : {}), env }), DATABASE_FILE);
+  const databasePath = join(
+    resolveDataDir({ ...(config.dataDir !== undefined ? { dataDir: config.dataDir } : {}), env }),
+    DATABASE_FILE,
+  );
   const ownedLedger = options.ledger === undefined;
   const ledger = options.ledger ?? createSqliteLedger({ path: databasePath });
   const ownedStore = options.cacheStore === undefined;
@@ -74,7 +81,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Starte
   const requestLog = createRequestLog({
     ledger,
     onError: (error) =>
-      logger.log("error", "request log write failed", { error: error instanceof Error ? error.message : String(error) }),
+      logger.log("error", "request log write failed", {
+        error: error instanceof Error ? error.message : String(error),
+      }),
   });
   const context = createGatewayContext({
     config,
@@ -89,7 +98,10 @@ export async function startGateway(options: StartGatewayOptions): Promise<Starte
     upstreamKeys: keys,
     ...(options.adminApi !== undefined ? { adminApi: options.adminApi } : {}),
   });
-  const running = await listenGateway(context, { host: config.host, port: options.port ?? config.port });
+  const running = await listenGateway(context, {
+    host: config.host,
+    port: options.port ?? config.port,
+  });
   logger.log("info", "gateway listening", { url: running.url, models: Object.keys(config.models) });
   return {
     ...running,

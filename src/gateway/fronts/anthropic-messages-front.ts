@@ -54,7 +54,10 @@ const ANTHROPIC_ERROR_TYPES: Record<FailureKind, string> = {
  * ```
  */
 export function anthropicErrorJson(failure: GatewayFailure): unknown {
-  return { type: "error", error: { type: ANTHROPIC_ERROR_TYPES[failure.kind], message: failure.message } };
+  return {
+    type: "error",
+    error: { type: ANTHROPIC_ERROR_TYPES[failure.kind], message: failure.message },
+  };
 }
 
 /** Anthropic's usage: `input_tokens` excludes cache reads and writes. */
@@ -94,23 +97,36 @@ export function parseAnthropicMessagesBody(
       const blocks = arrayAt(root.system, "system", "text blocks");
       blocks.forEach((block, index) => {
         const item = objectAt(block, `system[${index}]`);
-        if (item.type !== "text") throw invalidInput(`system[${index}].type`, `must be "text", got ${kindOf(item.type)}`);
-        messages.push({ role: "system", content: stringAt(item.text, `system[${index}].text`, "Be brief.") });
+        if (item.type !== "text")
+          throw invalidInput(`system[${index}].type`, `must be "text", got ${kindOf(item.type)}`);
+        messages.push({
+          role: "system",
+          content: stringAt(item.text, `system[${index}].text`, "Be brief."),
+        });
       });
     }
   }
   const turns = arrayAt(root.messages, "messages", "messages");
   if (turns.length === 0) {
-    throw invalidInput("messages", 'must hold at least one message such as { "role": "user", "content": "Hi" }');
+    throw invalidInput(
+      "messages",
+      'must hold at least one message such as { "role": "user", "content": "Hi" }',
+    );
   }
   turns.forEach((turn, index) => {
     messages.push(...readTurn(turn, `messages[${index}]`));
   });
-  const request: ChatRequest = { model: stringAt(root.model, "model", "claude-haiku-4-5"), messages };
+  const request: ChatRequest = {
+    model: stringAt(root.model, "model", "claude-haiku-4-5"),
+    messages,
+  };
   const maxTokens = optionalNumberAt(root.max_tokens, "max_tokens", { min: 1, integer: true });
   if (maxTokens !== undefined) request.max_tokens = maxTokens;
   else if (options.requireMaxTokens !== false) {
-    throw invalidInput("max_tokens", "is required: the most output tokens the reply may use, e.g. 1024");
+    throw invalidInput(
+      "max_tokens",
+      "is required: the most output tokens the reply may use, e.g. 1024",
+    );
   }
   const temperature = optionalNumberAt(root.temperature, "temperature", { min: 0, max: 1 });
   if (temperature !== undefined) request.temperature = temperature;
@@ -118,11 +134,14 @@ export function parseAnthropicMessagesBody(
   if (topP !== undefined) request.top_p = topP;
   if (root.stop_sequences !== undefined && root.stop_sequences !== null) {
     const stops = arrayAt(root.stop_sequences, "stop_sequences", "strings");
-    if (stops.some((stop) => typeof stop !== "string")) throw invalidInput("stop_sequences", "must be an array of strings");
+    if (stops.some((stop) => typeof stop !== "string"))
+      throw invalidInput("stop_sequences", "must be an array of strings");
     request.stop = stops as string[];
   }
   if (root.tools !== undefined && root.tools !== null) {
-    request.tools = arrayAt(root.tools, "tools", "tools").map((tool, index) => readTool(tool, `tools[${index}]`));
+    request.tools = arrayAt(root.tools, "tools", "tools").map((tool, index) =>
+      readTool(tool, `tools[${index}]`),
+    );
   }
   if (root.tool_choice !== undefined && root.tool_choice !== null) {
     request.tool_choice = readToolChoice(objectAt(root.tool_choice, "tool_choice"));
@@ -179,7 +198,10 @@ function assistantTurn(blocks: JsonObject[], field: string): ChatMessage {
         },
       });
     } else if (block.type !== "thinking" && block.type !== "redacted_thinking") {
-      throw invalidInput(`${at}.type`, `must be text, tool_use or thinking in an assistant turn, got ${kindOf(block.type)}`);
+      throw invalidInput(
+        `${at}.type`,
+        `must be text, tool_use or thinking in an assistant turn, got ${kindOf(block.type)}`,
+      );
     }
   });
   return {
@@ -190,7 +212,8 @@ function assistantTurn(blocks: JsonObject[], field: string): ChatMessage {
 }
 
 function contentPart(block: JsonObject, field: string): ContentPart {
-  if (block.type === "text") return { type: "text", text: stringAt(block.text, `${field}.text`, "Hello") };
+  if (block.type === "text")
+    return { type: "text", text: stringAt(block.text, `${field}.text`, "Hello") };
   if (block.type === "image") {
     const source = objectAt(block.source, `${field}.source`);
     if (source.type === "base64") {
@@ -199,11 +222,22 @@ function contentPart(block: JsonObject, field: string): ContentPart {
       return { type: "image_url", image_url: { url: `data:${mediaType};base64,${data}` } };
     }
     if (source.type === "url") {
-      return { type: "image_url", image_url: { url: stringAt(source.url, `${field}.source.url`, "https://example.com/cat.png") } };
+      return {
+        type: "image_url",
+        image_url: {
+          url: stringAt(source.url, `${field}.source.url`, "https://example.com/cat.png"),
+        },
+      };
     }
-    throw invalidInput(`${field}.source.type`, `must be "base64" or "url", got ${kindOf(source.type)}`);
+    throw invalidInput(
+      `${field}.source.type`,
+      `must be "base64" or "url", got ${kindOf(source.type)}`,
+    );
   }
-  throw invalidInput(`${field}.type`, `must be text, image or tool_result in a user turn, got ${kindOf(block.type)}`);
+  throw invalidInput(
+    `${field}.type`,
+    `must be text, image or tool_result in a user turn, got ${kindOf(block.type)}`,
+  );
 }
 
 function toolResultContent(value: unknown, field: string): ChatMessage["content"] {
@@ -216,10 +250,14 @@ function toolResultContent(value: unknown, field: string): ChatMessage["content"
 
 function readTool(value: unknown, field: string): ToolDefinition {
   const tool = objectAt(value, field);
-  const out: ToolDefinition = { type: "function", function: { name: stringAt(tool.name, `${field}.name`, "get_weather") } };
+  const out: ToolDefinition = {
+    type: "function",
+    function: { name: stringAt(tool.name, `${field}.name`, "get_weather") },
+  };
   const description = optionalStringAt(tool.description, `${field}.description`);
   if (description !== undefined) out.function.description = description;
-  if (tool.input_schema !== undefined) out.function.parameters = objectAt(tool.input_schema, `${field}.input_schema`);
+  if (tool.input_schema !== undefined)
+    out.function.parameters = objectAt(tool.input_schema, `${field}.input_schema`);
   return out;
 }
 
@@ -232,9 +270,15 @@ function readToolChoice(choice: JsonObject): ToolChoice {
     case "none":
       return "none";
     case "tool":
-      return { type: "function", function: { name: stringAt(choice.name, "tool_choice.name", "get_weather") } };
+      return {
+        type: "function",
+        function: { name: stringAt(choice.name, "tool_choice.name", "get_weather") },
+      };
     default:
-      throw invalidInput("tool_choice.type", `must be auto, any, tool or none, got ${kindOf(choice.type)}`);
+      throw invalidInput(
+        "tool_choice.type",
+        `must be auto, any, tool or none, got ${kindOf(choice.type)}`,
+      );
   }
 }
 
@@ -260,7 +304,12 @@ export function renderAnthropicMessage(result: ClientChatResult, model: string) 
   const calls = result.message.tool_calls ?? [];
   if (text !== "" || calls.length === 0) content.push({ type: "text", text });
   for (const call of calls) {
-    content.push({ type: "tool_use", id: call.id, name: call.function.name, input: toolInput(call.function.arguments) });
+    content.push({
+      type: "tool_use",
+      id: call.id,
+      name: call.function.name,
+      input: toolInput(call.function.arguments),
+    });
   }
   return {
     id: result.id.startsWith("msg_") ? result.id : `msg_${result.id}`,
@@ -295,7 +344,12 @@ function anthropicEncoder(model: string): StreamEncoder {
           content: [],
           stop_reason: null,
           stop_sequence: null,
-          usage: { input_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 0 },
+          usage: {
+            input_tokens: 0,
+            cache_creation_input_tokens: 0,
+            cache_read_input_tokens: 0,
+            output_tokens: 0,
+          },
         },
       },
       "message_start",
@@ -314,10 +368,21 @@ function anthropicEncoder(model: string): StreamEncoder {
           out += closeBlock();
           blockIndex += 1;
           openBlock = "text";
-          out += sse({ type: "content_block_start", index: blockIndex, content_block: { type: "text", text: "" } }, "content_block_start");
+          out += sse(
+            {
+              type: "content_block_start",
+              index: blockIndex,
+              content_block: { type: "text", text: "" },
+            },
+            "content_block_start",
+          );
         }
         out += sse(
-          { type: "content_block_delta", index: blockIndex, delta: { type: "text_delta", text: chunk.text } },
+          {
+            type: "content_block_delta",
+            index: blockIndex,
+            delta: { type: "text_delta", text: chunk.text },
+          },
           "content_block_delta",
         );
       }
@@ -331,7 +396,12 @@ function anthropicEncoder(model: string): StreamEncoder {
             {
               type: "content_block_start",
               index: blockIndex,
-              content_block: { type: "tool_use", id: call.id ?? `toolu_${id}_${call.index}`, name: call.name ?? "", input: {} },
+              content_block: {
+                type: "tool_use",
+                id: call.id ?? `toolu_${id}_${call.index}`,
+                name: call.name ?? "",
+                input: {},
+              },
             },
             "content_block_start",
           );
@@ -355,7 +425,10 @@ function anthropicEncoder(model: string): StreamEncoder {
       if (blockIndex === -1) {
         blockIndex = 0;
         openBlock = "text";
-        out += sse({ type: "content_block_start", index: 0, content_block: { type: "text", text: "" } }, "content_block_start");
+        out += sse(
+          { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } },
+          "content_block_start",
+        );
       }
       out += closeBlock();
       out += sse(

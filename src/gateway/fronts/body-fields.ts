@@ -22,7 +22,10 @@ export function objectAt(value: unknown, field: string): JsonObject {
 /** A required non-empty string. */
 export function stringAt(value: unknown, field: string, example: string): string {
   if (typeof value !== "string" || value === "") {
-    throw invalidInput(field, `must be a non-empty string such as ${JSON.stringify(example)}, got ${kindOf(value)}`);
+    throw invalidInput(
+      field,
+      `must be a non-empty string such as ${JSON.stringify(example)}, got ${kindOf(value)}`,
+    );
   }
   return value;
 }
@@ -30,7 +33,8 @@ export function stringAt(value: unknown, field: string, example: string): string
 /** An optional string. */
 export function optionalStringAt(value: unknown, field: string): string | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== "string") throw invalidInput(field, `must be a string, got ${kindOf(value)}`);
+  if (typeof value !== "string")
+    throw invalidInput(field, `must be a string, got ${kindOf(value)}`);
   return value;
 }
 
@@ -51,10 +55,17 @@ export function optionalNumberAt(
     (range.integer === true && !Number.isSafeInteger(value))
   ) {
     const bounds =
-      range.max !== undefined ? `from ${min} to ${max}` : range.min !== undefined ? `of at least ${min}` : "";
+      range.max !== undefined
+        ? `from ${min} to ${max}`
+        : range.min !== undefined
+          ? `of at least ${min}`
+          : "";
     throw invalidInput(
       field,
-      `must be ${range.integer === true ? "a whole number" : "a number"} ${bounds}, got ${kindOf(value)}`.replace("  ", " "),
+      `must be ${range.integer === true ? "a whole number" : "a number"} ${bounds}, got ${kindOf(value)}`.replace(
+        "  ",
+        " ",
+      ),
     );
   }
   return value;
@@ -63,13 +74,15 @@ export function optionalNumberAt(
 /** An optional boolean. */
 export function optionalBooleanAt(value: unknown, field: string): boolean | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== "boolean") throw invalidInput(field, `must be true or false, got ${kindOf(value)}`);
+  if (typeof value !== "boolean")
+    throw invalidInput(field, `must be true or false, got ${kindOf(value)}`);
   return value;
 }
 
 /** A required array. */
 export function arrayAt(value: unknown, field: string, what: string): unknown[] {
-  if (!Array.isArray(value)) throw invalidInput(field, `must be an array of ${what}, got ${kindOf(value)}`);
+  if (!Array.isArray(value))
+    throw invalidInput(field, `must be an array of ${what}, got ${kindOf(value)}`);
   return value;
 }
 

@@ -95,7 +95,10 @@ export function parseChatCompletionsBody(body: unknown): ParsedChat {
     ),
   };
   if (request.messages.length === 0) {
-    throw invalidInput("messages", 'must hold at least one message such as { "role": "user", "content": "Hi" }');
+    throw invalidInput(
+      "messages",
+      'must hold at least one message such as { "role": "user", "content": "Hi" }',
+    );
   }
   const integer = { min: 1, integer: true };
   setIfDefined(request, "max_tokens", optionalNumberAt(root.max_tokens, "max_tokens", integer));
@@ -104,7 +107,11 @@ export function parseChatCompletionsBody(body: unknown): ParsedChat {
     "max_completion_tokens",
     optionalNumberAt(root.max_completion_tokens, "max_completion_tokens", integer),
   );
-  setIfDefined(request, "temperature", optionalNumberAt(root.temperature, "temperature", { min: 0, max: 2 }));
+  setIfDefined(
+    request,
+    "temperature",
+    optionalNumberAt(root.temperature, "temperature", { min: 0, max: 2 }),
+  );
   setIfDefined(request, "top_p", optionalNumberAt(root.top_p, "top_p", { min: 0, max: 1 }));
   setIfDefined(request, "seed", optionalNumberAt(root.seed, "seed", { integer: true }));
   setIfDefined(request, "n", optionalNumberAt(root.n, "n", { min: 1, max: 128, integer: true }));
@@ -131,13 +138,19 @@ export function parseChatCompletionsBody(body: unknown): ParsedChat {
   if (root.response_format !== undefined && root.response_format !== null) {
     const format = objectAt(root.response_format, "response_format");
     if (!["text", "json_object", "json_schema"].includes(format.type as string)) {
-      throw invalidInput("response_format.type", `must be text, json_object or json_schema, got ${kindOf(format.type)}`);
+      throw invalidInput(
+        "response_format.type",
+        `must be text, json_object or json_schema, got ${kindOf(format.type)}`,
+      );
     }
     request.response_format = format as ChatRequest["response_format"];
   }
   if (root.reasoning_effort !== undefined && root.reasoning_effort !== null) {
     if (!["minimal", "low", "medium", "high"].includes(root.reasoning_effort as string)) {
-      throw invalidInput("reasoning_effort", `must be minimal, low, medium or high, got ${kindOf(root.reasoning_effort)}`);
+      throw invalidInput(
+        "reasoning_effort",
+        `must be minimal, low, medium or high, got ${kindOf(root.reasoning_effort)}`,
+      );
     }
     request.reasoning_effort = root.reasoning_effort as ChatRequest["reasoning_effort"];
   }
@@ -161,7 +174,10 @@ function setIfDefined<K extends keyof ChatRequest>(
 function readMessage(value: unknown, field: string): ChatMessage {
   const message = objectAt(value, field);
   if (typeof message.role !== "string" || !ROLES.has(message.role)) {
-    throw invalidInput(`${field}.role`, `must be one of system, developer, user, assistant, tool; got ${kindOf(message.role)}`);
+    throw invalidInput(
+      `${field}.role`,
+      `must be one of system, developer, user, assistant, tool; got ${kindOf(message.role)}`,
+    );
   }
   const out: ChatMessage = {
     role: message.role as ChatMessage["role"],
@@ -170,14 +186,17 @@ function readMessage(value: unknown, field: string): ChatMessage {
   const name = optionalStringAt(message.name, `${field}.name`);
   if (name !== undefined) out.name = name;
   if (message.tool_calls !== undefined && message.tool_calls !== null) {
-    out.tool_calls = arrayAt(message.tool_calls, `${field}.tool_calls`, "tool calls").map((call, index) =>
-      readToolCall(call, `${field}.tool_calls[${index}]`),
+    out.tool_calls = arrayAt(message.tool_calls, `${field}.tool_calls`, "tool calls").map(
+      (call, index) => readToolCall(call, `${field}.tool_calls[${index}]`),
     );
   }
   const toolCallId = optionalStringAt(message.tool_call_id, `${field}.tool_call_id`);
   if (toolCallId !== undefined) out.tool_call_id = toolCallId;
   if (out.role === "tool" && out.tool_call_id === undefined) {
-    throw invalidInput(`${field}.tool_call_id`, "must name the tool call this tool message answers");
+    throw invalidInput(
+      `${field}.tool_call_id`,
+      "must name the tool call this tool message answers",
+    );
   }
   return out;
 }
@@ -192,19 +211,27 @@ function readContent(value: unknown, field: string): ChatMessage["content"] {
     }
     if (item.type === "image_url") {
       const image = objectAt(item.image_url, `${field}[${index}].image_url`);
-      const url = stringAt(image.url, `${field}[${index}].image_url.url`, "https://example.com/cat.png");
+      const url = stringAt(
+        image.url,
+        `${field}[${index}].image_url.url`,
+        "https://example.com/cat.png",
+      );
       const part: ContentPart = { type: "image_url", image_url: { url } };
       if (image.detail === "low" || image.detail === "high" || image.detail === "auto") {
         part.image_url.detail = image.detail;
       }
       return part;
     }
-    throw invalidInput(`${field}[${index}].type`, `must be "text" or "image_url", got ${kindOf(item.type)}`);
+    throw invalidInput(
+      `${field}[${index}].type`,
+      `must be "text" or "image_url", got ${kindOf(item.type)}`,
+    );
   });
 }
 
 function stringOrEmpty(value: unknown, field: string): string {
-  if (typeof value !== "string") throw invalidInput(field, `must be a string, got ${kindOf(value)}`);
+  if (typeof value !== "string")
+    throw invalidInput(field, `must be a string, got ${kindOf(value)}`);
   return value;
 }
 
@@ -245,13 +272,17 @@ function readToolChoice(value: unknown, field: string): ToolChoice {
   if (value === "none" || value === "auto" || value === "required") return value;
   const choice = objectAt(value, field);
   const fn = objectAt(choice.function, `${field}.function`);
-  return { type: "function", function: { name: stringAt(fn.name, `${field}.function.name`, "get_weather") } };
+  return {
+    type: "function",
+    function: { name: stringAt(fn.name, `${field}.function.name`, "get_weather") },
+  };
 }
 
 function readStop(value: unknown): string | string[] {
   if (typeof value === "string") return value;
   const list = arrayAt(value, "stop", "strings");
-  if (list.some((item) => typeof item !== "string")) throw invalidInput("stop", "must be a string or an array of strings");
+  if (list.some((item) => typeof item !== "string"))
+    throw invalidInput("stop", "must be a string or an array of strings");
   return list as string[];
 }
 
@@ -320,14 +351,22 @@ function chatCompletionsEncoder(model: string, request: ChatRequest): StreamEnco
           },
         }));
       }
-      const finish = chunk.finishReason === undefined ? null : openAIFinishReason(chunk.finishReason);
+      const finish =
+        chunk.finishReason === undefined ? null : openAIFinishReason(chunk.finishReason);
       if (Object.keys(delta).length === 0 && finish === null) return "";
       return frame(delta, finish);
     },
     end(result) {
       let out = first ? frame({ role: "assistant", content: "" }, null) : "";
       if (includeUsage) {
-        out += sse({ id, object: "chat.completion.chunk", created, model, choices: [], usage: openAIUsage(result.usage) });
+        out += sse({
+          id,
+          object: "chat.completion.chunk",
+          created,
+          model,
+          choices: [],
+          usage: openAIUsage(result.usage),
+        });
       }
       return `${out}data: [DONE]\n\n`;
     },

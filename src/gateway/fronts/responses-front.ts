@@ -10,7 +10,13 @@ import { randomUUID } from "node:crypto";
 import type { ClientChatResult } from "../../client/client-types.js";
 import type { Usage } from "../../cost/usage.js";
 import { invalidInput } from "../../errors/index.js";
-import type { ChatMessage, ChatRequest, ContentPart, ToolChoice, ToolDefinition } from "../../messages/types.js";
+import type {
+  ChatMessage,
+  ChatRequest,
+  ContentPart,
+  ToolChoice,
+  ToolDefinition,
+} from "../../messages/types.js";
 import type { ChatChunk, FinishReason } from "../../providers/types.js";
 import type { GatewayFailure } from "../gateway-failure.js";
 import {
@@ -55,7 +61,8 @@ export function parseResponsesBody(body: unknown): ParsedChat {
   }
   const messages: ChatMessage[] = [];
   const instructions = optionalStringAt(root.instructions, "instructions");
-  if (instructions !== undefined && instructions !== "") messages.push({ role: "system", content: instructions });
+  if (instructions !== undefined && instructions !== "")
+    messages.push({ role: "system", content: instructions });
   if (typeof root.input === "string") messages.push({ role: "user", content: root.input });
   else {
     arrayAt(root.input, "input", "input items or a string").forEach((item, index) => {
@@ -63,10 +70,16 @@ export function parseResponsesBody(body: unknown): ParsedChat {
     });
   }
   if (!messages.some((message) => message.role !== "system")) {
-    throw invalidInput("input", 'must hold at least one message, e.g. "Hi" or [{ "role": "user", "content": "Hi" }]');
+    throw invalidInput(
+      "input",
+      'must hold at least one message, e.g. "Hi" or [{ "role": "user", "content": "Hi" }]',
+    );
   }
   const request: ChatRequest = { model: stringAt(root.model, "model", "gpt-4o-mini"), messages };
-  const maxTokens = optionalNumberAt(root.max_output_tokens, "max_output_tokens", { min: 1, integer: true });
+  const maxTokens = optionalNumberAt(root.max_output_tokens, "max_output_tokens", {
+    min: 1,
+    integer: true,
+  });
   if (maxTokens !== undefined) request.max_tokens = maxTokens;
   const temperature = optionalNumberAt(root.temperature, "temperature", { min: 0, max: 2 });
   if (temperature !== undefined) request.temperature = temperature;
@@ -75,10 +88,13 @@ export function parseResponsesBody(body: unknown): ParsedChat {
   const user = optionalStringAt(root.user, "user");
   if (user !== undefined) request.user = user;
   if (root.tools !== undefined && root.tools !== null) {
-    const tools = arrayAt(root.tools, "tools", "function tools").map((tool, index) => readTool(tool, `tools[${index}]`));
+    const tools = arrayAt(root.tools, "tools", "function tools").map((tool, index) =>
+      readTool(tool, `tools[${index}]`),
+    );
     if (tools.length > 0) request.tools = tools;
   }
-  if (root.tool_choice !== undefined && root.tool_choice !== null) request.tool_choice = readToolChoice(root.tool_choice);
+  if (root.tool_choice !== undefined && root.tool_choice !== null)
+    request.tool_choice = readToolChoice(root.tool_choice);
   if (root.text !== undefined && root.text !== null) {
     const format = objectAt(root.text, "text").format;
     if (format !== undefined && format !== null) {
@@ -90,7 +106,10 @@ export function parseResponsesBody(body: unknown): ParsedChat {
         };
       } else if (spec.type === "json_object") request.response_format = { type: "json_object" };
       else if (spec.type !== "text") {
-        throw invalidInput("text.format.type", `must be text, json_object or json_schema, got ${kindOf(spec.type)}`);
+        throw invalidInput(
+          "text.format.type",
+          `must be text, json_object or json_schema, got ${kindOf(spec.type)}`,
+        );
       }
     }
   }
@@ -98,7 +117,10 @@ export function parseResponsesBody(body: unknown): ParsedChat {
     const effort = objectAt(root.reasoning, "reasoning").effort;
     if (effort !== undefined && effort !== null) {
       if (!["minimal", "low", "medium", "high"].includes(effort as string)) {
-        throw invalidInput("reasoning.effort", `must be minimal, low, medium or high, got ${kindOf(effort)}`);
+        throw invalidInput(
+          "reasoning.effort",
+          `must be minimal, low, medium or high, got ${kindOf(effort)}`,
+        );
       }
       request.reasoning_effort = effort as ChatRequest["reasoning_effort"];
     }
@@ -140,9 +162,15 @@ function readItem(item: JsonObject, field: string, messages: ChatMessage[]): voi
   }
   const role = item.role;
   if (role !== "user" && role !== "assistant" && role !== "system" && role !== "developer") {
-    throw invalidInput(`${field}.role`, `must be user, assistant, system or developer, got ${kindOf(role)}`);
+    throw invalidInput(
+      `${field}.role`,
+      `must be user, assistant, system or developer, got ${kindOf(role)}`,
+    );
   }
-  const content = typeof item.content === "string" ? item.content : contentParts(item.content, `${field}.content`);
+  const content =
+    typeof item.content === "string"
+      ? item.content
+      : contentParts(item.content, `${field}.content`);
   messages.push({ role, content });
 }
 
@@ -151,25 +179,38 @@ function contentParts(value: unknown, field: string): ContentPart[] {
     const at = `${field}[${index}]`;
     const item = objectAt(part, at);
     if (item.type === "input_text" || item.type === "output_text" || item.type === "text") {
-      return { type: "text", text: typeof item.text === "string" ? item.text : stringAt(item.text, `${at}.text`, "Hi") };
+      return {
+        type: "text",
+        text: typeof item.text === "string" ? item.text : stringAt(item.text, `${at}.text`, "Hi"),
+      };
     }
     if (item.type === "refusal") return { type: "text", text: String(item.refusal ?? "") };
     if (item.type === "input_image") {
       const url = stringAt(item.image_url, `${at}.image_url`, "https://example.com/cat.png");
       const image: ContentPart = { type: "image_url", image_url: { url } };
-      if (item.detail === "low" || item.detail === "high" || item.detail === "auto") image.image_url.detail = item.detail;
+      if (item.detail === "low" || item.detail === "high" || item.detail === "auto")
+        image.image_url.detail = item.detail;
       return image;
     }
-    throw invalidInput(`${at}.type`, `must be input_text, output_text or input_image, got ${kindOf(item.type)}`);
+    throw invalidInput(
+      `${at}.type`,
+      `must be input_text, output_text or input_image, got ${kindOf(item.type)}`,
+    );
   });
 }
 
 function readTool(value: unknown, field: string): ToolDefinition {
   const tool = objectAt(value, field);
   if (tool.type !== "function") {
-    throw invalidInput(`${field}.type`, `must be "function" (built-in tools are not served by this gateway), got ${kindOf(tool.type)}`);
+    throw invalidInput(
+      `${field}.type`,
+      `must be "function" (built-in tools are not served by this gateway), got ${kindOf(tool.type)}`,
+    );
   }
-  const out: ToolDefinition = { type: "function", function: { name: stringAt(tool.name, `${field}.name`, "get_weather") } };
+  const out: ToolDefinition = {
+    type: "function",
+    function: { name: stringAt(tool.name, `${field}.name`, "get_weather") },
+  };
   const description = optionalStringAt(tool.description, `${field}.description`);
   if (description !== undefined) out.function.description = description;
   if (tool.parameters !== undefined && tool.parameters !== null) {
@@ -183,8 +224,12 @@ function readTool(value: unknown, field: string): ToolDefinition {
 function readToolChoice(value: unknown): ToolChoice {
   if (value === "none" || value === "auto" || value === "required") return value;
   const choice = objectAt(value, "tool_choice");
-  if (choice.type !== "function") throw invalidInput("tool_choice.type", `must be "function", got ${kindOf(choice.type)}`);
-  return { type: "function", function: { name: stringAt(choice.name, "tool_choice.name", "get_weather") } };
+  if (choice.type !== "function")
+    throw invalidInput("tool_choice.type", `must be "function", got ${kindOf(choice.type)}`);
+  return {
+    type: "function",
+    function: { name: stringAt(choice.name, "tool_choice.name", "get_weather") },
+  };
 }
 
 function status(reason: FinishReason): { status: string; incomplete_details: unknown } {
@@ -233,7 +278,8 @@ export function renderResponse(result: ClientChatResult, model: string) {
   const output: unknown[] = [];
   const text = typeof result.message.content === "string" ? result.message.content : "";
   const calls = result.message.tool_calls ?? [];
-  if (text !== "" || calls.length === 0) output.push(messageItem(`msg_${id.slice(5)}`, text, "completed"));
+  if (text !== "" || calls.length === 0)
+    output.push(messageItem(`msg_${id.slice(5)}`, text, "completed"));
   calls.forEach((call, index) => {
     output.push({
       type: "function_call",
@@ -275,21 +321,48 @@ function responsesEncoder(model: string): StreamEncoder {
   const start = () => {
     if (started) return "";
     started = true;
-    const response = { ...responseShell(id, model, createdAt), status: "in_progress", output: [], usage: null };
-    return event({ type: "response.created", response }) + event({ type: "response.in_progress", response });
+    const response = {
+      ...responseShell(id, model, createdAt),
+      status: "in_progress",
+      output: [],
+      usage: null,
+    };
+    return (
+      event({ type: "response.created", response }) +
+      event({ type: "response.in_progress", response })
+    );
   };
   const doneItem = (item: OpenItem) =>
     item.kind === "message"
       ? messageItem(item.id, item.text, "completed")
-      : { type: "function_call", id: item.id, call_id: item.callId, name: item.name, arguments: item.text, status: "completed" };
+      : {
+          type: "function_call",
+          id: item.id,
+          call_id: item.callId,
+          name: item.name,
+          arguments: item.text,
+          status: "completed",
+        };
   const closeMessage = () => {
     if (message === undefined) return "";
     const item = message;
     message = undefined;
     const part = { type: "output_text", text: item.text, annotations: [] };
     return (
-      event({ type: "response.output_text.done", item_id: item.id, output_index: item.index, content_index: 0, text: item.text }) +
-      event({ type: "response.content_part.done", item_id: item.id, output_index: item.index, content_index: 0, part }) +
+      event({
+        type: "response.output_text.done",
+        item_id: item.id,
+        output_index: item.index,
+        content_index: 0,
+        text: item.text,
+      }) +
+      event({
+        type: "response.content_part.done",
+        item_id: item.id,
+        output_index: item.index,
+        content_index: 0,
+        part,
+      }) +
       event({ type: "response.output_item.done", output_index: item.index, item: doneItem(item) })
     );
   };
@@ -298,10 +371,19 @@ function responsesEncoder(model: string): StreamEncoder {
       let out = start();
       if (chunk.text !== undefined && chunk.text !== "") {
         if (message === undefined) {
-          message = { index: items.length, id: `msg_${id.slice(5)}_${items.length}`, kind: "message", text: "" };
+          message = {
+            index: items.length,
+            id: `msg_${id.slice(5)}_${items.length}`,
+            kind: "message",
+            text: "",
+          };
           items.push(message);
           out +=
-            event({ type: "response.output_item.added", output_index: message.index, item: messageItem(message.id, "", "in_progress") }) +
+            event({
+              type: "response.output_item.added",
+              output_index: message.index,
+              item: messageItem(message.id, "", "in_progress"),
+            }) +
             event({
               type: "response.content_part.added",
               item_id: message.id,
@@ -337,7 +419,14 @@ function responsesEncoder(model: string): StreamEncoder {
           out += event({
             type: "response.output_item.added",
             output_index: item.index,
-            item: { type: "function_call", id: item.id, call_id: item.callId, name: item.name, arguments: "", status: "in_progress" },
+            item: {
+              type: "function_call",
+              id: item.id,
+              call_id: item.callId,
+              name: item.name,
+              arguments: "",
+              status: "in_progress",
+            },
           });
         }
         if (call.argumentsDelta !== undefined && call.argumentsDelta !== "") {
@@ -356,8 +445,17 @@ function responsesEncoder(model: string): StreamEncoder {
       let out = start() + closeMessage();
       for (const item of calls.values()) {
         out +=
-          event({ type: "response.function_call_arguments.done", item_id: item.id, output_index: item.index, arguments: item.text }) +
-          event({ type: "response.output_item.done", output_index: item.index, item: doneItem(item) });
+          event({
+            type: "response.function_call_arguments.done",
+            item_id: item.id,
+            output_index: item.index,
+            arguments: item.text,
+          }) +
+          event({
+            type: "response.output_item.done",
+            output_index: item.index,
+            item: doneItem(item),
+          });
       }
       const ended = status(result.finishReason);
       const response = {
@@ -366,11 +464,27 @@ function responsesEncoder(model: string): StreamEncoder {
         output: items.map(doneItem),
         usage: responsesUsage(result.usage),
       };
-      return out + event({ type: ended.status === "completed" ? "response.completed" : "response.incomplete", response });
+      return (
+        out +
+        event({
+          type: ended.status === "completed" ? "response.completed" : "response.incomplete",
+          response,
+        })
+      );
     },
     error(failure: GatewayFailure) {
-      const body = openAIErrorJson(failure) as { error: { code: string; message: string; param: string | null } };
-      return start() + event({ type: "error", code: body.error.code, message: body.error.message, param: body.error.param });
+      const body = openAIErrorJson(failure) as {
+        error: { code: string; message: string; param: string | null };
+      };
+      return (
+        start() +
+        event({
+          type: "error",
+          code: body.error.code,
+          message: body.error.message,
+          param: body.error.param,
+        })
+      );
     },
   };
 }

@@ -1,0 +1,153 @@
+/**
+ * The gateway's vertical slice over real HTTP: a virtual key, /v1/chat/completions against the
+ * mock upstream, budget enforcement before any upstream byte, the ledger row, headers.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { usd } from "../../src/money/index.js";
+import { type Harness, startHarness, UPSTREAM_KEYS } from "./support/gateway-harness.js";
+
+let harness: Harness;
+beforeAll(async () => {
+  harness = await startHarness();
+});
+afterAll(async () => {
+  await harness.close();
+});
+
+function post(
+  path: string,
+  secret: string | undefined,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
+  return fetch(`${harness.gateway.url}${path}`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      ...(secret !== undefined ? { authorization: `Bearer ${secret}` } : {}),
+      ...headers,
+    },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+}
+
+const HELLO = {
+  model: "gpt-4o-mini",
+  messages: [{ role: "user", content: "Hello there" }],
+  max_tokens: 20,
+};
+
+describe("gateway: /v1/chat/completions", () => {
+  it("answers in OpenAI format, charges the key's budget and writes one ledger row", async () => {
+    const { id, secret } = await harness.key({
+      budget: { limit: usd("1"), period: "none", timeZone: "UTC" },
+    });
+    const before = harness.mock.requests.length;
+    const response = await post("/v1/chat/completions", secret, HELLO, {
+      "x-tokenwise-cache": "off",
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      model: string;
+      choices: Array<{ message: { content: string } }>;
+      usage: { prompt_tokens: number };
+    };
+    expect(body.model).toBe("gpt-4o-mini");
+    expect(body.choices[0]?.message.content).toContain("Hello there");
+    expect(harness.mock.requests.length).toBe(before + 1);
+    const upstream = harness.mock.requests.at(-1);
+    expect(upstream?.path).toBe("/v1/chat/completions");
+    const cost = response.headers.get("x-tokenwise-cost");
+    expect(Number(cost)).toBeGreaterThan(0);
+    expect(response.headers.get("x-tokenwise-cache")).toBe("bypass");
+    const remaining = response.headers.get("x-tokenwise-budget-remaining");
+    expect(usd(remaining ?? "x") + usd(cost ?? "x")).toBe(usd("1"));
+    const rows = await harness.ledger.records({ scope: `key:${id}:none` });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.cost).toBe(usd(cost ?? "x"));
+  });
+
+  it("refuses a request whose worst case does not fit with 429 in OpenAI format, before the upstream", async () => {
+    const { secret } = await harness.key({
+      budget: { limit: usd("0.000001"), period: "none", timeZone: "UTC" },
+    });
+    const before = harness.mock.requests.length;
+    const response = await post("/v1/chat/completions", secret, HELLO);
+    expect(response.status).toBe(429);
+    const body = (await response.json()) as {
+      error: { message: string; code: string; type: string };
+    };
+    expect(body.error.code).toBe("budget_exceeded");
+    expect(body.error.message).toMatch(/worst case is \$0\.0000\d+/);
+    expect(body.error.message).toMatch(/leaves \$0\.000001/);
+    expect(response.headers.get("x-tokenwise-budget-remaining")).toBe("0.000001");
+    expect(response.headers.get("x-tokenwise-worst-case")).not.toBeNull();
+    expect(harness.mock.requests.length).toBe(before);
+  });
+
+  it("answers bad input with the right status and a body naming the problem, never reaching the upstream", async () => {
+    const { secret } = await harness.key({ models: ["gpt-4o-mini"] });
+    const before = harness.mock.requests.length;
+    const cases: Array<[string | undefined, unknown, number, RegExp]> = [
+      [secret, "{not json", 400, /Malformed JSON/],
+      [secret, { model: "gpt-4o-mini", messages: "hi" }, 400, /messages must be an array/],
+      [secret, { ...HELLO, max_tokens: "20" }, 400, /max_tokens must be a whole number/],
+      [secret, { ...HELLO, model: "gpt-9" }, 404, /"gpt-9" is not served.*gpt-4o-mini/],
+      [
+        secret,
+        { ...HELLO, model: "claude-haiku-4-5" },
+        403,
+        /may not use the model "claude-haiku-4-5"/,
+      ],
+      [undefined, HELLO, 401, /Missing API key/],
+      ["tw-not-a-real-key-123456", HELLO, 401, /Invalid API key/],
+      [
+        secret,
+        { ...HELLO, messages: [{ role: "user", content: "x".repeat(5_000_000) }] },
+        413,
+        /too large/,
+      ],
+    ];
+    for (const [key, body, status, message] of cases) {
+      const response = await post("/v1/chat/completions", key, body);
+      expect(response.status, JSON.stringify(body).slice(0, 80)).toBe(status);
+      const parsed = (await response.json()) as { error: { message: string } };
+      expect(parsed.error.message).toMatch(message);
+      expect(JSON.stringify(parsed)).not.toContain("tw-not-a-real-key-123456");
+    }
+    expect(harness.mock.requests.length).toBe(before);
+  });
+
+  it("refuses a revoked key and keeps a rotated one working through its grace period", async () => {
+    const { id, secret } = await harness.key();
+    const rotated = await harness.registry.rotate(id, { graceMs: 60_000 });
+    expect((await post("/v1/chat/completions", secret, HELLO)).status).toBe(200);
+    expect((await post("/v1/chat/completions", rotated.secret, HELLO)).status).toBe(200);
+    await harness.registry.revoke(id);
+    expect((await post("/v1/chat/completions", rotated.secret, HELLO)).status).toBe(401);
+  });
+
+  it("serves /healthz, /metrics and the key's models", async () => {
+    expect((await fetch(`${harness.gateway.url}/healthz`)).status).toBe(200);
+    const { secret } = await harness.key({ models: ["gpt-4o-mini", "claude-haiku-4-5"] });
+    const models = await fetch(`${harness.gateway.url}/v1/models`, {
+      headers: { authorization: `Bearer ${secret}` },
+    });
+    const list = (await models.json()) as { data: Array<{ id: string }> };
+    expect(list.data.map((model) => model.id)).toEqual(["gpt-4o-mini", "claude-haiku-4-5"]);
+    const metrics = await (await fetch(`${harness.gateway.url}/metrics`)).text();
+    expect(metrics).toContain("tokenwise_gateway_requests_total");
+    expect(metrics).toContain('route="chat_completions"');
+  });
+
+  it("never writes a secret to its logs", async () => {
+    const { secret } = await harness.key();
+    await post("/v1/chat/completions", secret, HELLO);
+    await post("/v1/chat/completions", `${secret}x`, HELLO);
+    const logs = harness.logs.join("");
+    expect(logs).toContain('"msg":"request"');
+    for (const value of [secret, UPSTREAM_KEYS.openai, UPSTREAM_KEYS.anthropic])
+      expect(logs).not.toContain(value);
+    for (const line of harness.logs) expect(() => JSON.parse(line)).not.toThrow();
+  });
+});

@@ -1,0 +1,123 @@
+/**
+ * A real gateway for tests: the mock upstream on port 0 (OpenAI and Anthropic formats), a
+ * SQLite ledger and cache in a temporary directory, the keys module's registry, and the
+ * gateway listening on port 0.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseGatewayConfig } from "../../../src/gateway/gateway-config.js";
+import { createJsonLogger } from "../../../src/gateway/gateway-logger.js";
+import { budgetScopes, createSqliteKeyRegistry } from "../../../src/gateway/keys/index.js";
+import type { CreateKeyInput, KeyRegistry, RateLimiter } from "../../../src/gateway/keys/types.js";
+import { type StartedGateway, startGateway } from "../../../src/gateway/start-gateway.js";
+import { createSqliteLedger, type Ledger } from "../../../src/ledger/index.js";
+import {
+  type MockUpstream,
+  type MockUpstreamOptions,
+  startMockUpstream,
+} from "../../../src/mock-upstream/index.js";
+import { createSqliteStore } from "../../../src/stores/index.js";
+
+export const UPSTREAM_KEYS = {
+  openai: "sk-upstream-openai-secret-0123456789",
+  anthropic: "sk-ant-upstream-secret-0123456789",
+};
+
+export interface Harness {
+  mock: MockUpstream;
+  gateway: StartedGateway;
+  registry: KeyRegistry;
+  ledger: Ledger;
+  logs: string[];
+  /** A new virtual key's secret. */
+  key(input?: Partial<CreateKeyInput>): Promise<{ id: string; secret: string }>;
+  close(): Promise<void>;
+}
+
+/**
+ * A per-minute fixed-window limiter in this process, for tests that need one before the keys
+ * module's shared limiters are merged.
+ */
+export function createTestRateLimiter(): RateLimiter {
+  const windows = new Map<string, { minute: number; requests: number; tokens: number }>();
+  return {
+    async take(key, tokens) {
+      const minute = Math.floor(Date.now() / 60_000);
+      const window = windows.get(key.id);
+      const current = window?.minute === minute ? window : { minute, requests: 0, tokens: 0 };
+      const retryAfterMs = (minute + 1) * 60_000 - Date.now();
+      if (key.rpm !== undefined && current.requests + 1 > key.rpm)
+        return { allowed: false, retryAfterMs };
+      if (key.tpm !== undefined && current.tokens + tokens > key.tpm)
+        return { allowed: false, retryAfterMs };
+      current.requests += 1;
+      current.tokens += tokens;
+      windows.set(key.id, current);
+      return { allowed: true };
+    },
+    async close() {},
+  };
+}
+
+export async function startHarness(
+  options: { mock?: MockUpstreamOptions; defaults?: Record<string, unknown>; cache?: boolean } = {},
+): Promise<Harness> {
+  const dir = mkdtempSync(join(tmpdir(), "tokenwise-gateway-"));
+  const mock = await startMockUpstream({ apiKeys: UPSTREAM_KEYS, ...options.mock });
+  const config = parseGatewayConfig({
+    port: 0,
+    dataDir: dir,
+    upstreams: {
+      openai: { kind: "openai", baseUrl: `${mock.url}/v1`, apiKeyEnv: "TEST_OPENAI_KEY" },
+      anthropic: { kind: "anthropic", baseUrl: mock.url, apiKeyEnv: "TEST_ANTHROPIC_KEY" },
+    },
+    models: {
+      "gpt-4o-mini": { upstream: "openai", fallbacks: ["claude-haiku-4-5"] },
+      "claude-haiku-4-5": { upstream: "anthropic" },
+      "claude-via-openai": { upstream: "openai", model: "gpt-4o" },
+      "text-embedding-3-small": { upstream: "openai" },
+    },
+    defaults: { streamIdleTimeoutMs: 1_000, requestTimeoutMs: 2_000, ...options.defaults },
+  });
+  const registry = createSqliteKeyRegistry({ path: join(dir, "keys.db") });
+  const ledger = createSqliteLedger({ path: join(dir, "ledger.db") });
+  const cacheStore =
+    options.cache === false ? false : createSqliteStore({ path: join(dir, "cache.db") });
+  const logs: string[] = [];
+  const gateway = await startGateway({
+    config,
+    registry,
+    rateLimiter: createTestRateLimiter(),
+    budgetScopes,
+    ledger,
+    cacheStore,
+    logger: createJsonLogger({
+      write: (line) => logs.push(line),
+      secrets: Object.values(UPSTREAM_KEYS),
+    }),
+    env: { TEST_OPENAI_KEY: UPSTREAM_KEYS.openai, TEST_ANTHROPIC_KEY: UPSTREAM_KEYS.anthropic },
+  });
+  return {
+    mock,
+    gateway,
+    registry,
+    ledger,
+    logs,
+    async key(input = {}) {
+      const issued = await registry.create({
+        name: `key-${Math.random().toString(36).slice(2)}`,
+        ...input,
+      });
+      return { id: issued.key.id, secret: issued.secret };
+    },
+    async close() {
+      await gateway.close({ drainMs: 1_000 });
+      await mock.close();
+      await registry.close();
+      await ledger.close();
+      if (cacheStore !== false) await cacheStore.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
