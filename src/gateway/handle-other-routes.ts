@@ -60,16 +60,14 @@ export async function handleEmbeddings(
   const texts = typeof input === "string" ? [input] : input;
   const roughTokens = texts.reduce((sum, text) => sum + Math.ceil(text.length / 4), 0);
   await takeRateLimit(context, admitted, roughTokens);
-  const result = await context
-    .clientFor(admitted.tenant)
-    .embed(
-      {
-        model: context.referenceOf(model),
-        input,
-        ...(dimensions !== undefined ? { dimensions } : {}),
-      },
-      budgetOptions(admitted),
-    );
+  const result = await context.clientFor(admitted.tenant).embed(
+    {
+      model: context.referenceOf(model),
+      input,
+      ...(dimensions !== undefined ? { dimensions } : {}),
+    },
+    budgetOptions(admitted),
+  );
   sendJson(
     res,
     200,
