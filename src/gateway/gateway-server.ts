@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { toDecimalString } from "../money/index.js";
 import { anthropicMessagesFront } from "./fronts/anthropic-messages-front.js";
 import { chatCompletionsFront } from "./fronts/chat-completions-front.js";
 import type { ChatFront } from "./fronts/front.js";
@@ -219,7 +220,7 @@ async function serve(
     if (failure.status === 413 || failure.status === 408) res.setHeader("connection", "close");
     sendJson(res, failure.status, front.errorBody(failure), {
       "x-tokenwise-request-id": requestId,
-      "x-tokenwise-cost": "0",
+      "x-tokenwise-cost": toDecimalString(0n),
       ...failure.headers,
     });
     if (failure.status === 500) {

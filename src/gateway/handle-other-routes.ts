@@ -146,7 +146,7 @@ export async function handleCountTokens(
     res,
     200,
     { input_tokens: count.tokens },
-    { "x-tokenwise-request-id": requestId, "x-tokenwise-cost": "0" },
+    { "x-tokenwise-request-id": requestId, "x-tokenwise-cost": toDecimalString(0n) },
   );
 }
 
