@@ -1,3 +1,4 @@
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Catalog } from "../catalog/index.js";
 import { createSqliteLedger, type Ledger } from "../ledger/index.js";
