@@ -66,10 +66,14 @@ export async function startGateway(options: StartGatewayOptions): Promise<Starte
   const masterKey = env[config.masterKeyEnv];
   if (masterKey !== undefined) secrets.push(masterKey);
   const logger = options.logger ?? createJsonLogger({ secrets });
-  const databasePath = join(
-    resolveDataDir({ ...(config.dataDir !== undefined ? { dataDir: config.dataDir } : {}), env }),
-    DATABASE_FILE,
-  );
+  const dataDir = resolveDataDir({
+    ...(config.dataDir !== undefined ? { dataDir: config.dataDir } : {}),
+    env,
+  });
+  const databasePath = join(dataDir, DATABASE_FILE);
+  if (options.ledger === undefined || options.cacheStore === undefined) {
+    mkdirSync(dataDir, { recursive: true });
+  }
   const ownedLedger = options.ledger === undefined;
   const ledger = options.ledger ?? createSqliteLedger({ path: databasePath });
   const ownedStore = options.cacheStore === undefined;

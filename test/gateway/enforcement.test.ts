@@ -1,0 +1,129 @@
+/**
+ * Enforcement under load and abuse: 1,000 concurrent requests on a budget that fits about 100,
+ * per-key rate limits, a slow client that never finishes its body, and embeddings on budget.
+ */
+import { connect } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { defaultCatalog } from "../../src/catalog/index.js";
+import { worstCaseCost } from "../../src/client/worst-case-cost.js";
+import type { ChatRequest } from "../../src/messages/types.js";
+import { sumMoney } from "../../src/money/index.js";
+import { type Harness, startHarness } from "./support/gateway-harness.js";
+
+let harness: Harness;
+beforeAll(async () => {
+  harness = await startHarness({ cache: false, mock: { latencyMs: 20 } });
+});
+afterAll(async () => {
+  await harness.close();
+});
+
+const REQUEST: ChatRequest = {
+  model: "gpt-4o-mini",
+  max_tokens: 50,
+  messages: [{ role: "user", content: "Count to three" }],
+};
+
+function post(path: string, secret: string, body: unknown) {
+  return fetch(`${harness.gateway.url}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${secret}` },
+    body: JSON.stringify(body),
+  });
+}
+
+describe("gateway enforcement", () => {
+  it("never spends past a budget under 1,000 concurrent requests, and ledger rows equal upstream calls", async () => {
+    const worst = worstCaseCost(REQUEST, defaultCatalog.get("gpt-4o-mini")).amount;
+    const limit = worst * 100n;
+    const { id, secret } = await harness.key({
+      budget: { limit, period: "none", timeZone: "UTC" },
+    });
+    const before = harness.mock.requests.length;
+    const responses = await Promise.all(
+      Array.from({ length: 1000 }, () =>
+        post("/v1/chat/completions", secret, REQUEST).then(async (response) => {
+          await response.arrayBuffer();
+          return response.status;
+        }),
+      ),
+    );
+    const served = responses.filter((status) => status === 200).length;
+    const refused = responses.filter((status) => status === 429).length;
+    expect(served + refused).toBe(1000);
+    expect(served).toBeGreaterThanOrEqual(100);
+    const upstreamCalls = harness.mock.requests.length - before;
+    expect(upstreamCalls).toBe(served);
+    const scope = `key:${id}:none`;
+    const spent = await harness.ledger.spent(scope);
+    expect(spent).toBeLessThanOrEqual(limit);
+    const rows = await harness.ledger.records({ scope });
+    expect(rows).toHaveLength(upstreamCalls);
+    expect(sumMoney(rows.map((row) => row.cost))).toBe(spent);
+    expect(await harness.ledger.reserved(scope)).toBe(0n);
+  });
+
+  it("limits requests per minute per key with 429 and retry-after, in the caller's format", async () => {
+    const { secret } = await harness.key({ rpm: 2 });
+    expect((await post("/v1/chat/completions", secret, REQUEST)).status).toBe(200);
+    expect((await post("/v1/chat/completions", secret, REQUEST)).status).toBe(200);
+    const before = harness.mock.requests.length;
+    const limited = await fetch(`${harness.gateway.url}/v1/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-api-key": secret },
+      body: JSON.stringify(REQUEST),
+    });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    const body = (await limited.json()) as {
+      type: string;
+      error: { type: string; message: string };
+    };
+    expect(body.type).toBe("error");
+    expect(body.error.type).toBe("rate_limit_error");
+    expect(body.error.message).toMatch(/at most 2 requests per minute/);
+    expect(harness.mock.requests.length).toBe(before);
+  });
+
+  it("answers a client that never finishes its body with 408, while other requests go on", async () => {
+    const { secret } = await harness.key();
+    const { port } = harness.gateway;
+    const slow = new Promise<string>((resolve) => {
+      const socket = connect(port, "127.0.0.1", () => {
+        socket.write(
+          `POST /v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer ${secret}\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"model":`,
+        );
+      });
+      let answer = "";
+      socket.on("data", (chunk) => {
+        answer += chunk.toString();
+      });
+      socket.on("close", () => resolve(answer));
+      socket.on("error", () => resolve(answer));
+    });
+    const meanwhile = await post("/v1/chat/completions", secret, REQUEST);
+    expect(meanwhile.status).toBe(200);
+    const answer = await slow;
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    expect(answer).toContain('"type":"invalid_request_error"');
+    expect(answer).toContain("Request body not received within 2000 ms");
+  });
+
+  it("serves embeddings in OpenAI format on the key's budget", async () => {
+    const { secret } = await harness.key();
+    const response = await post("/v1/embeddings", secret, {
+      model: "text-embedding-3-small",
+      input: ["alpha", "beta"],
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      data: Array<{ index: number; embedding: number[] }>;
+      usage: { prompt_tokens: number };
+    };
+    expect(body.data.map((item) => item.index)).toEqual([0, 1]);
+    expect(body.data[0]?.embedding.length).toBeGreaterThan(0);
+    expect(Number(response.headers.get("x-tokenwise-cost"))).toBeGreaterThan(0);
+    const chatModel = await post("/v1/embeddings", secret, { model: "gpt-4o-mini", input: "x" });
+    expect(chatModel.status).toBe(400);
+  });
+});
