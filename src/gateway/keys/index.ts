@@ -16,6 +16,8 @@ export {
   normalizeTeam,
 } from "./key-input.js";
 export { createMemoryKeyRegistry, type MemoryKeyRegistryOptions } from "./memory-key-registry.js";
+export { createMemoryRateLimiter, type MemoryRateLimiterOptions } from "./memory-rate-limiter.js";
+export { createRedisRateLimiter, type RedisRateLimiterOptions } from "./redis-rate-limiter.js";
 export {
   generateSecret,
   hashesEqual,
@@ -24,5 +26,7 @@ export {
   secretHint,
   secretsEqual,
 } from "./secret.js";
+export { RATE_WINDOW_MS } from "./sliding-window.js";
 export { createSqliteKeyRegistry, type SqliteKeyRegistryOptions } from "./sqlite-key-registry.js";
+export { createSqliteRateLimiter, type SqliteRateLimiterOptions } from "./sqlite-rate-limiter.js";
 export type * from "./types.js";

@@ -103,8 +103,13 @@ export interface BudgetScope {
 
 export interface RateLimitDecision {
   allowed: boolean;
-  /** When refused: how long until the request would fit, in ms. */
+  /**
+   * When refused: how long until the request would fit, in ms; undefined when it never can
+   * (it alone has more tokens than the key's tpm).
+   */
   retryAfterMs?: number;
+  /** When refused: the limit that refused it (the one that frees up last, when both do). */
+  refusedBy?: "rpm" | "tpm";
   /** Requests and tokens left in the current window (undefined when unlimited). */
   remainingRequests?: number;
   remainingTokens?: number;
