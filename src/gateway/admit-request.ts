@@ -130,23 +130,30 @@ export async function takeRateLimit(
 }
 
 /**
- * The client options that hold a call to the caller's budgets and partition its cache.
+ * The client options that hold a call to the caller's budgets (key and team reserved in one
+ * atomic step), partition its cache by tenant, and label its spend record.
  *
  * @example
  * ```ts
- * await client.chat(sent, { ...budgetOptions(admitted), signal });
+ * await client.chat(sent, { ...callOptions(admitted, { requestId, route: "chat_completions" }), signal });
  * ```
  */
-export function budgetOptions(admitted: Admitted): ClientCallOptions {
-  const [first, ...rest] = admitted.scopes;
-  if (first === undefined) return { scope: `key:${admitted.key.id}` };
-  if (rest.length === 0) return { budget: { scope: first.scope, limit: first.limit } };
-  // Fail closed: a key and its team must be reserved in one atomic step, never one of them.
-  throw new GatewayError({
-    status: 500,
-    kind: "server",
-    message: `Key "${admitted.key.name}" has ${admitted.scopes.length} budgets (key and team); this gateway build reserves one budget per request only.`,
-  });
+export function callOptions(
+  admitted: Admitted,
+  labels: { requestId: string; route: string },
+): ClientCallOptions {
+  const metadata = {
+    keyId: admitted.key.id,
+    ...(admitted.key.team !== undefined ? { team: admitted.key.team } : {}),
+    route: labels.route,
+  };
+  const options: ClientCallOptions = {
+    tenant: admitted.tenant,
+    requestId: labels.requestId,
+    metadata,
+  };
+  if (admitted.scopes.length === 0) return { ...options, scope: `key:${admitted.key.id}` };
+  return { ...options, budgets: admitted.scopes.map(({ scope, limit }) => ({ scope, limit })) };
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
  * What every gateway request shares: the checked config, the key registry, rate limiter and
- * budget scopes (the keys module), the ledger and cache store, metrics and logs, and one
- * tokenwise client per tenant (a memo of configuration only: every budget, rate and cache
- * fact lives in the shared stores, so replicas agree).
+ * budget scopes (the keys module), the ledger and cache store, metrics and logs, and the one
+ * tokenwise client every call goes through (its cache partitioned per call by tenant). It
+ * holds configuration only: every budget, rate and cache fact lives in the shared stores, so
+ * replicas agree.
  */
 
 import type { TokenwiseClient } from "../client/client-types.js";
@@ -40,20 +41,18 @@ export interface GatewayContext {
   logger: GatewayLogger;
   requestLog: RequestLog;
   adminApi: AdminApiHandler | undefined;
-  /** The client that serves `tenant` (its cache partition). */
-  clientFor(tenant: string): TokenwiseClient;
+  /** The client every model call goes through (reservation → call → settle). */
+  client: TokenwiseClient;
   /** The client reference ("upstream/model") of a configured model name. */
   referenceOf(model: string): string;
   now(): number;
 }
 
-const MAX_MEMOIZED_CLIENTS = 1000;
-
 /**
  * @example
  * ```ts
  * const context = createGatewayContext({ config, registry, rateLimiter, budgetScopes, ledger, metrics, logger, requestLog, upstreamKeys });
- * const client = context.clientFor("team:data");
+ * await context.client.chat(request, { tenant: "team:data", budgets });
  * ```
  */
 export function createGatewayContext(options: {
@@ -93,7 +92,13 @@ export function createGatewayContext(options: {
           cacheNonDeterministic: config.defaults.cacheNonDeterministic,
         }
       : false;
-  const clients = new Map<string, TokenwiseClient>();
+  const client = createClient({
+    providers,
+    ledger: options.ledger,
+    cache,
+    embeddingCache: options.cacheStore === undefined ? false : { store: options.cacheStore },
+    namespace: "gateway",
+  });
   return {
     config,
     registry: options.registry,
@@ -106,22 +111,6 @@ export function createGatewayContext(options: {
     adminApi: options.adminApi,
     referenceOf,
     now: options.now ?? Date.now,
-    clientFor(tenant) {
-      const existing = clients.get(tenant);
-      if (existing !== undefined) return existing;
-      if (clients.size >= MAX_MEMOIZED_CLIENTS) {
-        const oldest = clients.keys().next().value as string;
-        clients.delete(oldest);
-      }
-      const client = createClient({
-        providers,
-        ledger: options.ledger,
-        cache,
-        embeddingCache: options.cacheStore === undefined ? false : { store: options.cacheStore },
-        namespace: tenant,
-      });
-      clients.set(tenant, client);
-      return client;
-    },
+    client,
   };
 }

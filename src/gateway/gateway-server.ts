@@ -72,7 +72,9 @@ export async function listenGateway(
       headersTimeout: defaults.requestTimeoutMs,
       requestTimeout: defaults.requestTimeoutMs + 5_000,
       connectionsCheckingInterval: Math.min(1_000, defaults.requestTimeoutMs),
-      keepAliveTimeout: 5_000,
+      // Longer than clients keep idle sockets (undici: 4 s), so a client never reuses a socket
+      // the gateway is closing at that moment (a reset request).
+      keepAliveTimeout: 65_000,
     },
     (req, res) => {
       const work = serve(context, req, res, {
@@ -85,7 +87,8 @@ export async function listenGateway(
   );
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(address.port, address.host, () => {
+    // A deep accept queue: a burst of new connections waits instead of being reset.
+    server.listen({ port: address.port, host: address.host, backlog: 4096 }, () => {
       server.off("error", reject);
       resolve();
     });
@@ -204,6 +207,7 @@ async function serve(
           res,
           body,
           requestId,
+          route: route.name,
           signal: caller.signal,
         });
       } else if (route.kind === "embeddings") {

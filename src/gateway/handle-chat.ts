@@ -16,7 +16,7 @@ import type { ChatChunk } from "../providers/types.js";
 import {
   type Admitted,
   admitCaller,
-  budgetOptions,
+  callOptions,
   remainingBudget,
   takeRateLimit,
   upstreamRequest,
@@ -48,6 +48,8 @@ export interface ChatExchange {
   res: ServerResponse;
   body: unknown;
   requestId: string;
+  /** The route's name in metrics and spend records ("chat_completions", "responses", "messages"). */
+  route: string;
   /** Aborted when the caller goes away or the gateway drains. */
   signal: AbortSignal;
 }
@@ -74,12 +76,12 @@ export async function handleChat(exchange: ChatExchange): Promise<RequestOutcome
       typeof cacheHeader === "string" &&
       ["off", "no", "bypass", "false"].includes(cacheHeader.toLowerCase());
     const options: ClientCallOptions = {
-      ...budgetOptions(admitted),
+      ...callOptions(admitted, { requestId, route: exchange.route }),
       fallbacks: admitted.model.fallbacks.map((name) => context.referenceOf(name)),
       signal: exchange.signal,
       ...(bypass ? { cache: false } : {}),
     };
-    const client = context.clientFor(admitted.tenant);
+    const { client } = context;
     if (parsed.stream) {
       return await relayStream({ exchange, admitted, sent, options, model, bypass });
     }
@@ -190,7 +192,7 @@ async function relayStream(options: {
   const controller = new AbortController();
   const onCallerGone = () => controller.abort(exchange.signal.reason);
   exchange.signal.addEventListener("abort", onCallerGone, { once: true });
-  const stream = context.clientFor(admitted.tenant).streamChat(sent, {
+  const stream = context.client.streamChat(sent, {
     ...options.options,
     signal: controller.signal,
   });

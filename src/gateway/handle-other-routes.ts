@@ -7,7 +7,7 @@ import { invalidInput } from "../errors/index.js";
 import { toDecimalString } from "../money/index.js";
 import {
   admitCaller,
-  budgetOptions,
+  callOptions,
   modelsAllowed,
   takeRateLimit,
   upstreamRequest,
@@ -60,13 +60,13 @@ export async function handleEmbeddings(
   const texts = typeof input === "string" ? [input] : input;
   const roughTokens = texts.reduce((sum, text) => sum + Math.ceil(text.length / 4), 0);
   await takeRateLimit(context, admitted, roughTokens);
-  const result = await context.clientFor(admitted.tenant).embed(
+  const result = await context.client.embed(
     {
       model: context.referenceOf(model),
       input,
       ...(dimensions !== undefined ? { dimensions } : {}),
     },
-    budgetOptions(admitted),
+    callOptions(admitted, { requestId, route: "embeddings" }),
   );
   sendJson(
     res,
@@ -141,7 +141,7 @@ export async function handleCountTokens(
   const { request } = parseAnthropicMessagesBody(body, { requireMaxTokens: false });
   const admitted = await admitCaller(context, req.headers, request.model);
   const sent = upstreamRequest(context, request, admitted.model);
-  const count = await context.clientFor(admitted.tenant).countTokens(sent);
+  const count = await context.client.countTokens(sent);
   sendJson(
     res,
     200,

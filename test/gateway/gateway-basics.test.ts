@@ -2,6 +2,7 @@
  * The gateway's vertical slice over real HTTP: a virtual key, /v1/chat/completions against the
  * mock upstream, budget enforcement before any upstream byte, the ledger row, headers.
  */
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { usd } from "../../src/money/index.js";
 import { type Harness, startHarness, UPSTREAM_KEYS } from "./support/gateway-harness.js";
@@ -138,6 +139,30 @@ describe("gateway: /v1/chat/completions", () => {
     const metrics = await (await fetch(`${harness.gateway.url}/metrics`)).text();
     expect(metrics).toContain("tokenwise_gateway_requests_total");
     expect(metrics).toContain('route="chat_completions"');
+  });
+
+  it("answers a client that never finishes its body with 408, while other requests go on", async () => {
+    const { secret } = await harness.key();
+    const { port } = harness.gateway;
+    const slow = new Promise<string>((resolve) => {
+      const socket = connect(port, "127.0.0.1", () => {
+        socket.write(
+          `POST /v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer ${secret}\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"model":`,
+        );
+      });
+      let answer = "";
+      socket.on("data", (chunk) => {
+        answer += chunk.toString();
+      });
+      socket.on("close", () => resolve(answer));
+      socket.on("error", () => resolve(answer));
+    });
+    const meanwhile = await post("/v1/chat/completions", secret, HELLO);
+    expect(meanwhile.status).toBe(200);
+    const answer = await slow;
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    expect(answer).toContain('"type":"invalid_request_error"');
+    expect(answer).toContain("Request body not received within 2000 ms");
   });
 
   it("never writes a secret to its logs", async () => {

@@ -1,10 +1,12 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { TokenwiseError } from "../../errors/index.js";
 import { loadGatewayConfig, startGateway, upstreamKeys } from "../../gateway/index.js";
-import { budgetScopes, createSqliteKeyRegistry } from "../../gateway/keys/index.js";
-import type { RateLimiter } from "../../gateway/keys/types.js";
+import {
+  budgetScopes,
+  createSqliteKeyRegistry,
+  createSqliteRateLimiter,
+} from "../../gateway/keys/index.js";
 import { DATABASE_FILE, resolveDataDir } from "../../stores/data-dir.js";
 import { type Output, processOutput } from "../output.js";
 import { nonNegativeInteger } from "../parse-options.js";
@@ -64,11 +66,13 @@ Stop it with Ctrl-C or SIGTERM: open streams finish and the ledger is flushed fi
             : {}),
       });
       mkdirSync(dataDir, { recursive: true });
-      const registry = createSqliteKeyRegistry({ path: join(dataDir, DATABASE_FILE) });
+      const databasePath = join(dataDir, DATABASE_FILE);
+      const registry = createSqliteKeyRegistry({ path: databasePath });
+      const rateLimiter = createSqliteRateLimiter({ path: databasePath });
       const gateway = await startGateway({
         config: { ...config, dataDir },
         registry,
-        rateLimiter: limiterUnavailable(),
+        rateLimiter,
         budgetScopes,
         ...(flags.port !== undefined ? { port: flags.port } : {}),
       });
@@ -77,27 +81,11 @@ Stop it with Ctrl-C or SIGTERM: open streams finish and the ledger is flushed fi
         const stop = () => {
           void gateway
             .close()
-            .then(() => registry.close())
-            .then(resolve);
+            .then(() => Promise.all([registry.close(), rateLimiter.close()]))
+            .then(() => resolve());
         };
         process.once("SIGINT", stop);
         process.once("SIGTERM", stop);
       });
     });
-}
-
-/**
- * Refuses the requests of keys that set rpm or tpm: their limits need a limiter shared by
- * every replica, which the keys module provides; keys without limits are unaffected.
- */
-function limiterUnavailable(): RateLimiter {
-  return {
-    async take() {
-      throw new TokenwiseError(
-        "rate_limited",
-        "This key has per-minute limits, but this gateway build has no shared rate limiter to enforce them; ask the administrator to remove rpm/tpm from the key.",
-      );
-    },
-    async close() {},
-  };
 }

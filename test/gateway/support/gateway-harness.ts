@@ -8,8 +8,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseGatewayConfig } from "../../../src/gateway/gateway-config.js";
 import { createJsonLogger } from "../../../src/gateway/gateway-logger.js";
-import { budgetScopes, createSqliteKeyRegistry } from "../../../src/gateway/keys/index.js";
-import type { CreateKeyInput, KeyRegistry, RateLimiter } from "../../../src/gateway/keys/types.js";
+import {
+  budgetScopes,
+  createSqliteKeyRegistry,
+  createSqliteRateLimiter,
+} from "../../../src/gateway/keys/index.js";
+import type { CreateKeyInput, KeyRegistry } from "../../../src/gateway/keys/types.js";
 import { type StartedGateway, startGateway } from "../../../src/gateway/start-gateway.js";
 import { createSqliteLedger, type Ledger } from "../../../src/ledger/index.js";
 import {
@@ -35,31 +39,6 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/**
- * A per-minute fixed-window limiter in this process, for tests that need one before the keys
- * module's shared limiters are merged.
- */
-export function createTestRateLimiter(): RateLimiter {
-  const windows = new Map<string, { minute: number; requests: number; tokens: number }>();
-  return {
-    async take(key, tokens) {
-      const minute = Math.floor(Date.now() / 60_000);
-      const window = windows.get(key.id);
-      const current = window?.minute === minute ? window : { minute, requests: 0, tokens: 0 };
-      const retryAfterMs = (minute + 1) * 60_000 - Date.now();
-      if (key.rpm !== undefined && current.requests + 1 > key.rpm)
-        return { allowed: false, retryAfterMs };
-      if (key.tpm !== undefined && current.tokens + tokens > key.tpm)
-        return { allowed: false, retryAfterMs };
-      current.requests += 1;
-      current.tokens += tokens;
-      windows.set(key.id, current);
-      return { allowed: true };
-    },
-    async close() {},
-  };
-}
-
 export async function startHarness(
   options: { mock?: MockUpstreamOptions; defaults?: Record<string, unknown>; cache?: boolean } = {},
 ): Promise<Harness> {
@@ -81,6 +60,7 @@ export async function startHarness(
     defaults: { streamIdleTimeoutMs: 1_000, requestTimeoutMs: 2_000, ...options.defaults },
   });
   const registry = createSqliteKeyRegistry({ path: join(dir, "keys.db") });
+  const rateLimiter = createSqliteRateLimiter({ path: join(dir, "keys.db") });
   const ledger = createSqliteLedger({ path: join(dir, "ledger.db") });
   const cacheStore =
     options.cache === false ? false : createSqliteStore({ path: join(dir, "cache.db") });
@@ -88,7 +68,7 @@ export async function startHarness(
   const gateway = await startGateway({
     config,
     registry,
-    rateLimiter: createTestRateLimiter(),
+    rateLimiter,
     budgetScopes,
     ledger,
     cacheStore,
@@ -115,6 +95,7 @@ export async function startHarness(
       await gateway.close({ drainMs: 1_000 });
       await mock.close();
       await registry.close();
+      await rateLimiter.close();
       await ledger.close();
       if (cacheStore !== false) await cacheStore.close();
       rmSync(dir, { recursive: true, force: true });
