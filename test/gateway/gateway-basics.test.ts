@@ -86,6 +86,35 @@ describe("gateway: /v1/chat/completions", () => {
     expect(harness.mock.requests.length).toBe(before);
   });
 
+  it("holds a key to its team's budget too: both are charged, and the tighter one refuses", async () => {
+    await harness.registry.setTeam({
+      name: "tight-team",
+      budget: { limit: usd("0.00002"), period: "month", timeZone: "UTC" },
+    });
+    const { id, secret } = await harness.key({
+      team: "tight-team",
+      budget: { limit: usd("1"), period: "day", timeZone: "UTC" },
+    });
+    const small = { ...HELLO, max_tokens: 5 };
+    const first = await post("/v1/chat/completions", secret, small, { "x-tokenwise-cache": "off" });
+    expect(first.status).toBe(200);
+    const cost = usd(first.headers.get("x-tokenwise-cost") ?? "x");
+    const month = new Date().toISOString().slice(0, 7);
+    const day = new Date().toISOString().slice(0, 10);
+    expect(await harness.ledger.spent(`team:tight-team:month:${month}`)).toBe(cost);
+    expect(await harness.ledger.spent(`key:${id}:day:${day}`)).toBe(cost);
+    expect(usd(first.headers.get("x-tokenwise-budget-remaining") ?? "x")).toBe(
+      usd("0.00002") - cost,
+    );
+    const before = harness.mock.requests.length;
+    const refused = await post("/v1/chat/completions", secret, { ...HELLO, max_tokens: 200 });
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toContain(
+      "team:tight-team",
+    );
+    expect(harness.mock.requests.length).toBe(before);
+  });
+
   it("answers bad input with the right status and a body naming the problem, never reaching the upstream", async () => {
     const { secret } = await harness.key({ models: ["gpt-4o-mini"] });
     const before = harness.mock.requests.length;
