@@ -12,6 +12,7 @@ import { registerCostCommand } from "./commands/cost-command.js";
 import { registerDemoCommand } from "./commands/demo-command.js";
 import { registerGatewayCommand } from "./commands/gateway-command.js";
 import { registerIndexCommand } from "./commands/index-command.js";
+import { registerKeysCommand } from "./commands/keys-command.js";
 import { registerMockUpstreamCommand } from "./commands/mock-upstream-command.js";
 import { registerModelsCommand } from "./commands/models-command.js";
 import { registerSearchCommand } from "./commands/search-command.js";
@@ -47,6 +48,7 @@ export function createProgram(output: Output = processOutput): Command {
   registerIndexCommand(program, output);
   registerSearchCommand(program, output);
   registerMockUpstreamCommand(program, output);
+  registerKeysCommand(program, output);
   registerGatewayCommand(program, output);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({

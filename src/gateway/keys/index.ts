@@ -1,3 +1,10 @@
+export {
+  type AdminApi,
+  type AdminApiOptions,
+  type AdminRequest,
+  type AdminResponse,
+  createAdminApi,
+} from "./admin-api.js";
 export { budgetScopes } from "./budget-scopes.js";
 export {
   type CalendarPeriod,
@@ -15,13 +22,24 @@ export {
   normalizeKeyChanges,
   normalizeTeam,
 } from "./key-input.js";
+export {
+  type BudgetJson,
+  budgetFromJson,
+  type KeyJson,
+  keyChangesFromJson,
+  keyToJson,
+  type TeamJson,
+  teamToJson,
+} from "./key-json.js";
 export { createMemoryKeyRegistry, type MemoryKeyRegistryOptions } from "./memory-key-registry.js";
 export { createMemoryRateLimiter, type MemoryRateLimiterOptions } from "./memory-rate-limiter.js";
+export { formatDuration, parseDuration } from "./parse-duration.js";
 export { createRedisRateLimiter, type RedisRateLimiterOptions } from "./redis-rate-limiter.js";
 export {
   generateSecret,
   hashesEqual,
   hashSecret,
+  looksLikeSecret,
   SECRET_PREFIX,
   secretHint,
   secretsEqual,

@@ -4,6 +4,7 @@
  */
 import { closestNames } from "../../catalog/edit-distance.js";
 import { TokenwiseError } from "../../errors/index.js";
+import { looksLikeSecret } from "./secret.js";
 
 /**
  * `not_found` for a key id or name, suggesting the nearest live key names.
@@ -15,6 +16,13 @@ import { TokenwiseError } from "../../errors/index.js";
  * ```
  */
 export function keyNotFoundError(idOrName: string, names: Iterable<string>): TokenwiseError {
+  if (looksLikeSecret(idOrName)) {
+    return new TokenwiseError(
+      "not_found",
+      "No key by that id or name; it looks like a secret: name a key by its id or name (tokenwise keys list shows them)",
+      { details: { suggestions: [] } },
+    );
+  }
   const suggestions = closestNames(idOrName, names, { limit: 3 });
   const hint = suggestions.length > 0 ? ` Did you mean ${suggestions.join(", ")}?` : "";
   return new TokenwiseError(
@@ -34,6 +42,11 @@ export function keyNotFoundError(idOrName: string, names: Iterable<string>): Tok
  * ```
  */
 export function teamNotFoundError(name: string, names: Iterable<string>): TokenwiseError {
+  if (looksLikeSecret(name)) {
+    return new TokenwiseError("not_found", "No team by that name; it looks like a secret", {
+      details: { suggestions: [] },
+    });
+  }
   const suggestions = closestNames(name, names, { limit: 3 });
   const hint = suggestions.length > 0 ? ` Did you mean ${suggestions.join(", ")}?` : "";
   return new TokenwiseError(

@@ -4,7 +4,8 @@
  * message that names the field and the fix.
  */
 import { closestNames } from "../../catalog/edit-distance.js";
-import { describeValue, invalidInput, TokenwiseError } from "../../errors/index.js";
+import { invalidInput, TokenwiseError } from "../../errors/index.js";
+import { describeKeyInput, looksLikeSecret } from "./secret.js";
 import type { BudgetPeriod, BudgetSpec, CreateKeyInput, KeyChanges, Team } from "./types.js";
 
 export const BUDGET_PERIODS: readonly BudgetPeriod[] = ["day", "week", "month", "none"];
@@ -26,7 +27,10 @@ const NAME_RULE =
  */
 export function assertKeyName(name: unknown, field = "name"): asserts name is string {
   if (typeof name !== "string" || !NAME.test(name)) {
-    throw invalidInput(field, `${NAME_RULE} (such as "ci-bot"), got ${describeValue(name)}`);
+    throw invalidInput(field, `${NAME_RULE} (such as "ci-bot"), got ${describeKeyInput(name)}`);
+  }
+  if (looksLikeSecret(name)) {
+    throw invalidInput(field, "looks like a key secret; never use a secret as a name");
   }
   if (name.startsWith(KEY_ID_PREFIX)) {
     throw invalidInput(field, `must not start with "${KEY_ID_PREFIX}", which marks key ids`);
@@ -42,8 +46,8 @@ export function assertKeyName(name: unknown, field = "name"): asserts name is st
  * ```
  */
 export function assertTeamName(name: unknown, field = "team"): asserts name is string {
-  if (typeof name !== "string" || !NAME.test(name)) {
-    throw invalidInput(field, `${NAME_RULE} (such as "data"), got ${describeValue(name)}`);
+  if (typeof name !== "string" || !NAME.test(name) || looksLikeSecret(name)) {
+    throw invalidInput(field, `${NAME_RULE} (such as "data"), got ${describeKeyInput(name)}`);
   }
 }
 
@@ -72,7 +76,7 @@ export function canonicalTimeZone(timeZone: unknown, field = "budget.timeZone"):
   const hint = suggestions.length > 0 ? `; did you mean ${suggestions.join(", ")}?` : "";
   throw new TokenwiseError(
     "invalid_input",
-    `${field} must be an IANA time zone such as "UTC", "Europe/Berlin" or "America/New_York", got ${describeValue(timeZone)}${hint}`,
+    `${field} must be an IANA time zone such as "UTC", "Europe/Berlin" or "America/New_York", got ${describeKeyInput(timeZone)}${hint}`,
     { details: { field, suggestions } },
   );
 }
@@ -89,23 +93,35 @@ export function normalizeBudget(budget: unknown, field = "budget"): BudgetSpec {
   if (typeof budget !== "object" || budget === null) {
     throw invalidInput(
       field,
-      `must be { limit, period, timeZone }, such as { limit: usd("50"), period: "month", timeZone: "UTC" }, got ${describeValue(budget)}`,
+      `must be { limit, period, timeZone }, such as { limit: usd("50"), period: "month", timeZone: "UTC" }, got ${describeKeyInput(budget)}`,
     );
   }
   const { limit, period, timeZone } = budget as Partial<BudgetSpec>;
   if (typeof limit !== "bigint" || limit < 0n) {
     throw invalidInput(
       `${field}.limit`,
-      `must be a bigint of picodollars of 0 or more, such as usd("50"), got ${describeValue(limit)}`,
+      `must be a bigint of picodollars of 0 or more, such as usd("50"), got ${describeKeyInput(limit)}`,
     );
   }
+  assertBudgetPeriod(period, `${field}.period`);
+  return { limit, period, timeZone: canonicalTimeZone(timeZone, `${field}.timeZone`) };
+}
+
+/**
+ * Throws `invalid_input` unless `period` is a budget period.
+ *
+ * @example
+ * ```ts
+ * assertBudgetPeriod("month", "budget.period"); // ok
+ * ```
+ */
+export function assertBudgetPeriod(period: unknown, field: string): asserts period is BudgetPeriod {
   if (typeof period !== "string" || !BUDGET_PERIODS.includes(period as BudgetPeriod)) {
     throw invalidInput(
-      `${field}.period`,
-      `must be one of ${BUDGET_PERIODS.join(", ")} ("none": never resets), got ${describeValue(period)}`,
+      field,
+      `must be one of ${BUDGET_PERIODS.join(", ")} ("none": never resets), got ${describeKeyInput(period)}`,
     );
   }
-  return { limit, period, timeZone: canonicalTimeZone(timeZone, `${field}.timeZone`) };
 }
 
 /**
@@ -120,7 +136,7 @@ export function assertPerMinuteLimit(value: unknown, field: string): asserts val
   if (typeof value !== "number" || !Number.isSafeInteger(value) || value <= 0) {
     throw invalidInput(
       field,
-      `must be a whole number greater than 0 (per minute), got ${describeValue(value)}; leave it out for no limit`,
+      `must be a whole number greater than 0 (per minute), got ${describeKeyInput(value)}; leave it out for no limit`,
     );
   }
 }
@@ -137,14 +153,14 @@ export function normalizeModels(models: unknown, field = "models"): string[] {
   if (!Array.isArray(models) || models.length === 0) {
     throw invalidInput(
       field,
-      `must be a non-empty list of model names such as ["gpt-4o-mini"], got ${describeValue(models)}; leave it out to allow every model`,
+      `must be a non-empty list of model names such as ["gpt-4o-mini"], got ${describeKeyInput(models)}; leave it out to allow every model`,
     );
   }
   const names = models.map((model: unknown, index) => {
     if (typeof model !== "string" || model.trim() === "") {
       throw invalidInput(
         `${field}[${index}]`,
-        `must be a model name such as "gpt-4o-mini", got ${describeValue(model)}`,
+        `must be a model name such as "gpt-4o-mini", got ${describeKeyInput(model)}`,
       );
     }
     return model.trim();

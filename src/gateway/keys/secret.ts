@@ -3,11 +3,13 @@
  * hex, and compared in constant time so response timing says nothing about a secret.
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { describeValue } from "../../errors/index.js";
 
 /** Every virtual-key secret starts with this, so people and secret scanners can spot one. */
 export const SECRET_PREFIX = "tw-";
 
 const SECRET_BYTES = 32;
+const SECRET_SHAPE = /tw-[A-Za-z0-9_-]{43}/;
 const HINT_CHARACTERS = 4;
 
 /**
@@ -72,4 +74,30 @@ export function hashesEqual(a: string, b: string): boolean {
   const left = Buffer.from(a, "utf8");
   const right = Buffer.from(b, "utf8");
   return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/**
+ * True when `text` contains something shaped like a virtual-key secret, so error messages can
+ * leave it out even when a caller pasted a secret where a name belongs.
+ *
+ * @example
+ * ```ts
+ * looksLikeSecret(generateSecret()); // true
+ * looksLikeSecret("ci-bot"); // false
+ * ```
+ */
+export function looksLikeSecret(text: unknown): boolean {
+  return typeof text === "string" && SECRET_SHAPE.test(text);
+}
+
+/**
+ * `describeValue` for error messages about keys: a value shaped like a secret is not shown.
+ *
+ * @example
+ * ```ts
+ * describeKeyInput(generateSecret()); // "a value shaped like a secret (not shown)"
+ * ```
+ */
+export function describeKeyInput(value: unknown): string {
+  return looksLikeSecret(value) ? "a value shaped like a secret (not shown)" : describeValue(value);
 }
