@@ -5,7 +5,12 @@
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { usd } from "../../src/money/index.js";
-import { type Harness, startHarness, UPSTREAM_KEYS } from "./support/gateway-harness.js";
+import {
+  type Harness,
+  MASTER_KEY,
+  startHarness,
+  UPSTREAM_KEYS,
+} from "./support/gateway-harness.js";
 
 let harness: Harness;
 beforeAll(async () => {
@@ -155,6 +160,20 @@ describe("gateway: /v1/chat/completions", () => {
     expect((await post("/v1/chat/completions", rotated.secret, HELLO)).status).toBe(200);
     await harness.registry.revoke(id);
     expect((await post("/v1/chat/completions", rotated.secret, HELLO)).status).toBe(401);
+  });
+
+  it("mounts the keys admin API at /admin: a key created over HTTP works at once", async () => {
+    const denied = await post("/admin/keys", "wrong-master-key", { name: "over-http" });
+    expect(denied.status).toBe(401);
+    const created = await post("/admin/keys", MASTER_KEY, {
+      name: "over-http",
+      budget: { limit_usd: "0.50", period: "none" },
+    });
+    expect(created.status).toBe(201);
+    const { secret } = (await created.json()) as { secret: string };
+    expect((await post("/v1/chat/completions", secret, HELLO)).status).toBe(200);
+    expect(harness.logs.join("")).not.toContain(secret);
+    expect(harness.logs.join("")).not.toContain(MASTER_KEY);
   });
 
   it("serves /healthz, /metrics and the key's models", async () => {

@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { loadGatewayConfig, startGateway, upstreamKeys } from "../../gateway/index.js";
 import {
   budgetScopes,
+  createAdminApi,
   createSqliteKeyRegistry,
   createSqliteRateLimiter,
 } from "../../gateway/keys/index.js";
@@ -69,14 +70,23 @@ Stop it with Ctrl-C or SIGTERM: open streams finish and the ledger is flushed fi
       const databasePath = join(dataDir, DATABASE_FILE);
       const registry = createSqliteKeyRegistry({ path: databasePath });
       const rateLimiter = createSqliteRateLimiter({ path: databasePath });
+      const masterKey = process.env[config.masterKeyEnv];
       const gateway = await startGateway({
         config: { ...config, dataDir },
         registry,
         rateLimiter,
         budgetScopes,
+        ...(masterKey !== undefined && masterKey !== ""
+          ? { adminApi: createAdminApi({ registry, masterKey }) }
+          : {}),
         ...(flags.port !== undefined ? { port: flags.port } : {}),
       });
       output.write(`tokenwise gateway listening on ${gateway.url} (data in ${dataDir})`);
+      if (masterKey === undefined || masterKey === "") {
+        output.write(
+          `admin API off: set ${config.masterKeyEnv} to manage keys over HTTP at /admin/…`,
+        );
+      }
       await new Promise<void>((resolve) => {
         const stop = () => {
           void gateway

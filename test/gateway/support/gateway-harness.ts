@@ -10,6 +10,7 @@ import { parseGatewayConfig } from "../../../src/gateway/gateway-config.js";
 import { createJsonLogger } from "../../../src/gateway/gateway-logger.js";
 import {
   budgetScopes,
+  createAdminApi,
   createSqliteKeyRegistry,
   createSqliteRateLimiter,
 } from "../../../src/gateway/keys/index.js";
@@ -27,6 +28,8 @@ export const UPSTREAM_KEYS = {
   openai: "sk-upstream-openai-secret-0123456789",
   anthropic: "sk-ant-upstream-secret-0123456789",
 };
+
+export const MASTER_KEY = "tw-master-test-secret-0123456789";
 
 export interface Harness {
   mock: MockUpstream;
@@ -70,6 +73,7 @@ export async function startHarness(
     registry,
     rateLimiter,
     budgetScopes,
+    adminApi: createAdminApi({ registry, masterKey: MASTER_KEY }),
     ledger,
     cacheStore,
     logger: createJsonLogger({
