@@ -246,7 +246,14 @@ try {
       );
     }
     const peer = targets.find((target) => target.name.startsWith("portkey"));
-    if (peer !== undefined && added[peer.name] > 0) {
+    const peerServed =
+      peer !== undefined &&
+      samples.get(`${mode}|${connections}|${peer.name}`).some((sample) => sample.rps > 0);
+    if (peer !== undefined && !peerServed) {
+      ratios.push(
+        `- ${mode}, concurrency ${connections}: no ratio, ${peer.name} answered no request successfully.`,
+      );
+    } else if (peer !== undefined && added[peer.name] > 0) {
       ratios.push(
         `- ${mode}, concurrency ${connections}: tokenwise added p50 / Portkey added p50 = ${(added.tokenwise / added[peer.name]).toFixed(2)} (goal ≤ 0.20).`,
       );
@@ -260,7 +267,7 @@ try {
     "",
     `Command: \`npm run build && bash bench/gateway/install-peers.sh && node bench/gateway/run.mjs --rounds ${rounds} --seconds ${seconds} --write\``,
     "",
-    `One mock upstream process (\`tokenwise mock-upstream\`, no added latency); each gateway in its own process; autocannon in the benchmark process; ${rounds} interleaved rounds of ${seconds} s per cell, medians shown. tokenwise runs with everything on: a virtual key with a daily key budget and a monthly team budget (both reserved and settled in the SQLite ledger per request), the SQLite rate limiter (rpm and tpm set), the response cache (the request samples at temperature 0.7, so it is not cached), Prometheus metrics and JSON logs. Portkey ${portkeyVersion ?? "(not installed)"} routes with \`x-portkey-provider: openai\` and \`x-portkey-custom-host\`. Added latency is the gateway's p50/p99 minus direct's in the same round set. "req/s per core" is req/s divided by the gateway process's CPU cores in use. Failures are non-2xx answers and socket errors summed over rounds.`,
+    `One mock upstream process (\`tokenwise mock-upstream\`, no added latency); each gateway in its own process; autocannon in the benchmark process (latencies in whole milliseconds); ${rounds} interleaved rounds of ${seconds} s per cell, medians shown. tokenwise runs with everything on: a virtual key with a daily key budget and a monthly team budget (both reserved and settled in the SQLite ledger per request), the SQLite rate limiter (rpm and tpm set), the response cache (the request samples at temperature 0.7, so it is not cached), Prometheus metrics and JSON logs. Portkey ${portkeyVersion ?? "(not installed)"} routes with \`x-portkey-provider: openai\` and \`x-portkey-custom-host\`. Added latency is the gateway's p50/p99 minus direct's in the same round set. "req/s per core" is req/s divided by the gateway process's CPU cores in use. Failures are non-2xx answers and socket errors summed over rounds.`,
     "",
     "| Mode | Concurrency | Target | p50 ms | p99 ms | Added p50 ms | Added p99 ms | req/s | CPU ms / req | req/s per core | RSS MB | Failures |",
     "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",

@@ -3,6 +3,7 @@
  * chose (never headers or bodies), and every string is scrubbed of the configured secrets and
  * of anything shaped like a bearer token or provider key before it is written.
  */
+import { toDecimalString } from "../money/index.js";
 
 export type LogLevel = "info" | "warn" | "error";
 
@@ -35,7 +36,8 @@ export function scrubSecrets(text: string, secrets: readonly string[]): string {
 }
 
 /**
- * A logger writing one JSON object per line to `write` (default stderr).
+ * A logger writing one JSON object per line to `write` (default stderr). Money (bigint
+ * picodollars) is written as decimal dollars.
  *
  * @example
  * ```ts
@@ -54,7 +56,8 @@ export function createJsonLogger(
       const entry = { time: new Date().toISOString(), level, msg: message, ...fields };
       const line = JSON.stringify(entry, (_key, value: unknown) => {
         if (typeof value === "string") return scrubSecrets(value, secrets);
-        if (typeof value === "bigint") return value.toString();
+        // Every bigint here is money in picodollars: logged as exact decimal dollars.
+        if (typeof value === "bigint") return toDecimalString(value);
         return value;
       });
       write(`${line}\n`);

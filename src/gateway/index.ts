@@ -17,17 +17,6 @@ export {
   scrubSecrets,
 } from "./gateway-logger.js";
 export type { RunningGateway } from "./gateway-server.js";
-export type {
-  BudgetPeriod,
-  BudgetScope,
-  BudgetSpec,
-  CreateKeyInput,
-  IssuedKey,
-  KeyRegistry,
-  RateLimitDecision,
-  RateLimiter,
-  Team,
-  VirtualKey,
-} from "./keys/types.js";
+export * from "./keys/index.js";
 export { loadGatewayConfig, upstreamKeys } from "./load-gateway-config.js";
 export { type StartedGateway, type StartGatewayOptions, startGateway } from "./start-gateway.js";
