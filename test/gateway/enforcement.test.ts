@@ -64,7 +64,7 @@ describe("gateway enforcement", () => {
     expect(rows).toHaveLength(upstreamCalls);
     expect(sumMoney(rows.map((row) => row.cost))).toBe(spent);
     expect(await harness.ledger.reserved(scope)).toBe(0n);
-  });
+  }, 180_000);
 
   it("limits requests per minute per key with 429 and retry-after, in the caller's format", async () => {
     const { secret } = await harness.key({ rpm: 2 });
