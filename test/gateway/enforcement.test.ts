@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultCatalog } from "../../src/catalog/index.js";
 import { worstCaseCost } from "../../src/client/worst-case-cost.js";
 import type { ChatRequest } from "../../src/messages/types.js";
-import { sumMoney } from "../../src/money/index.js";
+import { sumMoney, usd } from "../../src/money/index.js";
 import { type Harness, startHarness } from "./support/gateway-harness.js";
 
 let harness: Harness;
@@ -86,6 +86,34 @@ describe("gateway enforcement", () => {
     expect(body.error.type).toBe("rate_limit_error");
     expect(body.error.message).toMatch(/at most 2 requests per minute/);
     expect(harness.mock.requests.length).toBe(before);
+  });
+
+  it("limits tokens per minute per key, counting prompt and max output before the call", async () => {
+    const { secret } = await harness.key({ tpm: 100 });
+    expect((await post("/v1/chat/completions", secret, REQUEST)).status).toBe(200);
+    const before = harness.mock.requests.length;
+    const limited = await post("/v1/chat/completions", secret, REQUEST);
+    expect(limited.status).toBe(429);
+    const body = (await limited.json()) as { error: { message: string; type: string } };
+    expect(body.error.type).toBe("rate_limit_error");
+    expect(body.error.message).toMatch(/at most 100 tokens per minute/);
+    expect(harness.mock.requests.length).toBe(before);
+  });
+
+  it("exports requests, tokens, spend and budget remaining per key as Prometheus metrics", async () => {
+    const { id, secret } = await harness.key({
+      budget: { limit: usd("1"), period: "none", timeZone: "UTC" },
+    });
+    expect((await post("/v1/chat/completions", secret, REQUEST)).status).toBe(200);
+    const text = await (await fetch(`${harness.gateway.url}/metrics`)).text();
+    expect(text).toMatch(
+      /tokenwise_gateway_requests_total\{route="chat_completions",model="gpt-4o-mini",status="200",outcome="served",cache="[a-z]+"\} \d+/,
+    );
+    expect(text).toMatch(/tokenwise_gateway_tokens_total\{model="gpt-4o-mini",kind="output"\} \d+/);
+    expect(text).toMatch(/tokenwise_gateway_spend_dollars_total\{model="gpt-4o-mini"\} \d/);
+    expect(text).toContain(`tokenwise_gateway_budget_remaining_dollars{key="${id}"}`);
+    expect(text).toContain("tokenwise_gateway_request_duration_seconds_bucket");
+    expect(text).not.toContain(secret);
   });
 
   it("serves embeddings in OpenAI format on the key's budget", async () => {
