@@ -5,7 +5,6 @@
  */
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
-import { TokenwiseError } from "../errors/index.js";
 import { resolveDataDir } from "../stores/data-dir.js";
 import { registerCatalogCommand } from "./commands/catalog-command.js";
 import { registerChatCommand } from "./commands/chat-command.js";
@@ -13,6 +12,7 @@ import { registerChooseCommand } from "./commands/choose-command.js";
 import { registerCostCommand } from "./commands/cost-command.js";
 import { registerDashboardCommand } from "./commands/dashboard-command.js";
 import { registerDemoCommand } from "./commands/demo-command.js";
+import { registerGatewayCommand } from "./commands/gateway-command.js";
 import { registerIndexCommand } from "./commands/index-command.js";
 import { registerKeysCommand } from "./commands/keys-command.js";
 import { registerMockUpstreamCommand } from "./commands/mock-upstream-command.js";
@@ -66,6 +66,7 @@ export function createProgram(output: Output = processOutput): Command {
   registerReportCommand(program, output);
   registerSavingsCommand(program, output);
   registerDashboardCommand(program, output);
+  registerGatewayCommand(program, output);
   configureErrors(program, output);
   for (const command of program.commands) configureErrors(command, output);
   return program;

@@ -1,0 +1,108 @@
+/**
+ * A real gateway for tests: the mock upstream on port 0 (OpenAI and Anthropic formats), a
+ * SQLite ledger and cache in a temporary directory, the keys module's registry, and the
+ * gateway listening on port 0.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseGatewayConfig } from "../../../src/gateway/gateway-config.js";
+import { createJsonLogger } from "../../../src/gateway/gateway-logger.js";
+import {
+  budgetScopes,
+  createAdminApi,
+  createSqliteKeyRegistry,
+  createSqliteRateLimiter,
+} from "../../../src/gateway/keys/index.js";
+import type { CreateKeyInput, KeyRegistry } from "../../../src/gateway/keys/types.js";
+import { type StartedGateway, startGateway } from "../../../src/gateway/start-gateway.js";
+import { createSqliteLedger, type Ledger } from "../../../src/ledger/index.js";
+import {
+  type MockUpstream,
+  type MockUpstreamOptions,
+  startMockUpstream,
+} from "../../../src/mock-upstream/index.js";
+import { createSqliteStore } from "../../../src/stores/index.js";
+
+export const UPSTREAM_KEYS = {
+  openai: "sk-upstream-openai-secret-0123456789",
+  anthropic: "sk-ant-upstream-secret-0123456789",
+};
+
+export const MASTER_KEY = "tw-master-test-secret-0123456789";
+
+export interface Harness {
+  mock: MockUpstream;
+  gateway: StartedGateway;
+  registry: KeyRegistry;
+  ledger: Ledger;
+  logs: string[];
+  /** A new virtual key's secret. */
+  key(input?: Partial<CreateKeyInput>): Promise<{ id: string; secret: string }>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(
+  options: { mock?: MockUpstreamOptions; defaults?: Record<string, unknown>; cache?: boolean } = {},
+): Promise<Harness> {
+  const dir = mkdtempSync(join(tmpdir(), "tokenwise-gateway-"));
+  const mock = await startMockUpstream({ apiKeys: UPSTREAM_KEYS, ...options.mock });
+  const config = parseGatewayConfig({
+    port: 0,
+    dataDir: dir,
+    upstreams: {
+      openai: { kind: "openai", baseUrl: `${mock.url}/v1`, apiKeyEnv: "TEST_OPENAI_KEY" },
+      anthropic: { kind: "anthropic", baseUrl: mock.url, apiKeyEnv: "TEST_ANTHROPIC_KEY" },
+    },
+    models: {
+      "gpt-4o-mini": { upstream: "openai", fallbacks: ["claude-haiku-4-5"] },
+      "claude-haiku-4-5": { upstream: "anthropic" },
+      "claude-via-openai": { upstream: "openai", model: "gpt-4o" },
+      "text-embedding-3-small": { upstream: "openai" },
+    },
+    defaults: { streamIdleTimeoutMs: 1_000, requestTimeoutMs: 2_000, ...options.defaults },
+  });
+  const registry = createSqliteKeyRegistry({ path: join(dir, "keys.db") });
+  const rateLimiter = createSqliteRateLimiter({ path: join(dir, "keys.db") });
+  const ledger = createSqliteLedger({ path: join(dir, "ledger.db") });
+  const cacheStore =
+    options.cache === false ? false : createSqliteStore({ path: join(dir, "cache.db") });
+  const logs: string[] = [];
+  const gateway = await startGateway({
+    config,
+    registry,
+    rateLimiter,
+    budgetScopes,
+    adminApi: createAdminApi({ registry, masterKey: MASTER_KEY }),
+    ledger,
+    cacheStore,
+    logger: createJsonLogger({
+      write: (line) => logs.push(line),
+      secrets: Object.values(UPSTREAM_KEYS),
+    }),
+    env: { TEST_OPENAI_KEY: UPSTREAM_KEYS.openai, TEST_ANTHROPIC_KEY: UPSTREAM_KEYS.anthropic },
+  });
+  return {
+    mock,
+    gateway,
+    registry,
+    ledger,
+    logs,
+    async key(input = {}) {
+      const issued = await registry.create({
+        name: `key-${Math.random().toString(36).slice(2)}`,
+        ...input,
+      });
+      return { id: issued.key.id, secret: issued.secret };
+    },
+    async close() {
+      await gateway.close({ drainMs: 1_000 });
+      await mock.close();
+      await registry.close();
+      await rateLimiter.close();
+      await ledger.close();
+      if (cacheStore !== false) await cacheStore.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
