@@ -37,7 +37,9 @@ const CURATED_PATHS = [
   ...["input", "output", "cachedInput", "cacheWrite", "cacheWrite1h", "reasoning"].map(
     (f) => `prices.${f}`,
   ),
-  ...["batchInput", "batchOutput", "audioInput", "audioOutput"].map((f) => `prices.${f}`),
+  ...["batchInput", "batchOutput", "audioInput", "audioOutput", "imageOutput"].map(
+    (f) => `prices.${f}`,
+  ),
   ...["vision", "tools", "reasoning", "promptCaching", "structuredOutput", "batch"].map(
     (f) => `capabilities.${f}`,
   ),
@@ -211,6 +213,7 @@ function scaleOtherPrices(litellmPrices, prices) {
   move("batchOutput", byOutput);
   move("audioInput", byInput);
   move("audioOutput", byOutput);
+  move("imageOutput", byOutput);
   return scaled;
 }
 

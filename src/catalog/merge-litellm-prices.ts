@@ -81,6 +81,7 @@ const FIELDS = [
     "batchOutput",
     "audioInput",
     "audioOutput",
+    "imageOutput",
   ].map((field) => `prices.${field}`),
   ...["vision", "tools", "reasoning", "promptCaching", "structuredOutput", "batch"].map(
     (field) => `capabilities.${field}`,

@@ -264,6 +264,7 @@ function pricesOf(entry: LiteLLMEntry, mode: ModelInfo["mode"]): ModelPrices {
     ["batchOutput", price(entry, "output_cost_per_token_batches")],
     ["audioInput", price(entry, "input_cost_per_audio_token")],
     ["audioOutput", price(entry, "output_cost_per_audio_token")],
+    ["imageOutput", price(entry, "output_cost_per_image_token")],
   ];
   const reasoning = price(entry, "output_cost_per_reasoning_token");
   // The catalog records a reasoning price only where it differs from output.

@@ -27,6 +27,8 @@ export interface ModelPrices {
   audioInput?: string;
   /** Audio output tokens; default: the output price. */
   audioOutput?: string;
+  /** Generated image tokens (Gemini image models); default: the output price. */
+  imageOutput?: string;
   /**
    * ISO date these prices took effect. Absent: in force since before the catalog's sources.
    * Not a price: it dates the whole set.

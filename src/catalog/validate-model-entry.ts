@@ -36,6 +36,7 @@ const PRICE_FIELDS: readonly (keyof ModelPrices)[] = [
   "batchOutput",
   "audioInput",
   "audioOutput",
+  "imageOutput",
 ];
 const TIER_PRICE_FIELDS: readonly (keyof PriceTier)[] = [
   "input",

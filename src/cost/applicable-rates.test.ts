@@ -40,6 +40,7 @@ describe("applicableRates", () => {
         reasoning: usd("15"),
         audioInput: usd("3"),
         audioOutput: usd("15"),
+        imageOutput: usd("15"),
       },
     });
   });
@@ -59,6 +60,7 @@ describe("applicableRates", () => {
       reasoning: usd("22.5"),
       audioInput: usd("6"),
       audioOutput: usd("22.5"),
+      imageOutput: usd("22.5"),
     });
   });
 

@@ -13,6 +13,7 @@ export interface TokenRates {
   reasoning: Picodollars;
   audioInput: Picodollars;
   audioOutput: Picodollars;
+  imageOutput: Picodollars;
 }
 
 export interface RatesOptions {
@@ -51,6 +52,7 @@ export function applicableRates(
     reasoning: optionalPrice(prices.reasoning, "prices.reasoning") ?? output,
     audioInput: optionalPrice(prices.audioInput, "prices.audioInput") ?? input,
     audioOutput: optionalPrice(prices.audioOutput, "prices.audioOutput") ?? output,
+    imageOutput: optionalPrice(prices.imageOutput, "prices.imageOutput") ?? output,
   };
 
   const tier = tierFor(model, options.inputTokens);
@@ -115,6 +117,7 @@ function rescale(
     reasoning: byOutput(rates.reasoning),
     audioInput: byInput(rates.audioInput),
     audioOutput: byOutput(rates.audioOutput),
+    imageOutput: byOutput(rates.imageOutput),
   };
 }
 

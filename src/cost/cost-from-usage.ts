@@ -54,7 +54,8 @@ export interface CostBreakdown {
  * Uncached input pays the input price (audio tokens the audio input price); cache reads the
  * cached-input price; cache writes the 5-minute or 1-hour cache-write price by lifetime;
  * output (reasoning included) the output price, except the reasoning part when the model
- * prices reasoning apart and the audio part at the audio output price. The prices are those
+ * prices reasoning apart, the audio part at the audio output price and generated image tokens
+ * at the image output price. The prices are those
  * in force at `options.at` (default now). Long-context tiers are cliffs: past
  * the threshold, every token of the call pays the tier's prices.
  *
@@ -96,9 +97,11 @@ export function costFromUsage(
   }
   const audioInputTokens = usage.audioInputTokens ?? 0;
   const audioOutputTokens = usage.audioOutputTokens ?? 0;
+  const imageOutputTokens = usage.imageOutputTokens ?? 0;
   const uncachedTextTokens =
     usage.inputTokens - usage.cachedInputTokens - usage.cacheWriteTokens - audioInputTokens;
-  const visibleTextTokens = usage.outputTokens - usage.reasoningTokens - audioOutputTokens;
+  const visibleTextTokens =
+    usage.outputTokens - usage.reasoningTokens - audioOutputTokens - imageOutputTokens;
 
   const audio =
     costOfTokens(audioInputTokens, rates.audioInput) +
@@ -114,6 +117,7 @@ export function costFromUsage(
   const output =
     costOfTokens(visibleTextTokens, rates.output) +
     costOfTokens(audioOutputTokens, rates.audioOutput) +
+    costOfTokens(imageOutputTokens, rates.imageOutput) +
     reasoning;
   const total = input + cachedInput + cacheWrite + output;
   const breakdown: CostBreakdown = {

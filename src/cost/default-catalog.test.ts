@@ -170,6 +170,20 @@ describe("costFromUsage with the shipped catalog: issue 13 cases", () => {
     expect(formatUsd(costFromUsage("gemini-2.5-flash", usage).total)).toBe("$0.010430");
   });
 
+  it("prices Gemini image output tokens at the image rate", () => {
+    const usage = usageFromGemini({
+      promptTokenCount: 100,
+      candidatesTokenCount: 1_300,
+      candidatesTokensDetails: [
+        { modality: "TEXT", tokenCount: 10 },
+        { modality: "IMAGE", tokenCount: 1_290 },
+      ],
+    });
+    expect(usage.imageOutputTokens).toBe(1_290);
+    // 100 × $2 + 10 × $12 + 1,290 × $120, per million (as text only: $0.0158).
+    expect(formatUsd(costFromUsage("gemini-3-pro-image", usage).total)).toBe("$0.155120");
+  });
+
   it("prices a 1-hour Anthropic cache write at the 1-hour rate", () => {
     const usage = usageFromAnthropic({
       input_tokens: 100,

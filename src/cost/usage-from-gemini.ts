@@ -27,7 +27,8 @@ export interface GeminiUsageMetadata {
  *
  * Audio: the `AUDIO` entries of `promptTokensDetails` (less the cached ones of
  * `cacheTokensDetails`) become `audioInputTokens`, and of `candidatesTokensDetails`
- * `audioOutputTokens`, priced at the model's audio rates.
+ * `audioOutputTokens`, priced at the model's audio rates; `IMAGE` entries of
+ * `candidatesTokensDetails` (image models) become `imageOutputTokens`.
  *
  * Some Vertex responses have counted thoughts inside `candidatesTokenCount`; when
  * `totalTokenCount` shows that (prompt + tool use + candidates = total), thoughts are not
@@ -81,18 +82,27 @@ export function usageFromGemini(usageMetadata: GeminiUsageMetadata): Usage {
     outputTokens - thoughts.value,
   );
   if (audioOut > 0) usage.audioOutputTokens = audioOut;
+  const imageOut = Math.min(
+    modalityCount(usageMetadata.candidatesTokensDetails, "IMAGE"),
+    outputTokens - thoughts.value - audioOut,
+  );
+  if (imageOut > 0) usage.imageOutputTokens = imageOut;
   return usage;
 }
 
-/** The `AUDIO` count of a per-modality list (0 when absent or malformed). */
 function audioCount(details: unknown): number {
+  return modalityCount(details, "AUDIO");
+}
+
+/** The count of one modality in a per-modality list (0 when absent or malformed). */
+function modalityCount(details: unknown, modality: string): number {
   if (!Array.isArray(details)) return 0;
   let total = 0;
   for (const entry of details) {
     const record = entry as { modality?: unknown; tokenCount?: unknown } | null;
     const count = record?.tokenCount;
     if (
-      record?.modality === "AUDIO" &&
+      record?.modality === modality &&
       typeof count === "number" &&
       Number.isSafeInteger(count) &&
       count > 0

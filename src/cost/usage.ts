@@ -28,6 +28,8 @@ export interface Usage {
   audioInputTokens?: number;
   /** Audio output tokens (subset of `outputTokens`), billed at the audio output rate. */
   audioOutputTokens?: number;
+  /** Generated image tokens (subset of `outputTokens`), billed at the image output rate. */
+  imageOutputTokens?: number;
 }
 
 const USAGE_FIELDS = [
@@ -43,6 +45,7 @@ const OPTIONAL_FIELDS = [
   "cacheWrite1hTokens",
   "audioInputTokens",
   "audioOutputTokens",
+  "imageOutputTokens",
 ] as const satisfies ReadonlyArray<keyof Usage>;
 
 /**
@@ -147,10 +150,12 @@ export function assertValidUsage(usage: Usage, path = "usage"): void {
       `(${usage.audioInputTokens}) must not exceed the uncached input tokens (${uncached}), which include it`,
     );
   }
-  if ((usage.audioOutputTokens ?? 0) + usage.reasoningTokens > usage.outputTokens) {
+  const outputSubsets =
+    (usage.audioOutputTokens ?? 0) + (usage.imageOutputTokens ?? 0) + usage.reasoningTokens;
+  if (outputSubsets > usage.outputTokens) {
     throw invalidInput(
-      `${path}.audioOutputTokens`,
-      `(${usage.audioOutputTokens}) plus ${path}.reasoningTokens must not exceed ${path}.outputTokens (${usage.outputTokens})`,
+      `${path}.audioOutputTokens + ${path}.imageOutputTokens + ${path}.reasoningTokens`,
+      `(${outputSubsets}) must not exceed ${path}.outputTokens (${usage.outputTokens})`,
     );
   }
 }

@@ -9,7 +9,7 @@ export const CURATED_FACTS: Readonly<Record<string, CuratedFacts>> = {
     "entry": "gpt-4.5-preview",
     "checked": "2026-03-12",
     "fields": {},
-    "why": ""
+    "why": "Retirement date from LiteLLM's entry for the snapshot gpt-4.5-preview-2025-02-27."
   },
   "gpt-4o": {
     "entry": "gpt-4o",
@@ -21,13 +21,13 @@ export const CURATED_FACTS: Readonly<Record<string, CuratedFacts>> = {
     "entry": "gpt-4o-2024-05-13",
     "checked": "2026-07-24",
     "fields": {},
-    "why": ""
+    "why": "The first GPT-4o snapshot, priced higher than later ones."
   },
   "gpt-4o-mini": {
     "entry": "gpt-4o-mini",
     "checked": "2026-07-24",
     "fields": {},
-    "why": ""
+    "why": "Image tokens are inflated so an image costs about what it costs on gpt-4o."
   },
   "o1": {
     "entry": "o1",
@@ -85,13 +85,13 @@ export const CURATED_FACTS: Readonly<Record<string, CuratedFacts>> = {
     "entry": "gpt-4.1-mini",
     "checked": "2026-07-24",
     "fields": {},
-    "why": ""
+    "why": "Images are billed by 32-px patches times a model multiplier, which imageTokens (tile formula) does not describe."
   },
   "gpt-4.1-nano": {
     "entry": "gpt-4.1-nano",
     "checked": "2026-07-24",
     "fields": {},
-    "why": ""
+    "why": "Images are billed by 32-px patches times a model multiplier, which imageTokens (tile formula) does not describe."
   },
   "gpt-5": {
     "entry": "gpt-5",
@@ -299,19 +299,19 @@ export const CURATED_FACTS: Readonly<Record<string, CuratedFacts>> = {
     "entry": "o3-pro",
     "checked": "2026-07-24",
     "fields": {},
-    "why": ""
+    "why": "Served by the Responses API only (LiteLLM mode \"responses\")."
   },
   "o1-pro": {
     "entry": "o1-pro",
     "checked": "2026-07-24",
     "fields": {},
-    "why": ""
+    "why": "Served by the Responses API only (LiteLLM mode \"responses\")."
   },
   "gpt-5-pro": {
     "entry": "gpt-5-pro",
     "checked": "2026-07-24",
     "fields": {},
-    "why": ""
+    "why": "Served by the Responses API only (LiteLLM mode \"responses\")."
   },
   "gpt-5.2-pro": {
     "entry": "gpt-5.2-pro",
@@ -336,13 +336,13 @@ export const CURATED_FACTS: Readonly<Record<string, CuratedFacts>> = {
     "entry": "gpt-5.4-pro",
     "checked": "2026-07-24",
     "fields": {},
-    "why": ""
+    "why": "Served by the Responses API only (LiteLLM mode \"responses\")."
   },
   "gpt-5.5-pro": {
     "entry": "gpt-5.5-pro",
     "checked": "2026-07-24",
     "fields": {},
-    "why": ""
+    "why": "Served by the Responses API only (LiteLLM mode \"responses\")."
   },
   "gpt-5-codex": {
     "entry": "gpt-5-codex",
@@ -568,49 +568,49 @@ export const CURATED_FACTS: Readonly<Record<string, CuratedFacts>> = {
     "entry": "gpt-realtime",
     "checked": "2026-07-24",
     "fields": {},
-    "why": ""
+    "why": "Realtime API model (LiteLLM mode \"realtime\"): text and audio tokens are priced here."
   },
   "gpt-realtime-1.5": {
     "entry": "gpt-realtime-1.5",
     "checked": "2026-07-24",
     "fields": {},
-    "why": ""
+    "why": "Realtime API model (LiteLLM mode \"realtime\"): text and audio tokens are priced here."
   },
   "gpt-realtime-2": {
     "entry": "gpt-realtime-2",
     "checked": "2026-07-24",
     "fields": {},
-    "why": ""
+    "why": "Realtime API model (LiteLLM mode \"realtime\"): text and audio tokens are priced here."
   },
   "gpt-realtime-2.1": {
     "entry": "gpt-realtime-2.1",
     "checked": "2026-07-24",
     "fields": {},
-    "why": ""
+    "why": "Realtime API model (LiteLLM mode \"realtime\"): text and audio tokens are priced here."
   },
   "gpt-realtime-2.1-mini": {
     "entry": "gpt-realtime-2.1-mini",
     "checked": "2026-07-24",
     "fields": {},
-    "why": ""
+    "why": "Realtime API model (LiteLLM mode \"realtime\"): text and audio tokens are priced here."
   },
   "gpt-realtime-mini": {
     "entry": "gpt-realtime-mini",
     "checked": "2026-07-24",
     "fields": {},
-    "why": ""
+    "why": "Realtime API model (LiteLLM mode \"realtime\"): text and audio tokens are priced here."
   },
   "gpt-4o-realtime-preview": {
     "entry": "gpt-4o-realtime-preview",
     "checked": "2026-07-24",
     "fields": {},
-    "why": ""
+    "why": "Realtime API model (LiteLLM mode \"realtime\"): text and audio tokens are priced here."
   },
   "gpt-4o-mini-realtime-preview": {
     "entry": "gpt-4o-mini-realtime-preview",
     "checked": "2026-07-24",
     "fields": {},
-    "why": ""
+    "why": "Realtime API model (LiteLLM mode \"realtime\"): text and audio tokens are priced here."
   },
   "o3-mini": {
     "entry": "o3-mini",
@@ -1326,13 +1326,13 @@ export const CURATED_FACTS: Readonly<Record<string, CuratedFacts>> = {
     "entry": "gemini/gemini-3-pro-image",
     "checked": "2026-07-24",
     "fields": {},
-    "why": ""
+    "why": "Image generation model (LiteLLM mode \"image_generation\"): text tokens are priced here; generated images are billed per image."
   },
   "gemini-3.1-flash-image": {
     "entry": "gemini/gemini-3.1-flash-image",
     "checked": "2026-07-24",
     "fields": {},
-    "why": ""
+    "why": "Image generation model (LiteLLM mode \"image_generation\"): text tokens are priced here; generated images are billed per image."
   },
   "gemini-3.1-flash-live-preview": {
     "entry": "gemini/gemini-3.1-flash-live-preview",

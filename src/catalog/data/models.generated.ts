@@ -3020,7 +3020,8 @@ export const GENERATED_MODELS: readonly ModelInfo[] = [
       "input": "2",
       "output": "12",
       "batchInput": "1",
-      "batchOutput": "6"
+      "batchOutput": "6",
+      "imageOutput": "120"
     },
     "capabilities": {
       "vision": true,
@@ -3049,7 +3050,8 @@ export const GENERATED_MODELS: readonly ModelInfo[] = [
       "input": "0.25",
       "output": "1.5",
       "batchInput": "0.125",
-      "batchOutput": "0.75"
+      "batchOutput": "0.75",
+      "imageOutput": "60"
     },
     "capabilities": {
       "vision": true,
