@@ -135,6 +135,15 @@ describe("misleading input errors", () => {
     expect(result.code).toBe(1);
     expect(result.err).toBe(`tokenwise: ${tmpdir()} is a directory; pass a file`);
   });
+
+  it("says a --messages directory is a directory, not invalid JSON", async () => {
+    const result = await cli("cost", "--messages", tmpdir());
+    expect(result.code).toBe(1);
+    expect(result.err).toContain(
+      `tokenwise: --messages ${tmpdir()} is a directory; pass a JSON file`,
+    );
+    expect(result.err).not.toContain("JSON:");
+  });
 });
 
 describe("commander errors", () => {

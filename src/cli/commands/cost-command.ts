@@ -229,16 +229,27 @@ function priceUsage(flags: CostFlags, catalog: Catalog, output: Output): void {
 async function readChatRequest(
   path: string,
 ): Promise<{ input: ChatMessage[]; tools?: ToolDefinition[] }> {
-  let json: unknown;
+  let text: string;
   try {
-    json = JSON.parse(await readFile(path, "utf8"));
+    text = await readFile(path, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new TokenwiseError(
       code === "ENOENT" ? "not_found" : "invalid_input",
       code === "ENOENT"
-        ? `messages file not found: ${path}`
-        : `--messages ${path} is not valid JSON: ${(error as Error).message}`,
+        ? `messages file not found: ${path} (check the path given to --messages)`
+        : code === "EISDIR"
+          ? `--messages ${path} is a directory; pass a JSON file`
+          : `cannot read --messages ${path}: ${code ?? String(error)}`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new TokenwiseError(
+      "invalid_input",
+      `--messages ${path} is not valid JSON: ${(error as Error).message}`,
     );
   }
   const request = Array.isArray(json) ? { messages: json } : (json as Record<string, unknown>);
