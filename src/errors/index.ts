@@ -1,5 +1,13 @@
 export { describeValue } from "./describe-value.js";
 export {
+  installCommand,
+  missingDependency,
+  OPTIONAL_DEPENDENCIES,
+  type OptionalDependency,
+  requireOptional,
+  resolveOptional,
+} from "./optional-dependency.js";
+export {
   invalidInput,
   TokenwiseError,
   type TokenwiseErrorCode,

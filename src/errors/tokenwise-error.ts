@@ -26,7 +26,8 @@ export type TokenwiseErrorCode =
   | "aborted"
   | "store_error"
   | "mixed_embeddings"
-  | "not_found";
+  | "not_found"
+  | "missing_dependency";
 
 export interface TokenwiseErrorOptions {
   cause?: unknown;

@@ -3,8 +3,8 @@
  * key prefixes, and running Lua scripts by SHA with a fallback when the server lost them.
  */
 import { createHash } from "node:crypto";
-import { Redis } from "ioredis";
-import { invalidInput } from "../errors/index.js";
+import type { Redis } from "ioredis";
+import { invalidInput, OPTIONAL_DEPENDENCIES, requireOptional } from "../errors/index.js";
 
 export interface RedisConnectionOptions {
   /** An ioredis client to use; the caller keeps ownership and quits it. */
@@ -35,7 +35,8 @@ export function openRedisConnection(options: RedisConnectionOptions): RedisConne
     // The URL may hold a password: never echo it.
     throw invalidInput("url", 'must start with "redis://" or "rediss://"');
   }
-  return { client: new Redis(options.url), owned: true };
+  const ioredis = requireOptional<typeof import("ioredis")>(OPTIONAL_DEPENDENCIES.ioredis);
+  return { client: new ioredis.Redis(options.url), owned: true };
 }
 
 /**

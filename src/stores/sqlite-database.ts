@@ -2,8 +2,8 @@
  * Opening SQLite the way every tokenwise SQLite engine needs it: one file, WAL journal (readers
  * never block the writer), a busy timeout so concurrent writers queue instead of failing.
  */
-import Database from "better-sqlite3";
-import { invalidInput } from "../errors/index.js";
+import type Database from "better-sqlite3";
+import { invalidInput, OPTIONAL_DEPENDENCIES, requireOptional } from "../errors/index.js";
 import { storeFailure } from "./store-input.js";
 
 /** A better-sqlite3 connection. */
@@ -54,8 +54,9 @@ export function openSqliteConnection(options: SqliteConnectionOptions): SqliteCo
   if (typeof options.path !== "string" || options.path.length === 0) {
     throw invalidInput("path", `must be a non-empty file path, got ${String(options.path)}`);
   }
+  const Driver = requireOptional<typeof Database>(OPTIONAL_DEPENDENCIES["better-sqlite3"]);
   try {
-    const database = new Database(options.path, { timeout: busyTimeoutMs });
+    const database = new Driver(options.path, { timeout: busyTimeoutMs });
     database.pragma("journal_mode = WAL");
     // NORMAL is durable against application crashes in WAL mode and much faster than FULL.
     database.pragma("synchronous = NORMAL");

@@ -1,5 +1,9 @@
-import { createRequire } from "node:module";
-import { describeValue, invalidInput } from "../errors/index.js";
+import {
+  describeValue,
+  invalidInput,
+  OPTIONAL_DEPENDENCIES,
+  requireOptional,
+} from "../errors/index.js";
 import type { EncodingName, Tokenizer } from "./tokenizer.js";
 import { utf8ByteLength } from "./utf8-byte-length.js";
 import { assertString, assertTokenLimit } from "./validation.js";
@@ -32,8 +36,9 @@ const SPECIAL_TOKEN_TEXTS = [
 ];
 
 // Synchronous loading keeps getTokenizer() synchronous; CommonJS entry points load one
-// vocabulary each, so only the encodings actually used are ever parsed.
-const requireFromHere = createRequire(import.meta.url);
+// vocabulary each, so only the encodings actually used are ever parsed. gpt-tokenizer is an
+// optional peer dependency: only p50k_base and r50k_base need it.
+const GPT_TOKENIZER = OPTIONAL_DEPENDENCIES["gpt-tokenizer"];
 
 /**
  * Exact tokenizer for `encoding` backed by the vocabulary shipped in the `gpt-tokenizer`
@@ -51,9 +56,14 @@ const requireFromHere = createRequire(import.meta.url);
  * ```
  */
 export function createGptTokenizer(encoding: EncodingName): Tokenizer {
-  const api = requireFromHere(`gpt-tokenizer/encoding/${encoding}`) as GptTokenizerEncoding;
-  const ranks = (requireFromHere(`gpt-tokenizer/bpeRanks/${encoding}`) as { default: RankTable })
-    .default;
+  const api = requireOptional<GptTokenizerEncoding>(
+    GPT_TOKENIZER,
+    `gpt-tokenizer/encoding/${encoding}`,
+  );
+  const ranks = requireOptional<{ default: RankTable }>(
+    GPT_TOKENIZER,
+    `gpt-tokenizer/bpeRanks/${encoding}`,
+  ).default;
   const utf8 = new TextDecoder("utf-8");
   let specialTokenTexts: Map<number, string> | undefined;
 
