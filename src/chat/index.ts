@@ -1,3 +1,12 @@
+// The one worst-case policy, the client's, so `tokenwise/chat` and `tokenwise/client` export the
+// same function.
+export {
+  ESTIMATED_INPUT_MARGIN,
+  reservedInputTokens,
+  type WorstCase,
+  worstCaseCost,
+} from "../client/index.js";
+export { assertWithinBudget, type BudgetCheck } from "./budget-check.js";
 export {
   type Chat,
   type ChatRetryEvent,
@@ -27,11 +36,3 @@ export {
 export { type RunningSummary, summaryMessage } from "./running-summary.js";
 export type { ChatSessionInfo, ChatSessionRecord, ChatSessionStore } from "./session-store.js";
 export { createSqliteSessionStore } from "./sqlite-session-store.js";
-export {
-  assertWithinBudget,
-  type BudgetCheck,
-  ESTIMATED_INPUT_MARGIN,
-  reservedInputTokens,
-  type WorstCaseCostOptions,
-  worstCaseCost,
-} from "./worst-case-cost.js";

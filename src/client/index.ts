@@ -52,4 +52,10 @@ export { isNetworkError, isRetryableError, NON_RETRYABLE_STATUSES } from "./retr
 export { sleep } from "./sleep.js";
 export { spendSummary } from "./spend-summary.js";
 export { withStreamRetry } from "./stream-retry.js";
-export { maxOutputTokensOf, type WorstCase, worstCaseCost } from "./worst-case-cost.js";
+export {
+  ESTIMATED_INPUT_MARGIN,
+  maxOutputTokensOf,
+  reservedInputTokens,
+  type WorstCase,
+  worstCaseCost,
+} from "./worst-case-cost.js";

@@ -1,8 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { defaultCatalog } from "../catalog/index.js";
+import { worstCaseCost as chatWorstCaseCost } from "../chat/index.js";
+import { costFromUsage, emptyUsage } from "../cost/index.js";
 import type { ChatRequest } from "../messages/types.js";
 import { usd } from "../money/index.js";
-import { maxOutputTokensOf, worstCaseCost } from "./worst-case-cost.js";
+import {
+  ESTIMATED_INPUT_MARGIN,
+  maxOutputTokensOf,
+  reservedInputTokens,
+  worstCaseCost,
+} from "./worst-case-cost.js";
 
 const request: ChatRequest = {
   model: "gpt-4o-mini",
@@ -35,8 +42,19 @@ describe("worstCaseCost", () => {
     expect(worstCaseCost({ ...request, max_tokens: 100 }, pricey).amount).toBe(usd("0.00060135"));
   });
 
-  it("marks Claude counts as estimates", () => {
-    expect(worstCaseCost(request, defaultCatalog.get("claude-haiku-4-5")).exact).toBe(false);
+  it("marks Claude counts as estimates and prices them with the estimate margin", () => {
+    const haiku = defaultCatalog.get("claude-haiku-4-5");
+    const worst = worstCaseCost({ ...request, max_tokens: 100 }, haiku);
+    expect(worst.exact).toBe(false);
+    const reserved = reservedInputTokens(haiku, worst.inputTokens);
+    expect(reserved).toBe(Math.ceil(worst.inputTokens * ESTIMATED_INPUT_MARGIN));
+    expect(reserved).toBeGreaterThan(worst.inputTokens);
+    const usage = { ...emptyUsage(), inputTokens: reserved, outputTokens: 100 };
+    expect(worst.amount).toBe(costFromUsage(haiku, usage).total);
+  });
+
+  it("is the one function tokenwise/chat exports too", () => {
+    expect(chatWorstCaseCost).toBe(worstCaseCost);
   });
 
   it("names a bad output limit", () => {

@@ -5,12 +5,36 @@ import { invalidInput } from "../errors/index.js";
 import type { ChatRequest } from "../messages/types.js";
 import type { Picodollars } from "../money/index.js";
 import { countChatTokens } from "../tokens/count-chat-tokens.js";
+import { isEncodingName } from "../tokens/index.js";
+
+/**
+ * Extra input reserved when a model's tokenizer is estimated (Claude, Gemini): the provider may
+ * count more than the estimate, and the budget must hold anyway.
+ */
+export const ESTIMATED_INPUT_MARGIN = 1.1;
+
+/**
+ * Input tokens to reserve for `countedTokens` on `model`: the count itself for exact
+ * tokenizers, the count plus {@link ESTIMATED_INPUT_MARGIN} for estimated ones.
+ *
+ * @example
+ * ```ts
+ * reservedInputTokens(defaultCatalog.get("claude-haiku-4-5"), 1000); // 1100
+ * ```
+ */
+export function reservedInputTokens(model: ModelInfo, countedTokens: number): number {
+  if (isEncodingName(model.tokenizer)) return countedTokens;
+  return Math.ceil(countedTokens * ESTIMATED_INPUT_MARGIN);
+}
 
 /** The most a call can cost on one model, and the token counts behind it. */
 export interface WorstCase {
   /** Canonical id of the model priced. */
   model: string;
-  /** Input tokens counted locally with the model's tokenizer. */
+  /**
+   * Input tokens counted locally with the model's tokenizer; `amount` prices
+   * {@link reservedInputTokens} of them.
+   */
   inputTokens: number;
   /** True when the input count is exact (OpenAI encodings), false for estimates. */
   exact: boolean;
@@ -20,10 +44,12 @@ export interface WorstCase {
 }
 
 /**
- * The worst-case cost of `request` on `model`: its input counted with the model's tokenizer
+ * The worst-case cost of `request` on `model`, the one policy every budget check uses (client,
+ * chat, AI SDK middleware, gateway): its input counted with the model's tokenizer (plus
+ * {@link ESTIMATED_INPUT_MARGIN} when that count is an estimate), every input token uncached,
  * plus `max_completion_tokens` / `max_tokens` (the model's `maxOutputTokens` when neither is
- * set) for each of the `n` choices, priced with the catalog, at the reasoning price when that
- * is the higher one.
+ * set) for each of the `n` choices, at the reasoning price when that is the higher one, long
+ * context tiers included.
  *
  * @example
  * ```ts
@@ -43,7 +69,11 @@ export function worstCaseCost(request: ChatRequest, model: ModelInfo): WorstCase
     throw invalidInput("request.n", `must be a whole number of choices, 1 or more, got ${choices}`);
   }
   const outputTokens = maxOutputTokensOf(request, model) * choices;
-  const usage = { ...emptyUsage(), inputTokens: count.tokens, outputTokens };
+  const usage = {
+    ...emptyUsage(),
+    inputTokens: reservedInputTokens(model, count.tokens),
+    outputTokens,
+  };
   const asOutput = costFromUsage(model, usage).total;
   const asReasoning = costFromUsage(model, { ...usage, reasoningTokens: outputTokens }).total;
   return {
