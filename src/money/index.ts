@@ -5,6 +5,7 @@ export {
   formatUsd,
   PICODOLLARS_PER_DOLLAR,
   type Picodollars,
+  picodollars,
   sumMoney,
   toDecimalString,
   toDollars,

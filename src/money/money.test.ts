@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { TokenwiseError } from "../errors/index.js";
-import { costOfTokens, formatUsd, toDecimalString, usd } from "./index.js";
+import { costOfTokens, formatUsd, picodollars, toDecimalString, usd } from "./index.js";
 
 describe("usd", () => {
   it("parses decimals, scientific notation and numbers exactly", () => {
@@ -10,7 +10,18 @@ describe("usd", () => {
     expect(usd(2.5e-6)).toBe(2_500_000n);
     expect(usd("$0.50")).toBe(500_000_000_000n);
     expect(usd("-1")).toBe(-1_000_000_000_000n);
-    expect(usd(3n)).toBe(3_000_000_000_000n);
+  });
+
+  it("refuses a bigint, which is picodollars, instead of reading it as dollars", () => {
+    // @ts-expect-error: the type refuses a bigint too
+    expect(() => usd(3n, "budget")).toThrow(
+      'budget is a bigint (3n), which tokenwise reads as picodollars, not dollars: write usd("3") for $3, or pass 3n itself as picodollars',
+    );
+    expect(picodollars(3n)).toBe(3n);
+    expect(picodollars(1_500_000)).toBe(1_500_000n);
+    expect(() => picodollars(1.5, "cost")).toThrow(
+      'cost must be a whole number of picodollars, got 1.5; for dollars use usd("1.5")',
+    );
   });
 
   it("rounds beyond a picodollar half to even", () => {

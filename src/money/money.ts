@@ -24,9 +24,24 @@ const DECIMAL = /^([+-])?(\d+)?(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
  * Parses a decimal amount of dollars exactly ("2.50", "1.25e-7", 0.15) into picodollars.
  * Digits beyond 10^-12 are rounded half to even. Numbers are read through their shortest
  * decimal representation (`String(n)`), so `usd(0.1)` is exactly 10^11.
+ *
+ * One unit per type: strings and numbers are dollars, a bigint is always picodollars (what
+ * `usd` returns, and what a budget given as a bigint means). So `usd` refuses a bigint rather
+ * than guess; write `usd("3")` for three dollars or {@link picodollars} for a raw amount.
+ *
+ * @example
+ * ```ts
+ * usd("2.50"); // 2_500_000_000_000n
+ * usd(3n); // throws invalid_input: a bigint is already picodollars
+ * ```
  */
-export function usd(amount: string | number | bigint, field = "amount"): Picodollars {
-  if (typeof amount === "bigint") return amount * PICODOLLARS_PER_DOLLAR;
+export function usd(amount: string | number, field = "amount"): Picodollars {
+  if (typeof amount === "bigint") {
+    throw invalidInput(
+      field,
+      `is a bigint (${amount}n), which tokenwise reads as picodollars, not dollars: write usd("${amount}") for $${amount}, or pass ${amount}n itself as picodollars`,
+    );
+  }
   if (typeof amount === "number" && !Number.isFinite(amount)) {
     throw invalidInput(field, `must be a finite number of dollars, got ${amount}`);
   }
@@ -47,6 +62,27 @@ export function usd(amount: string | number | bigint, field = "amount"): Picodol
   const shift = exponent - fractionDigits.length + SCALE_DIGITS;
   if (shift >= 0) return sign * digits * 10n ** BigInt(shift);
   return sign * divideRoundHalfEven(digits, 10n ** BigInt(-shift));
+}
+
+/**
+ * A whole number of picodollars, named: `picodollars(1_500_000n)` is $0.0000015. Refuses a
+ * fractional or unsafe number so a dollar figure cannot pass for picodollars by accident.
+ *
+ * @example
+ * ```ts
+ * picodollars(5_615_000_000n); // 5_615_000_000n ($0.005615)
+ * picodollars(1.5); // throws invalid_input
+ * ```
+ */
+export function picodollars(amount: bigint | number, field = "amount"): Picodollars {
+  if (typeof amount === "bigint") return amount;
+  if (!Number.isSafeInteger(amount)) {
+    throw invalidInput(
+      field,
+      `must be a whole number of picodollars, got ${amount}; for dollars use usd("${amount}")`,
+    );
+  }
+  return BigInt(amount);
 }
 
 /** Integer division rounded half to even (banker's rounding); `divisor` must be positive. */
