@@ -61,6 +61,14 @@ export interface MockBehavior {
   /** Probability (0 to 1) that a model request fails with `errorStatus`. */
   errorRate: number;
   errorStatus: number;
+  /** `Retry-After` seconds sent with the `errorRate` failures (none when undefined). */
+  retryAfterSeconds: number | undefined;
+  /** Every stream resets its connection after this many events (undefined: never). */
+  cutStreamsAfterEvents: number | undefined;
+  /** Every stream stops sending for `stallMs` after this many events (undefined: never). */
+  stallAfterEvents: number | undefined;
+  /** How long a stall lasts, in milliseconds. */
+  stallMs: number;
   /** Seed of the random generator behind `errorRate`; setting it restarts the sequence. */
   seed: number;
   /** Expected keys per API; a request with another (or no) key gets 401. Unset: any key. */
@@ -108,7 +116,7 @@ export interface RecordedRequest {
 }
 
 export interface MockUpstream {
-  /** "http://127.0.0.1:PORT". OpenAI base URL: `${url}/v1`; Anthropic: `url`; Gemini: `${url}/v1beta`. */
+  /** "http://127.0.0.1:PORT". OpenAI base URL (Chat Completions and Responses): `${url}/v1`; Anthropic: `url`; Gemini: `${url}/v1beta`. */
   url: string;
   port: number;
   requests: RecordedRequest[];

@@ -25,9 +25,16 @@ import {
   abortedError,
   errorFromStreamPayload,
   type PartialStreamState,
+  redactError,
   streamInterruptedError,
 } from "./provider-error.js";
-import { type ProviderRequest, phaseTimeoutError, postJson } from "./provider-request.js";
+import {
+  type ProviderRequest,
+  phaseTimeoutError,
+  postJson,
+  readText,
+  unexpectedBodyError,
+} from "./provider-request.js";
 import { type EventSourceMessage, readServerSentEvents } from "./server-sent-events.js";
 import type { ChatChunk } from "./types.js";
 
@@ -74,12 +81,25 @@ export async function* runChatStream(options: {
   const stopped = (error: unknown): TokenwiseError => {
     if (attempt.abortedByCaller()) return abortedError(request.provider, state);
     if (attempt.timedOut()) return phaseTimeoutError(request.provider, attempt, state);
-    if (TokenwiseError.isInstance(error)) return error;
+    if (TokenwiseError.isInstance(error)) return redactError(error, request.secrets);
     return interrupted(error instanceof Error ? describeError(error) : String(error));
   };
   if (!response.body) {
     attempt.done();
     throw interrupted("the response has no body");
+  }
+  if (isJsonResponse(response)) {
+    // A JSON body where events were asked for: an error from the provider or a proxy. The
+    // provider answered, so it is not retried.
+    let text: string;
+    try {
+      text = await readText(response, attempt);
+    } catch (error) {
+      throw stopped(error);
+    } finally {
+      attempt.done();
+    }
+    throw unexpectedBodyError(request, response.status, text, "a stream of events");
   }
 
   const events = readServerSentEvents(response.body);
@@ -131,6 +151,11 @@ export async function* runChatStream(options: {
     throw interrupted("the connection closed before the provider's final event");
   }
   yield decoder.finalChunk();
+}
+
+function isJsonResponse(response: Response): boolean {
+  const type = response.headers.get("content-type") ?? "";
+  return /^application\/(.+\+)?json\b/i.test(type.trim());
 }
 
 function describeError(error: Error): string {

@@ -9,7 +9,10 @@ import {
   abortedError,
   errorFromHttpResponse,
   errorFromNetworkFailure,
+  errorFromSuccessBody,
+  isErrorPayload,
   type PartialStreamState,
+  redactSecrets,
 } from "./provider-error.js";
 import type { CallOptions } from "./types.js";
 
@@ -205,7 +208,7 @@ export function phaseTimeoutError(
 }
 
 /** The body as text, each piece restarting the idle clock. */
-async function readText(response: Response, attempt: AttemptSignal): Promise<string> {
+export async function readText(response: Response, attempt: AttemptSignal): Promise<string> {
   if (response.body === null) return "";
   const decoder = new TextDecoder();
   let text = "";
@@ -305,7 +308,9 @@ async function send(
 }
 
 /**
- * POSTs JSON and parses the JSON reply.
+ * POSTs JSON and parses the JSON reply. A successful status whose body is not JSON, or is a
+ * provider error body (see `isErrorPayload`), is a non-retryable `provider_error` carrying the
+ * provider's message, secrets redacted.
  *
  * @example
  * ```ts
@@ -322,21 +327,85 @@ export async function postJsonForJson(request: ProviderRequest): Promise<unknown
   } finally {
     attempt.done();
   }
+  const payload = parseJsonBody(text);
+  if (payload === undefined) throw notJsonError(request, response.status, text);
+  if (isErrorPayload(payload)) {
+    throw errorFromSuccessBody({
+      provider: request.provider,
+      status: response.status,
+      payload,
+      secrets: request.secrets,
+    });
+  }
+  return payload;
+}
+
+/**
+ * The error for a successful answer that is not what the call expects: a JSON error body
+ * (with the provider's message), JSON that is not an error, or a body that is not JSON (a
+ * proxy's page, perhaps echoing the request headers: its text is kept redacted). Never
+ * retryable. A stream request answered with JSON instead of events gets this too.
+ *
+ * @example
+ * ```ts
+ * throw unexpectedBodyError(request, 200, await response.text(), "a stream of events");
+ * ```
+ */
+export function unexpectedBodyError(
+  request: Pick<ProviderRequest, "provider" | "secrets">,
+  status: number,
+  text: string,
+  expected: string,
+): TokenwiseError {
+  const payload = parseJsonBody(text);
+  if (payload === undefined) return notJsonError(request, status, text);
+  if (isErrorPayload(payload)) {
+    return errorFromSuccessBody({
+      provider: request.provider,
+      status,
+      payload,
+      secrets: request.secrets,
+    });
+  }
+  return new TokenwiseError(
+    "provider_error",
+    `${request.provider} answered HTTP ${status} with JSON instead of ${expected}; check the provider's baseUrl.`,
+    {
+      details: {
+        provider: request.provider,
+        status,
+        retryable: false,
+        providerMessage: redactSecrets(text.slice(0, 200), request.secrets),
+      },
+    },
+  );
+}
+
+function notJsonError(
+  request: Pick<ProviderRequest, "provider" | "secrets">,
+  status: number,
+  text: string,
+): TokenwiseError {
+  return new TokenwiseError(
+    "provider_error",
+    `${request.provider} answered HTTP ${status} with a body that is not JSON; check the provider's baseUrl.`,
+    {
+      details: {
+        provider: request.provider,
+        status,
+        retryable: false,
+        // Redacted whole, then cut: a cut must not leave half a key behind.
+        providerMessage: redactSecrets(text, request.secrets).slice(0, 200),
+      },
+    },
+  );
+}
+
+function parseJsonBody(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new TokenwiseError(
-      "provider_error",
-      `${request.provider} answered HTTP ${response.status} with a body that is not JSON; check the provider's baseUrl.`,
-      {
-        details: {
-          provider: request.provider,
-          status: response.status,
-          retryable: false,
-          providerMessage: text.slice(0, 200),
-        },
-      },
-    );
+    return undefined;
   }
 }
 
