@@ -34,14 +34,22 @@ function packageVersion(): string {
  * Commander's messages on one line (its suggestions come on a second one), with the command's
  * help to turn to.
  */
+/** One-line errors and exit code 2 for a command and every subcommand under it (`keys create`). */
 function configureErrors(command: Command, output: Output): void {
-  const path = command.parent === null ? command.name() : `tokenwise ${command.name()}`;
+  const path = commandPath(command);
   command.exitOverride().configureOutput({
     writeOut: (text) => output.write(text),
     writeErr: (text) => output.error(text),
     outputError: (text) =>
       output.error(`${text.trim().replace(/\s*\n\s*/g, " ")} (see ${path} --help)`),
   });
+  for (const subcommand of command.commands) configureErrors(subcommand, output);
+}
+
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let at: Command | null = command; at !== null; at = at.parent) names.unshift(at.name());
+  return names.join(" ");
 }
 
 export function createProgram(output: Output = processOutput): Command {
@@ -68,7 +76,6 @@ export function createProgram(output: Output = processOutput): Command {
   registerDashboardCommand(program, output);
   registerGatewayCommand(program, output);
   configureErrors(program, output);
-  for (const command of program.commands) configureErrors(command, output);
   return program;
 }
 
