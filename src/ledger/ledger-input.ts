@@ -9,7 +9,7 @@ import { assertTtlMs } from "../stores/store-input.js";
 import type {
   JsonValue,
   LedgerOptions,
-  ReserveOptions,
+  ScopeBudget,
   SettleRecord,
   SpendRecord,
   SpendRecordInput,
@@ -25,6 +25,28 @@ export const MAX_AMOUNT: Picodollars = 2n ** 63n - 1n;
 
 /** Largest limit: $1 trillion, well inside what every engine compares exactly. */
 export const MAX_LIMIT: Picodollars = 10n ** 24n;
+
+/** A validated settle record: everything but what the reservation decides. */
+export type SettleDetails = Omit<SpendRecord, "scope" | "scopes" | "cost">;
+
+/**
+ * The spend record a settle writes: the reservation's first scope, all of its scopes when
+ * there are several, and the actual cost.
+ *
+ * @example
+ * ```ts
+ * settledRecord(details, ["key:1", "team:a"], usd("0.01")).scopes; // ["key:1", "team:a"]
+ * ```
+ */
+export function settledRecord(
+  details: SettleDetails,
+  scopes: readonly string[],
+  cost: Picodollars,
+): SpendRecord {
+  const record: SpendRecord = { ...details, scope: scopes[0] as string, cost };
+  if (scopes.length > 1) record.scopes = [...scopes];
+  return record;
+}
 
 /** Latest record time: the last millisecond of year 9999, so days format as YYYY-MM-DD. */
 const MAX_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
@@ -73,24 +95,122 @@ export function assertMoney(
   }
 }
 
+/** Most budgets one reservation may hold (a key, its team, its org... with room to spare). */
+export const MAX_BUDGETS = 16;
+
+/** Reserve options in the one shape engines work with: every budget as a list. */
+export interface NormalizedReserve {
+  amount: Picodollars;
+  ttlMs: number;
+  budgets: ScopeBudget[];
+}
+
 /**
+ * Validates reserve options and returns them with the one-budget form (`scope` + `limit`)
+ * turned into a one-item `budgets` list.
+ *
  * @example
  * ```ts
- * assertReserveOptions({ scope: "a", amount: usd("0.01"), ttlMs: 60_000, limit: usd("1") });
+ * toReserveInput({ scope: "a", amount: usd("0.01"), ttlMs: 60_000, limit: usd("1") }).budgets;
+ * // [{ scope: "a", limit: 1_000_000_000_000n }]
  * ```
  */
-export function assertReserveOptions(options: unknown): asserts options is ReserveOptions {
+export function toReserveInput(options: unknown): NormalizedReserve {
   if (typeof options !== "object" || options === null) {
-    throw invalidInput("options", "must be { scope, amount, ttlMs, limit }");
+    throw invalidInput(
+      "options",
+      "must be { amount, ttlMs, scope, limit } or { amount, ttlMs, budgets }",
+    );
   }
-  const { scope, amount, ttlMs, limit } = options as Partial<ReserveOptions>;
-  assertScope(scope);
+  const { scope, amount, ttlMs, limit, budgets } = options as {
+    scope?: unknown;
+    amount?: unknown;
+    ttlMs?: unknown;
+    limit?: unknown;
+    budgets?: unknown;
+  };
+  let list: ScopeBudget[];
+  if (budgets === undefined) {
+    assertScope(scope);
+    assertMoney(limit, "limit", MAX_LIMIT);
+    list = [{ scope, limit }];
+  } else {
+    if (scope !== undefined || limit !== undefined) {
+      throw invalidInput(
+        "budgets",
+        "cannot be combined with scope and limit; list every budget in budgets",
+      );
+    }
+    list = toBudgetList(budgets);
+  }
   assertMoney(amount, "amount");
+  assertTtl(ttlMs);
+  return { amount, ttlMs, budgets: list };
+}
+
+/**
+ * Throws `invalid_input` unless `ttlMs` is a lease length in whole milliseconds above 0.
+ *
+ * @example
+ * ```ts
+ * assertTtl(60_000); // ok
+ * ```
+ */
+export function assertTtl(ttlMs: unknown): asserts ttlMs is number {
   if (ttlMs === undefined) {
     throw invalidInput("ttlMs", "is required: how long the reservation may hold budget, in ms");
   }
   assertTtlMs(ttlMs);
-  assertMoney(limit, "limit", MAX_LIMIT);
+}
+
+function toBudgetList(budgets: unknown): ScopeBudget[] {
+  if (!Array.isArray(budgets) || budgets.length === 0 || budgets.length > MAX_BUDGETS) {
+    throw invalidInput(
+      "budgets",
+      `must be a list of 1 to ${MAX_BUDGETS} { scope, limit } such as [{ scope: "key:1", limit: usd("5") }]`,
+    );
+  }
+  const seen = new Set<string>();
+  return budgets.map((budget: unknown, index) => {
+    if (typeof budget !== "object" || budget === null) {
+      throw invalidInput(`budgets[${index}]`, "must be { scope, limit }");
+    }
+    const { scope, limit } = budget as { scope?: unknown; limit?: unknown };
+    assertScope(scope, `budgets[${index}].scope`);
+    assertMoney(limit, `budgets[${index}].limit`, MAX_LIMIT);
+    if (seen.has(scope)) {
+      throw invalidInput(`budgets[${index}].scope`, `repeats "${scope}"; list each scope once`);
+    }
+    seen.add(scope);
+    return { scope, limit };
+  });
+}
+
+/**
+ * Validates the scope list of a spend record: distinct scopes, starting with its `scope`.
+ *
+ * @example
+ * ```ts
+ * assertRecordScopes(["key:1", "team:a"], "key:1", "record.scopes"); // ok
+ * ```
+ */
+function assertRecordScopes(
+  scopes: unknown,
+  scope: string,
+  field: string,
+): asserts scopes is string[] {
+  if (!Array.isArray(scopes) || scopes.length === 0 || scopes.length > MAX_BUDGETS) {
+    throw invalidInput(field, `must be a list of 1 to ${MAX_BUDGETS} scopes`);
+  }
+  scopes.forEach((item: unknown, index) => {
+    assertScope(item, `${field}[${index}]`);
+  });
+  if (scopes[0] !== scope) {
+    throw invalidInput(field, `must start with the record's scope "${scope}"`);
+  }
+  if (new Set(scopes).size !== scopes.length) {
+    throw invalidInput(field, "must list each scope once");
+  }
 }
 
 /**
@@ -119,7 +239,7 @@ export function toSettleDetails(options: {
   actual: Picodollars;
   record: SettleRecord | undefined;
   at: number;
-}): Omit<SpendRecord, "scope" | "cost"> | undefined {
+}): SettleDetails | undefined {
   assertReservationId(options.id);
   assertMoney(options.actual, "actual");
   return options.record === undefined
@@ -171,7 +291,16 @@ export function toSpendRecord(input: unknown, now: number, field = "record"): Sp
   const record = input as Partial<SpendRecordInput>;
   assertScope(record.scope, `${field}.scope`);
   assertMoney(record.cost, `${field}.cost`);
-  return { ...normalizeSettleRecord(record, now, field), scope: record.scope, cost: record.cost };
+  const normalized: SpendRecord = {
+    ...normalizeSettleRecord(record, now, field),
+    scope: record.scope,
+    cost: record.cost,
+  };
+  if (record.scopes !== undefined) {
+    assertRecordScopes(record.scopes, record.scope, `${field}.scopes`);
+    if (record.scopes.length > 1) normalized.scopes = [...record.scopes];
+  }
+  return normalized;
 }
 
 /**
@@ -182,11 +311,7 @@ export function toSpendRecord(input: unknown, now: number, field = "record"): Sp
  * normalizeSettleRecord({ model: "gpt-4o", provider: "openai", usage }, Date.now());
  * ```
  */
-function normalizeSettleRecord(
-  input: unknown,
-  now: number,
-  field = "record",
-): Omit<SpendRecord, "scope" | "cost"> {
+function normalizeSettleRecord(input: unknown, now: number, field = "record"): SettleDetails {
   if (typeof input !== "object" || input === null) {
     throw invalidInput(field, "must be { model, provider, usage, ... }");
   }
@@ -225,7 +350,7 @@ function normalizeSettleRecord(
     assertJsonValue(record.metadata, `${field}.metadata`);
   }
   const { usage } = record;
-  const normalized: Omit<SpendRecord, "scope" | "cost"> = {
+  const normalized: SettleDetails = {
     time,
     model: record.model as string,
     provider: record.provider as string,

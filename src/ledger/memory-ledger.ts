@@ -11,6 +11,7 @@ import type {
   LedgerOptions,
   Reservation,
   ReserveOptions,
+  SettledReservation,
   SettleRecord,
   SpendRecord,
   SpendRecordInput,
@@ -21,11 +22,13 @@ import { budgetExceeded, reservationNotFound } from "./ledger-errors.js";
 import {
   assertRemainingInput,
   assertReservationId,
-  assertReserveOptions,
   assertScope,
   assertSpendQuery,
   assertTotalsQuery,
+  assertTtl,
   lateSettleWindowOf,
+  settledRecord,
+  toReserveInput,
   toSettleDetails,
   toSpendRecord,
 } from "./ledger-input.js";
@@ -49,6 +52,8 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): Ledger {
   const now = options.now ?? Date.now;
   const lateSettleWindowMs = lateSettleWindowOf(options);
   const reservations = new Map<string, Reservation>();
+  /** Settled ids with their result, remembered so a retried settle charges nothing. */
+  const settled = new Map<string, { result: SettledReservation; forgetAt: number }>();
   const spentByScope = new Map<string, Picodollars>();
   const log: SpendRecord[] = [];
   const lifecycle = createEngineLifecycle("memory ledger");
@@ -58,12 +63,15 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): Ledger {
     for (const [id, reservation] of reservations) {
       if (reservation.expiresAt + lateSettleWindowMs <= at) reservations.delete(id);
     }
+    for (const [id, entry] of settled) if (entry.forgetAt <= at) settled.delete(id);
   };
 
   const activeReserved = (scope: string, at: number): Picodollars => {
     let sum = 0n;
     for (const reservation of reservations.values()) {
-      if (reservation.scope === scope && reservation.expiresAt > at) sum += reservation.amount;
+      if (reservation.expiresAt > at && reservation.scopes.includes(scope)) {
+        sum += reservation.amount;
+      }
     }
     return sum;
   };
@@ -75,30 +83,53 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): Ledger {
   return {
     async reserve(reserveOptions: ReserveOptions) {
       ensureOpen();
-      assertReserveOptions(reserveOptions);
-      const { scope, amount, ttlMs, limit } = reserveOptions;
+      const { amount, ttlMs, budgets } = toReserveInput(reserveOptions);
       const at = now();
       forgetLongExpired(at);
-      const spent = spentByScope.get(scope) ?? 0n;
-      const reserved = activeReserved(scope, at);
-      if (spent + reserved + amount > limit) {
-        throw budgetExceeded({ scope, limit, spent, reserved, requested: amount });
+      for (const { scope, limit } of budgets) {
+        const spent = spentByScope.get(scope) ?? 0n;
+        const reserved = activeReserved(scope, at);
+        if (spent + reserved + amount > limit) {
+          throw budgetExceeded({ scope, limit, spent, reserved, requested: amount });
+        }
       }
-      const reservation: Reservation = { id: randomUUID(), scope, amount, expiresAt: at + ttlMs };
+      const scopes = budgets.map((budget) => budget.scope);
+      const reservation: Reservation = {
+        id: randomUUID(),
+        scope: scopes[0] as string,
+        scopes,
+        amount,
+        expiresAt: at + ttlMs,
+      };
       reservations.set(reservation.id, reservation);
-      return { ...reservation };
+      return { ...reservation, scopes: [...scopes] };
+    },
+    async renew(id: string, ttlMs: number) {
+      ensureOpen();
+      assertReservationId(id);
+      assertTtl(ttlMs);
+      const at = now();
+      const reservation = reservations.get(id);
+      if (reservation === undefined || reservation.expiresAt <= at) return undefined;
+      reservation.expiresAt = at + ttlMs;
+      return { ...reservation, scopes: [...reservation.scopes] };
     },
     async settle(id: string, actual: Picodollars, record?: SettleRecord) {
       ensureOpen();
       const at = now();
       const details = toSettleDetails({ id, actual, record, at });
       forgetLongExpired(at);
+      const earlier = settled.get(id);
+      if (earlier !== undefined) return { ...earlier.result, scopes: [...earlier.result.scopes] };
       const reservation = reservations.get(id);
       if (reservation === undefined) throw reservationNotFound(id);
       reservations.delete(id);
-      charge(reservation.scope, actual);
-      if (details !== undefined) log.push({ ...details, scope: reservation.scope, cost: actual });
-      return { id, scope: reservation.scope, reserved: reservation.amount, actual };
+      const { scopes } = reservation;
+      for (const scope of scopes) charge(scope, actual);
+      if (details !== undefined) log.push(settledRecord(details, scopes, actual));
+      const result = { id, scope: reservation.scope, scopes, reserved: reservation.amount, actual };
+      settled.set(id, { result, forgetAt: at + lateSettleWindowMs });
+      return { ...result, scopes: [...scopes] };
     },
     async release(id: string) {
       ensureOpen();
@@ -124,7 +155,7 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): Ledger {
     async record(input: SpendRecordInput) {
       ensureOpen();
       const record = toSpendRecord(input, now());
-      charge(record.scope, record.cost);
+      for (const scope of record.scopes ?? [record.scope]) charge(scope, record.cost);
       log.push(record);
       return structuredClone(record);
     },

@@ -57,52 +57,102 @@ end
 `;
 
 /**
- * KEYS: spent, active (zset id→expiresAt), amounts (hash id→amount), reservation (hash).
- * ARGV: amount, limit, ttlMs, lateSettleWindowMs, id, scope, encodedScope.
- * Returns {1, expiresAt} or {0, spent, reserved}.
+ * KEYS: for each scope in order its spent, active (zset id→expiresAt) and amounts (hash
+ * id→amount) keys, then the reservation hash. ARGV: amount, ttlMs, lateSettleWindowMs, id,
+ * scopes JSON, encoded scopes JSON, then one limit per scope. Every scope is checked before
+ * anything is written, so all are held or none. Returns {1, expiresAt} or
+ * {0, index of the scope that refused (from 1), spent, reserved}.
+ *
+ * Redis Cluster would need every key of one call in one slot (a hash tag shared by a key's
+ * scopes); this engine targets standalone Redis or one primary.
  */
 export const reserveScript = redisScript(`${MONEY}
 local now = now_ms()
-sweep(KEYS[2], KEYS[3], now)
-local spent = parse(redis.call('GET', KEYS[1]))
-local reserved = reserved_sum(KEYS[3])
-if greater(add(add(spent, reserved), parse(ARGV[1])), parse(ARGV[2])) then
-  return {0, format(spent), format(reserved)}
+local amount = parse(ARGV[1])
+local count = (#KEYS - 1) / 3
+for index = 1, count do
+  local base = (index - 1) * 3
+  sweep(KEYS[base + 2], KEYS[base + 3], now)
+  local spent = parse(redis.call('GET', KEYS[base + 1]))
+  local reserved = reserved_sum(KEYS[base + 3])
+  if greater(add(add(spent, reserved), amount), parse(ARGV[6 + index])) then
+    return {0, index, format(spent), format(reserved)}
+  end
 end
-local expires_at = now + tonumber(ARGV[3])
-redis.call('ZADD', KEYS[2], expires_at, ARGV[5])
-redis.call('HSET', KEYS[3], ARGV[5], ARGV[1])
-redis.call('HSET', KEYS[4], 'scope', ARGV[6], 'encodedScope', ARGV[7], 'amount', ARGV[1])
-redis.call('PEXPIRE', KEYS[4], tonumber(ARGV[3]) + tonumber(ARGV[4]))
+local expires_at = now + tonumber(ARGV[2])
+for index = 1, count do
+  local base = (index - 1) * 3
+  redis.call('ZADD', KEYS[base + 2], expires_at, ARGV[4])
+  redis.call('HSET', KEYS[base + 3], ARGV[4], ARGV[1])
+end
+local reservation = KEYS[#KEYS]
+redis.call('HSET', reservation, 'scopes', ARGV[5], 'encodedScopes', ARGV[6], 'amount', ARGV[1])
+redis.call('PEXPIRE', reservation, tonumber(ARGV[2]) + tonumber(ARGV[3]))
 return {1, string.format('%.0f', expires_at)}
 `);
 
 /**
- * KEYS: reservation, log, log sequence. ARGV: prefix, id, actual, record JSON without scope
- * and cost ("" for none), record time. Returns {scope, reserved} or nil when unknown.
+ * KEYS: reservation. ARGV: prefix, id, ttlMs, lateSettleWindowMs. Extends the lease on every
+ * scope when it is still active by the server's clock. Returns {expiresAt, scopes JSON,
+ * amount}, or nil when the reservation expired, was settled or released, or is unknown.
  */
-export const settleScript = redisScript(`${MONEY}
-local fields = redis.call('HMGET', KEYS[1], 'scope', 'encodedScope', 'amount')
-if not fields[1] then return false end
-local scope, encoded, amount = fields[1], fields[2], fields[3]
-redis.call('DEL', KEYS[1])
-redis.call('ZREM', ARGV[1] .. 'active:' .. encoded, ARGV[2])
-redis.call('HDEL', ARGV[1] .. 'amounts:' .. encoded, ARGV[2])
-charge(ARGV[1] .. 'spent:' .. encoded, ARGV[3])
-if ARGV[4] ~= '' then
-  local json = '{"scope":' .. cjson.encode(scope) .. ',"cost":"' .. ARGV[3] .. '",' .. string.sub(ARGV[4], 2)
-  append(KEYS[2], KEYS[3], tonumber(ARGV[5]), json)
+export const renewScript = redisScript(`${MONEY}
+local fields = redis.call('HMGET', KEYS[1], 'scopes', 'encodedScopes', 'amount', 'settled')
+if not fields[1] or fields[4] then return false end
+local encoded = cjson.decode(fields[2])
+local now = now_ms()
+for _, scope in ipairs(encoded) do
+  local score = redis.call('ZSCORE', ARGV[1] .. 'active:' .. scope, ARGV[2])
+  if not score or tonumber(score) <= now then return false end
 end
-return {scope, amount}
+local expires_at = now + tonumber(ARGV[3])
+for _, scope in ipairs(encoded) do
+  redis.call('ZADD', ARGV[1] .. 'active:' .. scope, 'XX', expires_at, ARGV[2])
+end
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]) + tonumber(ARGV[4]))
+return {string.format('%.0f', expires_at), fields[1], fields[3]}
 `);
 
-/** KEYS: reservation. ARGV: prefix, id. Returns 1 when a reservation was released, else 0. */
+/**
+ * KEYS: reservation, log, log sequence. ARGV: prefix, id, actual, record JSON without scope
+ * and cost ("" for none), record time, lateSettleWindowMs. Charges every scope and writes one
+ * record; the reservation hash then remembers the result for the late-settle window, so a
+ * retried settle returns it and charges nothing. Returns {scopes JSON, reserved, actual} or
+ * nil when unknown.
+ */
+export const settleScript = redisScript(`${MONEY}
+local fields = redis.call('HMGET', KEYS[1], 'scopes', 'encodedScopes', 'amount', 'settled', 'actual')
+if not fields[1] then return false end
+if fields[4] then return {fields[1], fields[3], fields[5]} end
+local scopes = cjson.decode(fields[1])
+for _, scope in ipairs(cjson.decode(fields[2])) do
+  redis.call('ZREM', ARGV[1] .. 'active:' .. scope, ARGV[2])
+  redis.call('HDEL', ARGV[1] .. 'amounts:' .. scope, ARGV[2])
+  charge(ARGV[1] .. 'spent:' .. scope, ARGV[3])
+end
+if ARGV[4] ~= '' then
+  local all = ''
+  if #scopes > 1 then all = ',"scopes":' .. fields[1] end
+  local json = '{"scope":' .. cjson.encode(scopes[1]) .. all .. ',"cost":"' .. ARGV[3] .. '",' .. string.sub(ARGV[4], 2)
+  append(KEYS[2], KEYS[3], tonumber(ARGV[5]), json)
+end
+redis.call('HSET', KEYS[1], 'settled', '1', 'actual', ARGV[3])
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[6]))
+return {fields[1], fields[3], ARGV[3]}
+`);
+
+/**
+ * KEYS: reservation. ARGV: prefix, id. Returns 1 when a reservation was released, else 0 (none,
+ * or already settled: releasing then changes nothing).
+ */
 export const releaseScript = redisScript(`
-local encoded = redis.call('HGET', KEYS[1], 'encodedScope')
-if not encoded then return 0 end
+local fields = redis.call('HMGET', KEYS[1], 'encodedScopes', 'settled')
+if not fields[1] or fields[2] then return 0 end
+for _, scope in ipairs(cjson.decode(fields[1])) do
+  redis.call('ZREM', ARGV[1] .. 'active:' .. scope, ARGV[2])
+  redis.call('HDEL', ARGV[1] .. 'amounts:' .. scope, ARGV[2])
+end
 redis.call('DEL', KEYS[1])
-redis.call('ZREM', ARGV[1] .. 'active:' .. encoded, ARGV[2])
-redis.call('HDEL', ARGV[1] .. 'amounts:' .. encoded, ARGV[2])
 return 1
 `);
 
@@ -112,9 +162,9 @@ sweep(KEYS[2], KEYS[3], now_ms())
 return {format(parse(redis.call('GET', KEYS[1]))), format(reserved_sum(KEYS[3]))}
 `);
 
-/** KEYS: spent, log, log sequence. ARGV: cost, time, record JSON. */
+/** KEYS: log, log sequence, then the spent key of every scope. ARGV: cost, time, record JSON. */
 export const recordScript = redisScript(`${MONEY}
-charge(KEYS[1], ARGV[1])
-append(KEYS[2], KEYS[3], tonumber(ARGV[2]), ARGV[3])
+for index = 3, #KEYS do charge(KEYS[index], ARGV[1]) end
+append(KEYS[1], KEYS[2], tonumber(ARGV[2]), ARGV[3])
 return 1
 `);

@@ -61,7 +61,10 @@ describeWithRedis("Redis ledger", () => {
       expect(await client.hget(`${prefix}amounts:team%3Aa`, id)).toBe("12345678901234567");
       await ledger.settle(id, usd("12345.678901234567"));
       expect(await client.get(`${prefix}spent:team%3Aa`)).toBe("12345678901234567");
-      expect(await client.exists(`${prefix}reservation:${id}`)).toBe(0);
+      expect(await client.zscore(`${prefix}active:team%3Aa`, id)).toBeNull();
+      expect(await client.hget(`${prefix}amounts:team%3Aa`, id)).toBeNull();
+      // The settled result stays for the late-settle window, so a retried settle charges nothing.
+      expect(await client.hget(`${prefix}reservation:${id}`, "settled")).toBe("1");
     });
 
     it("lets the reservation key expire after its TTL plus the late-settle window", async () => {
@@ -74,6 +77,34 @@ describeWithRedis("Redis ledger", () => {
       await expect(ledger.settle(id, 1n)).rejects.toMatchObject({ code: "not_found" });
       expect(await ledger.reserved("short")).toBe(0n);
       expect(await client.zcard(`${prefix}active:short`)).toBe(0);
+    });
+
+    it("forgets a settled result after the late-settle window", async () => {
+      const ledger = createRedisLedger({ client, prefix, lateSettleWindowMs: 50 });
+      const { id } = await ledger.reserve({ scope: "once", amount: 1n, ttlMs: 60_000, limit: 1n });
+      await ledger.settle(id, 1n);
+      const ttl = await client.pttl(`${prefix}reservation:${id}`);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(50);
+      await sleep(100);
+      await expect(ledger.settle(id, 1n)).rejects.toMatchObject({ code: "not_found" });
+      expect(await ledger.spent("once")).toBe(1n);
+    });
+
+    it("renews on the server's clock, whatever the caller's clock says", async () => {
+      const skewed = createRedisLedger({ client, prefix, now: () => 0 });
+      const { id, expiresAt } = await skewed.reserve({
+        scope: "skew",
+        amount: 1n,
+        ttlMs: 60_000,
+        limit: 1n,
+      });
+      const [seconds] = await client.time();
+      const serverNow = Number(seconds) * 1000;
+      expect(expiresAt).toBeGreaterThan(serverNow);
+      const renewed = await skewed.renew(id, 120_000);
+      expect(renewed?.expiresAt).toBeGreaterThanOrEqual(serverNow + 119_000);
+      expect(Number(await client.zscore(`${prefix}active:skew`, id))).toBe(renewed?.expiresAt);
     });
   });
 });

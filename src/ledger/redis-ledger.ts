@@ -1,8 +1,10 @@
 /**
  * A ledger in Redis, for budgets shared by several processes or machines. Every
- * check-and-write is one Lua script, so it is atomic on the server, and expiry uses the
- * server's clock. Standalone Redis (or one primary): the scripts derive some key names from
- * stored data, which Redis Cluster does not allow.
+ * check-and-write is one Lua script, so it is atomic on the server, and expiry and lease
+ * renewal use the server's clock (`TIME`), never the caller's. A multi-scope reservation is
+ * one script over all its scopes. Standalone Redis (or one primary): the scripts derive some
+ * key names from stored data, and one call touches several scopes' keys, which Redis Cluster
+ * allows only within one hash slot (hash tags).
  *
  * The spend log is a sorted set by time; totals are summed exactly in JavaScript, reading the
  * matching records in pages. For very large logs keep durable records in SQL.
@@ -22,6 +24,7 @@ import type {
   Ledger,
   LedgerOptions,
   ReserveOptions,
+  ScopeBudget,
   SettleRecord,
   SpendQuery,
   SpendRecord,
@@ -33,11 +36,12 @@ import { budgetExceeded, reservationNotFound } from "./ledger-errors.js";
 import {
   assertRemainingInput,
   assertReservationId,
-  assertReserveOptions,
   assertScope,
   assertSpendQuery,
   assertTotalsQuery,
+  assertTtl,
   lateSettleWindowOf,
+  toReserveInput,
   toSettleDetails,
   toSpendRecord,
 } from "./ledger-input.js";
@@ -45,6 +49,7 @@ import {
   balanceScript,
   recordScript,
   releaseScript,
+  renewScript,
   reserveScript,
   settleScript,
 } from "./redis-ledger-scripts.js";
@@ -108,36 +113,57 @@ export function createRedisLedger(options: RedisLedgerOptions): Ledger {
 
   return {
     async reserve(reserveOptions: ReserveOptions) {
-      assertReserveOptions(reserveOptions);
-      const { scope, amount, ttlMs, limit } = reserveOptions;
+      const { amount, ttlMs, budgets } = toReserveInput(reserveOptions);
       return run("reserve", async () => {
         const id = randomUUID();
-        const keys = scopeKeys(scope);
+        const scopes = budgets.map((budget) => budget.scope);
+        const keys = scopes.map(scopeKeys);
         const reply = asStrings(
           await script(
             reserveScript,
-            [keys.spent, keys.active, keys.amounts, reservationKey(id)],
+            [...keys.flatMap((key) => [key.spent, key.active, key.amounts]), reservationKey(id)],
             [
               amount.toString(),
-              limit.toString(),
               String(ttlMs),
               String(lateSettleWindowMs),
               id,
-              scope,
-              keys.encoded,
+              JSON.stringify(scopes),
+              JSON.stringify(keys.map((key) => key.encoded)),
+              ...budgets.map((budget) => budget.limit.toString()),
             ],
           ),
         );
         if (reply[0] !== "1") {
+          const budget = budgets[Number(reply[1]) - 1] as ScopeBudget;
           throw budgetExceeded({
-            scope,
-            limit,
-            spent: BigInt(reply[1] ?? "0"),
-            reserved: BigInt(reply[2] ?? "0"),
+            ...budget,
+            spent: BigInt(reply[2] ?? "0"),
+            reserved: BigInt(reply[3] ?? "0"),
             requested: amount,
           });
         }
-        return { id, scope, amount, expiresAt: Number(reply[1]) };
+        return { id, scope: scopes[0] as string, scopes, amount, expiresAt: Number(reply[1]) };
+      });
+    },
+    async renew(id: string, ttlMs: number) {
+      assertReservationId(id);
+      assertTtl(ttlMs);
+      return run("renew", async () => {
+        const reply = await script(
+          renewScript,
+          [reservationKey(id)],
+          [prefix, id, String(ttlMs), String(lateSettleWindowMs)],
+        );
+        if (reply === null) return undefined;
+        const [expiresAt, scopesJson, amount] = asStrings(reply);
+        const scopes = JSON.parse(scopesJson ?? "[]") as string[];
+        return {
+          id,
+          scope: scopes[0] as string,
+          scopes,
+          amount: BigInt(amount ?? "0"),
+          expiresAt: Number(expiresAt),
+        };
       });
     },
     async settle(id: string, actual: Picodollars, record?: SettleRecord) {
@@ -152,11 +178,19 @@ export function createRedisLedger(options: RedisLedgerOptions): Ledger {
             actual.toString(),
             details === undefined ? "" : JSON.stringify(details),
             String(details?.time ?? 0),
+            String(lateSettleWindowMs),
           ],
         );
         if (reply === null) throw reservationNotFound(id);
-        const [scope, reserved] = asStrings(reply);
-        return { id, scope: scope ?? "", reserved: BigInt(reserved ?? "0"), actual };
+        const [scopesJson, reserved, charged] = asStrings(reply);
+        const scopes = JSON.parse(scopesJson ?? "[]") as string[];
+        return {
+          id,
+          scope: scopes[0] as string,
+          scopes,
+          reserved: BigInt(reserved ?? "0"),
+          actual: BigInt(charged ?? "0"),
+        };
       });
     },
     async release(id: string) {
@@ -187,7 +221,11 @@ export function createRedisLedger(options: RedisLedgerOptions): Ledger {
       await run("record", async () => {
         await script(
           recordScript,
-          [scopeKeys(record.scope).spent, logKey, sequenceKey],
+          [
+            logKey,
+            sequenceKey,
+            ...(record.scopes ?? [record.scope]).map((scope) => scopeKeys(scope).spent),
+          ],
           [record.cost.toString(), String(record.time), serializeRecord(record)],
         );
       });

@@ -83,7 +83,7 @@ describe("createSqliteLedger", () => {
     });
     const raw = new Database(path);
     raw.defaultSafeIntegers(true);
-    expect(raw.prepare("SELECT amount FROM tokenwise_ledger_reservations").pluck().get()).toBe(
+    expect(raw.prepare("SELECT amount FROM tokenwise_ledger_holds").pluck().get()).toBe(
       9_007_199_254_740_993n,
     );
     await ledger.settle(id, 2n ** 63n - 1n);

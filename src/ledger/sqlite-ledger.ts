@@ -13,13 +13,17 @@ import {
   assertSqlIdentifier,
   createSqliteTables,
   openSqliteConnection,
+  type SqliteConnection,
   type SqliteConnectionOptions,
 } from "../stores/sqlite-database.js";
+import { storeFailure } from "../stores/store-input.js";
 import type {
   Ledger,
   LedgerOptions,
   Reservation,
   ReserveOptions,
+  ScopeBudget,
+  SettledReservation,
   SettleRecord,
   SpendRecord,
   SpendRecordInput,
@@ -31,27 +35,37 @@ import { budgetExceeded, reservationNotFound } from "./ledger-errors.js";
 import {
   assertRemainingInput,
   assertReservationId,
-  assertReserveOptions,
   assertScope,
   assertSpendQuery,
   assertTotalsQuery,
+  assertTtl,
   lateSettleWindowOf,
+  type SettleDetails,
+  settledRecord,
+  toReserveInput,
   toSettleDetails,
   toSpendRecord,
 } from "./ledger-input.js";
 import { sortTotals } from "./spend-totals.js";
 
 export interface SqliteLedgerOptions extends SqliteConnectionOptions, LedgerOptions {
-  /** Prefix of the ledger's three tables (default "tokenwise_ledger"). */
+  /** Prefix of the ledger's tables (default "tokenwise_ledger"). */
   tablePrefix?: string;
   /** Clock in epoch milliseconds (default `Date.now`); inject one to test expiry instantly. */
   now?: () => number;
 }
 
-interface ReservationRow {
+/** One scope a reservation holds its amount on. */
+interface HoldRow {
   scope: string;
   amount: bigint;
   expires_at: bigint;
+}
+
+interface SettledRow {
+  scopes: string;
+  reserved: bigint;
+  actual: bigint;
 }
 
 /** The token columns of a spend row, or their sums in a totals row. */
@@ -66,6 +80,7 @@ interface UsageColumns {
 interface SpendRow extends UsageColumns {
   time: bigint;
   scope: string;
+  scopes: string | null;
   model: string;
   provider: string;
   cost: bigint;
@@ -82,7 +97,9 @@ interface TotalsRow extends UsageColumns {
   cost_pico: bigint;
 }
 
-type ReserveOutcome = { ok: true } | { ok: false; spent: Picodollars; reserved: Picodollars };
+type ReserveOutcome =
+  | { ok: true }
+  | { ok: false; budget: ScopeBudget; spent: Picodollars; reserved: Picodollars };
 
 const GROUP_KEY: Record<SpendTotalsQuery["groupBy"], string> = {
   model: "model",
@@ -108,7 +125,10 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
   const connection = openSqliteConnection(options);
   const { database, owned } = connection;
   const scopes = `"${prefix}_scopes"`;
-  const reservations = `"${prefix}_reservations"`;
+  // One row per scope a reservation holds budget on (the first engine kept one scope per
+  // reservation in "_reservations"; that table is no longer read).
+  const holds = `"${prefix}_holds"`;
+  const settled = `"${prefix}_settled"`;
   const spend = `"${prefix}_spend"`;
   createSqliteTables({
     connection,
@@ -117,16 +137,24 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
         scope TEXT PRIMARY KEY NOT NULL,
         spent TEXT NOT NULL
       );
-      CREATE TABLE IF NOT EXISTS ${reservations} (
-        id TEXT PRIMARY KEY NOT NULL,
+      CREATE TABLE IF NOT EXISTS ${holds} (
+        id TEXT NOT NULL,
+        position INTEGER NOT NULL,
         scope TEXT NOT NULL,
         amount INTEGER NOT NULL,
-        expires_at INTEGER NOT NULL
+        expires_at INTEGER NOT NULL,
+        PRIMARY KEY (id, position)
       );
-      CREATE INDEX IF NOT EXISTS "${prefix}_reservations_scope"
-        ON ${reservations} (scope, expires_at);
-      CREATE INDEX IF NOT EXISTS "${prefix}_reservations_expires_at"
-        ON ${reservations} (expires_at);
+      CREATE INDEX IF NOT EXISTS "${prefix}_holds_scope" ON ${holds} (scope, expires_at);
+      CREATE INDEX IF NOT EXISTS "${prefix}_holds_expires_at" ON ${holds} (expires_at);
+      CREATE TABLE IF NOT EXISTS ${settled} (
+        id TEXT PRIMARY KEY NOT NULL,
+        scopes TEXT NOT NULL,
+        reserved INTEGER NOT NULL,
+        actual INTEGER NOT NULL,
+        forget_at INTEGER NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS "${prefix}_settled_forget_at" ON ${settled} (forget_at);
       CREATE TABLE IF NOT EXISTS ${spend} (
         id INTEGER PRIMARY KEY,
         time INTEGER NOT NULL,
@@ -141,13 +169,15 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
         cost INTEGER NOT NULL,
         request_id TEXT,
         cached INTEGER,
-        metadata TEXT
+        metadata TEXT,
+        scopes TEXT
       );
       CREATE INDEX IF NOT EXISTS "${prefix}_spend_time" ON ${spend} (time);
       CREATE INDEX IF NOT EXISTS "${prefix}_spend_scope_time" ON ${spend} (scope, time);
     `,
     tables: `SQLite ledger tables ${prefix}_*`,
   });
+  addSpendScopesColumn(connection, spend, prefix);
 
   const selectSpent = database
     .prepare<{ scope: string }, string>(`SELECT spent FROM ${scopes} WHERE scope = @scope`)
@@ -158,34 +188,55 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
   );
   const selectActiveAmounts = database
     .prepare<{ scope: string; now: number }, bigint>(
-      `SELECT amount FROM ${reservations} WHERE scope = @scope AND expires_at > @now`,
+      `SELECT amount FROM ${holds} WHERE scope = @scope AND expires_at > @now`,
     )
     .pluck()
     .safeIntegers();
-  const insertReservation = database.prepare<{
+  const insertHold = database.prepare<{
     id: string;
+    position: number;
     scope: string;
     amount: bigint;
     expiresAt: number;
   }>(
-    `INSERT INTO ${reservations} (id, scope, amount, expires_at)
-     VALUES (@id, @scope, @amount, @expiresAt)`,
+    `INSERT INTO ${holds} (id, position, scope, amount, expires_at)
+     VALUES (@id, @position, @scope, @amount, @expiresAt)`,
   );
-  const selectReservation = database
-    .prepare<{ id: string }, ReservationRow>(
-      `SELECT scope, amount, expires_at FROM ${reservations} WHERE id = @id`,
+  const selectHolds = database
+    .prepare<{ id: string }, HoldRow>(
+      `SELECT scope, amount, expires_at FROM ${holds} WHERE id = @id ORDER BY position`,
     )
     .safeIntegers();
-  const deleteReservation = database.prepare<{ id: string }>(
-    `DELETE FROM ${reservations} WHERE id = @id`,
+  const extendHolds = database.prepare<{ id: string; now: number; expiresAt: number }>(
+    `UPDATE ${holds} SET expires_at = @expiresAt WHERE id = @id AND expires_at > @now`,
   );
+  const deleteHolds = database.prepare<{ id: string }>(`DELETE FROM ${holds} WHERE id = @id`);
   const forgetExpired = database.prepare<{ before: number }>(
-    `DELETE FROM ${reservations} WHERE expires_at <= @before`,
+    `DELETE FROM ${holds} WHERE expires_at <= @before`,
+  );
+  const selectSettled = database
+    .prepare<{ id: string }, SettledRow>(
+      `SELECT scopes, reserved, actual FROM ${settled} WHERE id = @id`,
+    )
+    .safeIntegers();
+  const insertSettled = database.prepare<{
+    id: string;
+    scopes: string;
+    reserved: bigint;
+    actual: bigint;
+    forgetAt: number;
+  }>(
+    `INSERT INTO ${settled} (id, scopes, reserved, actual, forget_at)
+     VALUES (@id, @scopes, @reserved, @actual, @forgetAt)`,
+  );
+  const forgetSettled = database.prepare<{ now: number }>(
+    `DELETE FROM ${settled} WHERE forget_at <= @now`,
   );
   const insertSpend = database.prepare<Record<string, string | number | bigint | null>>(
-    `INSERT INTO ${spend} (time, scope, model, provider, input_tokens, cached_input_tokens,
-       cache_write_tokens, output_tokens, reasoning_tokens, cost, request_id, cached, metadata)
-     VALUES (@time, @scope, @model, @provider, @inputTokens, @cachedInputTokens,
+    `INSERT INTO ${spend} (time, scope, scopes, model, provider, input_tokens,
+       cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost,
+       request_id, cached, metadata)
+     VALUES (@time, @scope, @scopes, @model, @provider, @inputTokens, @cachedInputTokens,
        @cacheWriteTokens, @outputTokens, @reasoningTokens, @cost, @requestId, @cached, @metadata)`,
   );
 
@@ -202,6 +253,7 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
     insertSpend.run({
       time: record.time,
       scope: record.scope,
+      scopes: record.scopes === undefined ? null : JSON.stringify(record.scopes),
       model: record.model,
       provider: record.provider,
       inputTokens: record.usage.inputTokens,
@@ -216,19 +268,46 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
     });
   };
 
+  const forget = (at: number) => {
+    forgetExpired.run({ before: at - lateSettleWindowMs });
+    forgetSettled.run({ now: at });
+  };
+
   const reserveTransaction = database.transaction(
-    (reservation: Reservation, limit: Picodollars, at: number): ReserveOutcome => {
-      forgetExpired.run({ before: at - lateSettleWindowMs });
-      const spent = spentOf(reservation.scope);
-      const reserved = reservedOf(reservation.scope, at);
-      if (spent + reserved + reservation.amount > limit) return { ok: false, spent, reserved };
-      insertReservation.run({
-        id: reservation.id,
-        scope: reservation.scope,
-        amount: reservation.amount,
-        expiresAt: reservation.expiresAt,
+    (reservation: Reservation, budgets: ScopeBudget[], at: number): ReserveOutcome => {
+      forget(at);
+      for (const budget of budgets) {
+        const spent = spentOf(budget.scope);
+        const reserved = reservedOf(budget.scope, at);
+        if (spent + reserved + reservation.amount > budget.limit) {
+          return { ok: false, budget, spent, reserved };
+        }
+      }
+      reservation.scopes.forEach((scope, position) => {
+        insertHold.run({
+          id: reservation.id,
+          position,
+          scope,
+          amount: reservation.amount,
+          expiresAt: reservation.expiresAt,
+        });
       });
       return { ok: true };
+    },
+  );
+
+  const renewTransaction = database.transaction(
+    (id: string, at: number, expiresAt: number): Reservation | undefined => {
+      if (extendHolds.run({ id, now: at, expiresAt }).changes === 0) return undefined;
+      const rows = selectHolds.all({ id });
+      const scopeList = rows.map((row) => row.scope);
+      return {
+        id,
+        scope: scopeList[0] as string,
+        scopes: scopeList,
+        amount: (rows[0] as HoldRow).amount,
+        expiresAt,
+      };
     },
   );
 
@@ -236,21 +315,41 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
     (
       id: string,
       actual: Picodollars,
-      details: Omit<SpendRecord, "scope" | "cost"> | undefined,
+      details: SettleDetails | undefined,
       at: number,
-    ): ReservationRow | undefined => {
-      forgetExpired.run({ before: at - lateSettleWindowMs });
-      const row = selectReservation.get({ id });
-      if (row === undefined) return undefined;
-      deleteReservation.run({ id });
-      charge(row.scope, actual);
-      if (details !== undefined) appendSpend({ ...details, scope: row.scope, cost: actual });
-      return row;
+    ): SettledReservation | undefined => {
+      forget(at);
+      const earlier = selectSettled.get({ id });
+      if (earlier !== undefined) {
+        const scopeList = JSON.parse(earlier.scopes) as string[];
+        return {
+          id,
+          scope: scopeList[0] as string,
+          scopes: scopeList,
+          reserved: earlier.reserved,
+          actual: earlier.actual,
+        };
+      }
+      const rows = selectHolds.all({ id });
+      if (rows.length === 0) return undefined;
+      deleteHolds.run({ id });
+      const scopeList = rows.map((row) => row.scope);
+      for (const scope of scopeList) charge(scope, actual);
+      if (details !== undefined) appendSpend(settledRecord(details, scopeList, actual));
+      const reserved = (rows[0] as HoldRow).amount;
+      insertSettled.run({
+        id,
+        scopes: JSON.stringify(scopeList),
+        reserved,
+        actual,
+        forgetAt: at + lateSettleWindowMs,
+      });
+      return { id, scope: scopeList[0] as string, scopes: scopeList, reserved, actual };
     },
   );
 
   const recordTransaction = database.transaction((record: SpendRecord) => {
-    charge(record.scope, record.cost);
+    for (const scope of record.scopes ?? [record.scope]) charge(scope, record.cost);
     appendSpend(record);
   });
 
@@ -264,30 +363,45 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
 
   return {
     async reserve(reserveOptions: ReserveOptions) {
-      assertReserveOptions(reserveOptions);
-      const { scope, amount, ttlMs, limit } = reserveOptions;
+      const { amount, ttlMs, budgets } = toReserveInput(reserveOptions);
       return run("reserve", () => {
         const at = now();
-        const reservation: Reservation = { id: randomUUID(), scope, amount, expiresAt: at + ttlMs };
-        const outcome = reserveTransaction.immediate(reservation, limit, at);
+        const scopeList = budgets.map((budget) => budget.scope);
+        const reservation: Reservation = {
+          id: randomUUID(),
+          scope: scopeList[0] as string,
+          scopes: scopeList,
+          amount,
+          expiresAt: at + ttlMs,
+        };
+        const outcome = reserveTransaction.immediate(reservation, budgets, at);
         if (!outcome.ok) {
-          throw budgetExceeded({ scope, limit, ...outcome, requested: amount });
+          const { budget, spent, reserved } = outcome;
+          throw budgetExceeded({ ...budget, spent, reserved, requested: amount });
         }
         return reservation;
+      });
+    },
+    async renew(id: string, ttlMs: number) {
+      assertReservationId(id);
+      assertTtl(ttlMs);
+      return run("renew", () => {
+        const at = now();
+        return renewTransaction.immediate(id, at, at + ttlMs);
       });
     },
     async settle(id: string, actual: Picodollars, record?: SettleRecord) {
       const at = now();
       const details = toSettleDetails({ id, actual, record, at });
       return run("settle", () => {
-        const row = settleTransaction.immediate(id, actual, details, at);
-        if (row === undefined) throw reservationNotFound(id);
-        return { id, scope: row.scope, reserved: row.amount, actual };
+        const result = settleTransaction.immediate(id, actual, details, at);
+        if (result === undefined) throw reservationNotFound(id);
+        return result;
       });
     },
     async release(id: string) {
       assertReservationId(id);
-      return run("release", () => deleteReservation.run({ id }).changes > 0);
+      return run("release", () => deleteHolds.run({ id }).changes > 0);
     },
     async spent(scope: string) {
       assertScope(scope);
@@ -356,6 +470,25 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
   };
 }
 
+/**
+ * A spend table made before multi-scope reservations lacks the scopes column; add it. Two
+ * processes upgrading the same file at once both try, and the second finds it there.
+ */
+function addSpendScopesColumn(connection: SqliteConnection, spend: string, prefix: string): void {
+  const columns = connection.database
+    .prepare<[], string>(`SELECT name FROM pragma_table_info('${prefix}_spend')`)
+    .pluck()
+    .all();
+  if (columns.includes("scopes")) return;
+  try {
+    connection.database.exec(`ALTER TABLE ${spend} ADD COLUMN scopes TEXT`);
+  } catch (cause) {
+    if (cause instanceof Error && cause.message.includes("duplicate column name")) return;
+    if (connection.owned) connection.database.close();
+    throw storeFailure(`Adding the scopes column to SQLite table ${prefix}_spend`, cause);
+  }
+}
+
 function whereClause(query: SpendRecordsQuery): {
   where: string;
   parameters: Record<string, string | number>;
@@ -386,6 +519,7 @@ function toRecord(row: SpendRow): SpendRecord {
     usage: toUsage(row),
     cost: row.cost,
   };
+  if (row.scopes !== null) record.scopes = JSON.parse(row.scopes);
   if (row.request_id !== null) record.requestId = row.request_id;
   if (row.cached !== null) record.cached = row.cached === 1n;
   if (row.metadata !== null) record.metadata = JSON.parse(row.metadata);

@@ -27,6 +27,10 @@ function usage(input: number, output: number, extra: Partial<Usage> = {}): Usage
   return { ...emptyUsage(), inputTokens: input, outputTokens: output, ...extra };
 }
 
+async function connectionOf(harness: LedgerHarness): Promise<Ledger> {
+  return harness.connect();
+}
+
 async function caught(promise: Promise<unknown>): Promise<TokenwiseError> {
   try {
     await promise;
@@ -118,6 +122,7 @@ export function describeLedgerConformance(
         expect(await ledger.settle(id, usd("0.123456789012"))).toEqual({
           id,
           scope: "s",
+          scopes: ["s"],
           reserved: usd("0.50"),
           actual: usd("0.123456789012"),
         });
@@ -151,17 +156,34 @@ export function describeLedgerConformance(
         expect(await ledger.remaining("s", usd("1"))).toBe(0n);
       });
 
-      it("settles once: a second settle, or one after release, is not_found and charges nothing", async () => {
+      it("settles idempotently: a retried settle returns the first result and charges nothing", async () => {
         const first = await ledger.reserve({
           scope: "s",
           amount: usd("0.1"),
           ttlMs: 60_000,
           limit: usd("1"),
         });
-        await ledger.settle(first.id, usd("0.1"));
-        const twice = await caught(ledger.settle(first.id, usd("0.1")));
-        expect(twice.code).toBe("not_found");
-        expect(twice.message).toContain("ledger.record()");
+        const record = { model: "gpt-4o", provider: "openai", usage: usage(10, 5) };
+        const settled = await ledger.settle(first.id, usd("0.08"), record);
+        expect(settled).toEqual({
+          id: first.id,
+          scope: "s",
+          scopes: ["s"],
+          reserved: usd("0.1"),
+          actual: usd("0.08"),
+        });
+        expect(await ledger.settle(first.id, usd("0.08"), record)).toEqual(settled);
+        // Even a retry that disagrees on the cost gets the first answer.
+        expect(await ledger.settle(first.id, usd("0.5"))).toEqual(settled);
+        expect(await ledger.release(first.id)).toBe(false);
+        expect(await ledger.spent("s")).toBe(usd("0.08"));
+        expect(await ledger.records()).toHaveLength(1);
+        const other = await connectionOf(harness);
+        expect(await other.settle(first.id, usd("0.08"))).toEqual(settled);
+        expect(await ledger.spent("s")).toBe(usd("0.08"));
+      });
+
+      it("does not settle after release: not_found, nothing charged", async () => {
         const second = await ledger.reserve({
           scope: "s",
           amount: usd("0.1"),
@@ -170,9 +192,11 @@ export function describeLedgerConformance(
         });
         expect(await ledger.release(second.id)).toBe(true);
         expect(await ledger.release(second.id)).toBe(false);
-        expect((await caught(ledger.settle(second.id, usd("0.1")))).code).toBe("not_found");
+        const error = await caught(ledger.settle(second.id, usd("0.1")));
+        expect(error.code).toBe("not_found");
+        expect(error.message).toContain("ledger.record()");
         expect(await ledger.release("no-such-reservation")).toBe(false);
-        expect(await ledger.spent("s")).toBe(usd("0.1"));
+        expect(await ledger.spent("s")).toBe(0n);
         expect(await ledger.reserved("s")).toBe(0n);
       });
 
@@ -338,6 +362,215 @@ export function describeLedgerConformance(
         expect((await caught(ledger.settle("", 1n))).details.field).toBe("id");
         expect((await caught(ledger.spent(""))).details.field).toBe("scope");
         expect(await ledger.reserved("s")).toBe(0n);
+      });
+    });
+
+    describe("leases", () => {
+      it("keeps a renewed reservation holding budget past its first TTL, so no later call overspends", async () => {
+        const limit = usd("1");
+        const call = await ledger.reserve({ scope: "s", amount: usd("0.9"), ttlMs: 1000, limit });
+        await harness.advance(500);
+        const renewed = await ledger.renew(call.id, 1000);
+        expect(renewed).toMatchObject({
+          id: call.id,
+          scope: "s",
+          scopes: ["s"],
+          amount: usd("0.9"),
+        });
+        expect(renewed?.expiresAt).toBeGreaterThan(call.expiresAt);
+        await harness.advance(700);
+        // 1200 ms after reserving: without the renewal its 1000 ms would have run out.
+        expect(await ledger.reserved("s")).toBe(usd("0.9"));
+        const refused = await caught(
+          ledger.reserve({ scope: "s", amount: usd("0.5"), ttlMs: 1000, limit }),
+        );
+        expect(refused.code).toBe("budget_exceeded");
+        await ledger.settle(call.id, usd("0.9"));
+        expect(await ledger.spent("s")).toBe(usd("0.9"));
+        expect(await ledger.remaining("s", limit)).toBe(usd("0.1"));
+      });
+
+      it("never renews a reservation that already expired: its money may be someone else's now", async () => {
+        const limit = usd("1");
+        const lost = await ledger.reserve({ scope: "s", amount: usd("0.6"), ttlMs: 50, limit });
+        await harness.advance(150);
+        await ledger.reserve({ scope: "s", amount: usd("0.6"), ttlMs: 60_000, limit });
+        expect(await ledger.renew(lost.id, 60_000)).toBeUndefined();
+        expect(await ledger.reserved("s")).toBe(usd("0.6"));
+        // The call it guarded still gets charged when it settles late.
+        await ledger.settle(lost.id, usd("0.2"));
+        expect(await ledger.spent("s")).toBe(usd("0.2"));
+      });
+
+      it("renews nothing that was settled, released or never reserved", async () => {
+        const base = { scope: "s", amount: usd("0.1"), ttlMs: 60_000, limit: usd("1") };
+        const settled = await ledger.reserve(base);
+        await ledger.settle(settled.id, usd("0.1"));
+        const released = await ledger.reserve(base);
+        await ledger.release(released.id);
+        expect(await ledger.renew(settled.id, 60_000)).toBeUndefined();
+        expect(await ledger.renew(released.id, 60_000)).toBeUndefined();
+        expect(await ledger.renew("no-such-reservation", 60_000)).toBeUndefined();
+        expect(await ledger.reserved("s")).toBe(0n);
+        expect((await caught(ledger.renew(settled.id, 0))).details.field).toBe("ttlMs");
+        expect((await caught(ledger.renew("", 1000))).details.field).toBe("id");
+      });
+    });
+
+    describe("multi-scope reservations", () => {
+      const key1 = { scope: "key:1", limit: usd("0.6") };
+      const key2 = { scope: "key:2", limit: usd("0.6") };
+      const team = { scope: "team:a", limit: usd("1") };
+
+      it("holds the amount on every scope, and settle charges each and writes one record", async () => {
+        const reservation = await ledger.reserve({
+          amount: usd("0.5"),
+          ttlMs: 60_000,
+          budgets: [key1, team],
+        });
+        expect(reservation).toMatchObject({
+          scope: "key:1",
+          scopes: ["key:1", "team:a"],
+          amount: usd("0.5"),
+        });
+        expect(await ledger.reserved("key:1")).toBe(usd("0.5"));
+        expect(await ledger.reserved("team:a")).toBe(usd("0.5"));
+        const settled = await ledger.settle(reservation.id, usd("0.3"), {
+          time: JULY_24,
+          model: "gpt-4o-mini",
+          provider: "openai",
+          usage: usage(100, 20),
+          requestId: "req_1",
+        });
+        expect(settled).toEqual({
+          id: reservation.id,
+          scope: "key:1",
+          scopes: ["key:1", "team:a"],
+          reserved: usd("0.5"),
+          actual: usd("0.3"),
+        });
+        expect(await ledger.spent("key:1")).toBe(usd("0.3"));
+        expect(await ledger.spent("team:a")).toBe(usd("0.3"));
+        expect([await ledger.reserved("key:1"), await ledger.reserved("team:a")]).toEqual([0n, 0n]);
+        expect(await ledger.records()).toEqual([
+          {
+            time: JULY_24,
+            scope: "key:1",
+            scopes: ["key:1", "team:a"],
+            model: "gpt-4o-mini",
+            provider: "openai",
+            usage: usage(100, 20),
+            cost: usd("0.3"),
+            requestId: "req_1",
+          },
+        ]);
+        expect(await ledger.settle(reservation.id, usd("0.3"))).toEqual(settled);
+        expect(await ledger.spent("team:a")).toBe(usd("0.3"));
+      });
+
+      it("holds none when one scope refuses, and says which scope and its numbers", async () => {
+        await ledger.reserve({ amount: usd("0.5"), ttlMs: 60_000, budgets: [key1, team] });
+        const error = await caught(
+          ledger.reserve({ amount: usd("0.55"), ttlMs: 60_000, budgets: [key2, team] }),
+        );
+        expect(error.code).toBe("budget_exceeded");
+        expect(error.details).toEqual({
+          scope: "team:a",
+          limit: usd("1"),
+          spent: 0n,
+          reserved: usd("0.5"),
+          requested: usd("0.55"),
+        });
+        expect(error.message).toContain('scope "team:a"');
+        expect(await ledger.reserved("key:2")).toBe(0n);
+        expect(await ledger.reserved("team:a")).toBe(usd("0.5"));
+        const keyFull = await caught(
+          ledger.reserve({ amount: usd("0.2"), ttlMs: 60_000, budgets: [key1, team] }),
+        );
+        expect(keyFull.details).toMatchObject({ scope: "key:1", reserved: usd("0.5") });
+        expect(await ledger.reserved("team:a")).toBe(usd("0.5"));
+      });
+
+      it("renews and releases on every scope", async () => {
+        const reservation = await ledger.reserve({
+          amount: usd("0.4"),
+          ttlMs: 1000,
+          budgets: [key1, team],
+        });
+        await harness.advance(500);
+        expect((await ledger.renew(reservation.id, 1000))?.scopes).toEqual(["key:1", "team:a"]);
+        await harness.advance(700);
+        expect(await ledger.reserved("key:1")).toBe(usd("0.4"));
+        expect(await ledger.reserved("team:a")).toBe(usd("0.4"));
+        expect(await ledger.release(reservation.id)).toBe(true);
+        expect([await ledger.reserved("key:1"), await ledger.reserved("team:a")]).toEqual([0n, 0n]);
+      });
+
+      it("lets 200 concurrent reservations on 2 keys sharing a team never pass either limit", async () => {
+        const connections = [
+          ledger,
+          ...(await Promise.all([1, 2, 3].map(() => harness.connect()))),
+        ];
+        const outcomes = await Promise.allSettled(
+          Array.from({ length: 200 }, (_, index) =>
+            (connections[index % connections.length] as Ledger).reserve({
+              amount: usd("0.01"),
+              ttlMs: 60_000,
+              budgets: [index % 2 === 0 ? key1 : key2, team],
+            }),
+          ),
+        );
+        const granted = outcomes.flatMap((outcome) =>
+          outcome.status === "fulfilled" ? [outcome.value] : [],
+        );
+        const refused = outcomes.flatMap((outcome) =>
+          outcome.status === "rejected" ? [outcome.reason] : [],
+        );
+        expect(granted).toHaveLength(100);
+        expect(refused.every((reason) => TokenwiseError.hasCode(reason, "budget_exceeded"))).toBe(
+          true,
+        );
+        expect(await ledger.reserved("team:a")).toBe(usd("1"));
+        expect(await ledger.reserved("key:1")).toBeLessThanOrEqual(usd("0.6"));
+        expect(await ledger.reserved("key:2")).toBeLessThanOrEqual(usd("0.6"));
+        expect((await ledger.reserved("key:1")) + (await ledger.reserved("key:2"))).toBe(usd("1"));
+        await Promise.all(granted.map((reservation) => ledger.settle(reservation.id, usd("0.01"))));
+        expect(await ledger.spent("team:a")).toBe(usd("1"));
+        expect((await ledger.spent("key:1")) + (await ledger.spent("key:2"))).toBe(usd("1"));
+        expect(await ledger.reserved("team:a")).toBe(0n);
+      });
+
+      it("charges every scope a record lists", async () => {
+        await ledger.record({
+          scope: "key:1",
+          scopes: ["key:1", "team:a"],
+          model: "gpt-4o",
+          provider: "openai",
+          usage: usage(1, 1),
+          cost: usd("0.02"),
+          time: JULY_24,
+        });
+        expect(await ledger.spent("key:1")).toBe(usd("0.02"));
+        expect(await ledger.spent("team:a")).toBe(usd("0.02"));
+        expect((await ledger.records())[0]?.scopes).toEqual(["key:1", "team:a"]);
+      });
+
+      it("rejects bad budgets with invalid_input naming the field, holding nothing", async () => {
+        const loose = ledger as unknown as { reserve: (options: unknown) => Promise<unknown> };
+        const base = { amount: usd("0.01"), ttlMs: 60_000 };
+        const cases: Array<[unknown, string]> = [
+          [{ ...base, budgets: [] }, "budgets"],
+          [{ ...base, budgets: [key1, { scope: "", limit: 1n }] }, "budgets[1].scope"],
+          [{ ...base, budgets: [key1, { scope: "t", limit: 0.5 }] }, "budgets[1].limit"],
+          [{ ...base, budgets: [key1, key1] }, "budgets[1].scope"],
+          [{ ...base, budgets: [key1], scope: "key:1", limit: 1n }, "budgets"],
+        ];
+        for (const [options, field] of cases) {
+          const error = await caught(loose.reserve(options));
+          expect(error.code).toBe("invalid_input");
+          expect(error.details.field).toBe(field);
+        }
+        expect(await ledger.reserved("key:1")).toBe(0n);
       });
     });
 
