@@ -27,6 +27,8 @@ export {
   openPostgresConnection,
   type PostgresConnection,
   type PostgresConnectionOptions,
+  type PostgresQueryable,
+  withPostgresTransaction,
 } from "./postgres-connection.js";
 export {
   createPostgresStore,

@@ -36,6 +36,11 @@ export interface PostgresConnection {
   ready: () => Promise<void>;
 }
 
+/** Something that runs a query: a pool, or a client inside a transaction. */
+export interface PostgresQueryable {
+  query<Row extends object>(text: string, values?: unknown[]): Promise<{ rows: Row[] }>;
+}
+
 /** The default schema of every PostgreSQL engine. */
 export const DEFAULT_POSTGRES_SCHEMA = "tokenwise";
 
@@ -83,4 +88,48 @@ function openPool(url: unknown): pg.Pool {
   // crash the process. The next query on the pool fails with the real reason instead.
   pool.on("error", () => undefined);
   return pool;
+}
+
+/** Deadlock and serialization failures: the transaction was rolled back and can run again. */
+const RETRYABLE_STATES = new Set(["40P01", "40001"]);
+const TRANSACTION_ATTEMPTS = 5;
+
+/**
+ * Runs `work` in one transaction on one pooled connection: COMMIT when it resolves, ROLLBACK
+ * when it throws. A transaction PostgreSQL aborted as a deadlock victim runs again (up to five
+ * times), so `work` must do nothing outside the database that cannot be repeated.
+ *
+ * @example
+ * ```ts
+ * await withPostgresTransaction(pool, async (client) => {
+ *   await client.query("UPDATE totals SET spent = spent + $1 WHERE scope = $2", [cost, scope]);
+ * });
+ * ```
+ */
+export async function withPostgresTransaction<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query("BEGIN");
+      const result = await work(client);
+      await client.query("COMMIT");
+      return result;
+    } catch (error) {
+      try {
+        await client.query("ROLLBACK");
+      } catch (rollbackFailure) {
+        broken = rollbackFailure instanceof Error ? rollbackFailure : new Error("ROLLBACK failed");
+      }
+      const state = (error as { code?: unknown }).code;
+      const retryable = typeof state === "string" && RETRYABLE_STATES.has(state);
+      if (!retryable || attempt >= TRANSACTION_ATTEMPTS) throw error;
+    } finally {
+      // A connection that could not even roll back is not handed to the next caller.
+      client.release(broken);
+    }
+  }
 }

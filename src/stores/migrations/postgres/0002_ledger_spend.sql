@@ -11,6 +11,8 @@ CREATE TABLE tokenwise_ledger_spend (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   time bigint NOT NULL,
   scope text NOT NULL,
+  -- Every scope charged, scope first, when there are several (a key and its team).
+  scopes text[],
   model text NOT NULL,
   provider text NOT NULL,
   input_tokens bigint NOT NULL,

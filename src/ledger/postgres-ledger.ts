@@ -1,0 +1,421 @@
+/**
+ * A ledger in PostgreSQL: the durable source of truth for budgets shared by several replicas.
+ * A reservation locks the rows of its scopes (in sorted order, so concurrent reservations never
+ * deadlock) and checks every limit inside one transaction, so replicas together can never
+ * reserve past a limit. Lease times come from the database server's clock
+ * (`clock_timestamp()`), never a replica's. Settling is idempotent, keyed by reservation id;
+ * a spend record carrying a request id is written once (ON CONFLICT DO NOTHING). Money is
+ * exact: amounts are bigint picodollars and running totals are numeric (no upper bound).
+ */
+import { randomUUID } from "node:crypto";
+import type pg from "pg";
+import type { Usage } from "../cost/usage.js";
+import type { Picodollars } from "../money/index.js";
+import { createEngineLifecycle } from "../stores/engine-lifecycle.js";
+import {
+  openPostgresConnection,
+  type PostgresConnectionOptions,
+  withPostgresTransaction,
+} from "../stores/postgres-connection.js";
+import type {
+  Ledger,
+  LedgerOptions,
+  Reservation,
+  ReserveOptions,
+  SettledReservation,
+  SettleRecord,
+  SpendRecord,
+  SpendRecordInput,
+  SpendRecordsQuery,
+  SpendTotalsQuery,
+  SpendTotalsRow,
+} from "./ledger.js";
+import { budgetExceeded, reservationNotFound } from "./ledger-errors.js";
+import {
+  assertRemainingInput,
+  assertReservationId,
+  assertScope,
+  assertSpendQuery,
+  assertTotalsQuery,
+  assertTtl,
+  lateSettleWindowOf,
+  settledRecord,
+  toReserveInput,
+  toSettleDetails,
+  toSpendRecord,
+} from "./ledger-input.js";
+import { insertSpendRows, ledgerTables } from "./postgres-spend-rows.js";
+import { sortTotals } from "./spend-totals.js";
+
+export interface PostgresLedgerOptions extends PostgresConnectionOptions, LedgerOptions {
+  /** Clock for the default time of spend records (default `Date.now`). Leases use the server's. */
+  now?: () => number;
+  /** Leases and settle results past their windows are deleted at most this often (default 60,000 ms). */
+  pruneIntervalMs?: number;
+}
+
+/** The database server's clock in epoch milliseconds. */
+const NOW_MS = "floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint";
+
+interface BalanceRow {
+  scope: string;
+  spent: string;
+  reserved: string;
+  at: string;
+}
+
+interface HoldRow {
+  position: number;
+  scope: string;
+  amount: string;
+  expires_at: string;
+}
+
+interface SettledRow {
+  scopes: string[];
+  reserved: string;
+  actual: string;
+}
+
+interface UsageColumns {
+  input_tokens: string;
+  cached_input_tokens: string;
+  cache_write_tokens: string;
+  output_tokens: string;
+  reasoning_tokens: string;
+}
+
+interface SpendRow extends UsageColumns {
+  time: string;
+  scope: string;
+  scopes: string[] | null;
+  model: string;
+  provider: string;
+  cost: string;
+  request_id: string | null;
+  cached: boolean | null;
+  metadata: SpendRecord["metadata"] | null;
+}
+
+interface TotalsRow extends UsageColumns {
+  key: string;
+  records: string;
+  cached_records: string;
+  cost: string;
+}
+
+const GROUP_KEY: Record<SpendTotalsQuery["groupBy"], string> = {
+  model: "model",
+  scope: "scope",
+  day: "to_char(to_timestamp(time / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD')",
+};
+
+/**
+ * Creates a PostgreSQL-backed ledger; its tables come from the shipped migrations, applied
+ * before the first operation unless `migrate: false`.
+ *
+ * @example
+ * ```ts
+ * const ledger = createPostgresLedger({ url: "postgres://127.0.0.1/app" });
+ * const { id } = await ledger.reserve({
+ *   amount: usd("0.05"),
+ *   ttlMs: 30_000,
+ *   budgets: [{ scope: "key:abc", limit: usd("10") }, { scope: "team:a", limit: usd("500") }],
+ * });
+ * await ledger.settle(id, usd("0.031"), { model: "gpt-4o", provider: "openai", usage, requestId });
+ * ```
+ */
+export function createPostgresLedger(options: PostgresLedgerOptions): Ledger {
+  const lateSettleWindowMs = lateSettleWindowOf(options);
+  const now = options.now ?? Date.now;
+  const pruneIntervalMs = options.pruneIntervalMs ?? 60_000;
+  const { pool, owned, schema, ready } = openPostgresConnection(options);
+  const tables = ledgerTables(schema);
+  const lifecycle = createEngineLifecycle("PostgreSQL ledger");
+  const run = <T>(operation: string, work: () => Promise<T>) =>
+    lifecycle.runAsync(operation, async () => {
+      await ready();
+      return work();
+    });
+  let lastPruneAt = Number.NEGATIVE_INFINITY;
+
+  /** Deletes leases past the late-settle window and settle results past theirs. */
+  const pruneIfDue = async () => {
+    if (Date.now() - lastPruneAt < pruneIntervalMs) return;
+    lastPruneAt = Date.now();
+    await pool.query(`DELETE FROM ${tables.holds} WHERE expires_at <= ${NOW_MS} - $1`, [
+      lateSettleWindowMs,
+    ]);
+    await pool.query(`DELETE FROM ${tables.settled} WHERE forget_at <= ${NOW_MS}`);
+  };
+
+  /** Spent and active reservations of each scope, read in one snapshot with one clock reading. */
+  const balances = async (database: pg.Pool | pg.PoolClient, scopes: readonly string[]) => {
+    const { rows } = await database.query<BalanceRow>(
+      `WITH clock AS (SELECT ${NOW_MS} AS at)
+       SELECT wanted.scope,
+         coalesce((SELECT spent FROM ${tables.scopes} WHERE scope = wanted.scope), 0)::text AS spent,
+         coalesce((SELECT sum(amount) FROM ${tables.holds}
+           WHERE scope = wanted.scope AND expires_at > clock.at), 0)::text AS reserved,
+         clock.at::text AS at
+       FROM unnest($1::text[]) WITH ORDINALITY AS wanted (scope, position), clock
+       ORDER BY wanted.position`,
+      [scopes],
+    );
+    return rows.map((row) => ({
+      scope: row.scope,
+      spent: BigInt(row.spent),
+      reserved: BigInt(row.reserved),
+      at: Number(row.at),
+    }));
+  };
+
+  const reserve = (budgets: ReturnType<typeof toReserveInput>) =>
+    withPostgresTransaction(pool, async (client) => {
+      const scopes = budgets.budgets.map((budget) => budget.scope);
+      const sorted = [...scopes].sort();
+      // Lock every scope's totals row, creating missing ones, in one order for everybody:
+      // a concurrent reserve, settle or record of these scopes waits until this commits.
+      await client.query(
+        `INSERT INTO ${tables.scopes} (scope, spent)
+         SELECT scope, 0 FROM unnest($1::text[]) AS scope ORDER BY scope
+         ON CONFLICT (scope) DO NOTHING`,
+        [sorted],
+      );
+      await client.query(
+        `SELECT scope FROM ${tables.scopes} WHERE scope = ANY($1::text[]) ORDER BY scope FOR UPDATE`,
+        [sorted],
+      );
+      const current = await balances(client, scopes);
+      const at = current[0]?.at ?? 0;
+      for (const [index, budget] of budgets.budgets.entries()) {
+        const { spent, reserved } = current[index] as (typeof current)[number];
+        if (spent + reserved + budgets.amount > budget.limit) {
+          throw budgetExceeded({ ...budget, spent, reserved, requested: budgets.amount });
+        }
+      }
+      const reservation: Reservation = {
+        id: randomUUID(),
+        scope: scopes[0] as string,
+        scopes,
+        amount: budgets.amount,
+        expiresAt: at + budgets.ttlMs,
+      };
+      await client.query(
+        `INSERT INTO ${tables.holds} (id, position, scope, amount, expires_at)
+         SELECT $1, position - 1, scope, $3, $4
+         FROM unnest($2::text[]) WITH ORDINALITY AS held (scope, position)`,
+        [reservation.id, scopes, reservation.amount.toString(), reservation.expiresAt],
+      );
+      return reservation;
+    });
+
+  const settle = (
+    id: string,
+    actual: Picodollars,
+    details: ReturnType<typeof toSettleDetails>,
+  ): Promise<SettledReservation | undefined> =>
+    withPostgresTransaction(pool, async (client) => {
+      // Locking the lease rows makes a concurrent settle of the same id wait, then find them
+      // gone and return the result this one leaves behind.
+      const { rows: holds } = await client.query<HoldRow>(
+        `SELECT position, scope, amount, expires_at FROM ${tables.holds}
+         WHERE id = $1 AND expires_at > ${NOW_MS} - $2 ORDER BY position FOR UPDATE`,
+        [id, lateSettleWindowMs],
+      );
+      if (holds.length === 0) {
+        const { rows } = await client.query<SettledRow>(
+          `SELECT scopes, reserved, actual FROM ${tables.settled}
+           WHERE id = $1 AND forget_at > ${NOW_MS}`,
+          [id],
+        );
+        const earlier = rows[0];
+        if (earlier === undefined) return undefined;
+        return {
+          id,
+          scope: earlier.scopes[0] as string,
+          scopes: earlier.scopes,
+          reserved: BigInt(earlier.reserved),
+          actual: BigInt(earlier.actual),
+        };
+      }
+      const scopes = holds.map((hold) => hold.scope);
+      const reserved = BigInt((holds[0] as HoldRow).amount);
+      await client.query(
+        `INSERT INTO ${tables.scopes} AS totals (scope, spent)
+         SELECT scope, $2::numeric FROM unnest($1::text[]) AS scope ORDER BY scope
+         ON CONFLICT (scope) DO UPDATE SET spent = totals.spent + excluded.spent`,
+        [[...scopes].sort(), actual.toString()],
+      );
+      await client.query(`DELETE FROM ${tables.holds} WHERE id = $1`, [id]);
+      await client.query(
+        `INSERT INTO ${tables.settled} (id, scopes, reserved, actual, forget_at)
+         VALUES ($1, $2, $3, $4, ${NOW_MS} + $5)`,
+        [id, scopes, reserved.toString(), actual.toString(), lateSettleWindowMs],
+      );
+      if (details !== undefined) {
+        await insertSpendRows(client, tables, [settledRecord(details, scopes, actual)], {
+          charge: false,
+        });
+      }
+      return { id, scope: scopes[0] as string, scopes, reserved, actual };
+    });
+
+  return {
+    async reserve(reserveOptions: ReserveOptions) {
+      const input = toReserveInput(reserveOptions);
+      return run("reserve", async () => {
+        await pruneIfDue();
+        return reserve(input);
+      });
+    },
+    async renew(id: string, ttlMs: number) {
+      assertReservationId(id);
+      assertTtl(ttlMs);
+      return run("renew", async () => {
+        const { rows } = await pool.query<HoldRow>(
+          `WITH clock AS (SELECT ${NOW_MS} AS at)
+           UPDATE ${tables.holds} AS held SET expires_at = clock.at + $2
+           FROM clock WHERE held.id = $1 AND held.expires_at > clock.at
+           RETURNING held.position, held.scope, held.amount, held.expires_at`,
+          [id, ttlMs],
+        );
+        if (rows.length === 0) return undefined;
+        const ordered = [...rows].sort((a, b) => a.position - b.position);
+        const scopes = ordered.map((row) => row.scope);
+        const first = ordered[0] as HoldRow;
+        return {
+          id,
+          scope: scopes[0] as string,
+          scopes,
+          amount: BigInt(first.amount),
+          expiresAt: Number(first.expires_at),
+        };
+      });
+    },
+    async settle(id: string, actual: Picodollars, record?: SettleRecord) {
+      const details = toSettleDetails({ id, actual, record, at: now() });
+      return run("settle", async () => {
+        const result = await settle(id, actual, details);
+        if (result === undefined) throw reservationNotFound(id);
+        return result;
+      });
+    },
+    async release(id: string) {
+      assertReservationId(id);
+      return run("release", async () => {
+        const result = await pool.query(`DELETE FROM ${tables.holds} WHERE id = $1`, [id]);
+        return (result.rowCount ?? 0) > 0;
+      });
+    },
+    async spent(scope: string) {
+      assertScope(scope);
+      return run("spent", async () => (await balances(pool, [scope]))[0]?.spent ?? 0n);
+    },
+    async reserved(scope: string) {
+      assertScope(scope);
+      return run("reserved", async () => (await balances(pool, [scope]))[0]?.reserved ?? 0n);
+    },
+    async remaining(scope: string, limit: Picodollars) {
+      assertRemainingInput(scope, limit);
+      return run("remaining", async () => {
+        const [balance] = await balances(pool, [scope]);
+        const left = limit - (balance?.spent ?? 0n) - (balance?.reserved ?? 0n);
+        return left > 0n ? left : 0n;
+      });
+    },
+    async record(input: SpendRecordInput) {
+      const record = toSpendRecord(input, now());
+      await run("record", () => insertSpendRows(pool, tables, [record]));
+      return structuredClone(record);
+    },
+    async records(query: SpendRecordsQuery = {}) {
+      assertSpendQuery(query);
+      return run("records", async () => {
+        const { where, values } = whereClause(query);
+        let limit = "";
+        if (query.limit !== undefined) {
+          values.push(query.limit);
+          limit = ` LIMIT $${values.length}`;
+        }
+        const { rows } = await pool.query<SpendRow>(
+          `SELECT * FROM ${tables.spend}${where} ORDER BY time, id${limit}`,
+          values,
+        );
+        return rows.map(toRecord);
+      });
+    },
+    async totals(query: SpendTotalsQuery) {
+      assertTotalsQuery(query);
+      return run("totals", async () => {
+        const { where, values } = whereClause(query);
+        const { rows } = await pool.query<TotalsRow>(
+          `SELECT ${GROUP_KEY[query.groupBy]} AS key,
+             count(*) AS records,
+             count(*) FILTER (WHERE cached) AS cached_records,
+             sum(cost)::text AS cost,
+             sum(input_tokens)::text AS input_tokens,
+             sum(cached_input_tokens)::text AS cached_input_tokens,
+             sum(cache_write_tokens)::text AS cache_write_tokens,
+             sum(output_tokens)::text AS output_tokens,
+             sum(reasoning_tokens)::text AS reasoning_tokens
+           FROM ${tables.spend}${where} GROUP BY 1`,
+          values,
+        );
+        return sortTotals(rows.map(toTotalsRow));
+      });
+    },
+    async close() {
+      if (lifecycle.close() && owned) await pool.end();
+    },
+  };
+}
+
+function whereClause(query: SpendRecordsQuery): { where: string; values: unknown[] } {
+  const conditions: string[] = [];
+  const values: unknown[] = [];
+  const add = (condition: string, value: unknown) => {
+    values.push(value);
+    conditions.push(`${condition} $${values.length}`);
+  };
+  if (query.scope !== undefined) add("scope =", query.scope);
+  if (query.since !== undefined) add("time >=", query.since);
+  if (query.until !== undefined) add("time <", query.until);
+  return { where: conditions.length === 0 ? "" : ` WHERE ${conditions.join(" AND ")}`, values };
+}
+
+function toRecord(row: SpendRow): SpendRecord {
+  const record: SpendRecord = {
+    time: Number(row.time),
+    scope: row.scope,
+    model: row.model,
+    provider: row.provider,
+    usage: toUsage(row),
+    cost: BigInt(row.cost),
+  };
+  if (row.scopes !== null) record.scopes = row.scopes;
+  if (row.request_id !== null) record.requestId = row.request_id;
+  if (row.cached !== null) record.cached = row.cached;
+  if (row.metadata !== null) record.metadata = row.metadata;
+  return record;
+}
+
+function toTotalsRow(row: TotalsRow): SpendTotalsRow {
+  return {
+    key: row.key,
+    records: Number(row.records),
+    cachedRecords: Number(row.cached_records),
+    cost: BigInt(row.cost),
+    usage: toUsage(row),
+  };
+}
+
+function toUsage(row: UsageColumns): Usage {
+  return {
+    inputTokens: Number(row.input_tokens),
+    cachedInputTokens: Number(row.cached_input_tokens),
+    cacheWriteTokens: Number(row.cache_write_tokens),
+    outputTokens: Number(row.output_tokens),
+    reasoningTokens: Number(row.reasoning_tokens),
+  };
+}
