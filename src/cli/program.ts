@@ -9,6 +9,7 @@ import { TokenwiseError } from "../errors/index.js";
 import { registerChatCommand } from "./commands/chat-command.js";
 import { registerChooseCommand } from "./commands/choose-command.js";
 import { registerCostCommand } from "./commands/cost-command.js";
+import { registerDbCommand } from "./commands/db-command.js";
 import { registerDemoCommand } from "./commands/demo-command.js";
 import { registerIndexCommand } from "./commands/index-command.js";
 import { registerMockUpstreamCommand } from "./commands/mock-upstream-command.js";
@@ -46,6 +47,7 @@ export function createProgram(output: Output = processOutput): Command {
   registerIndexCommand(program, output);
   registerSearchCommand(program, output);
   registerMockUpstreamCommand(program, output);
+  registerDbCommand(program, output);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({
       writeOut: (text) => output.write(text),

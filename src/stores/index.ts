@@ -25,6 +25,7 @@ export { migrateSqlite, type SqliteMigrateOptions } from "./migrations/sqlite-mi
 export {
   DEFAULT_POSTGRES_SCHEMA,
   openPostgresConnection,
+  openPostgresPool,
   type PostgresConnection,
   type PostgresConnectionOptions,
   type PostgresQueryable,

@@ -60,7 +60,7 @@ export function openPostgresConnection(options: PostgresConnectionOptions): Post
   }
   const schemaName = options.schema ?? DEFAULT_POSTGRES_SCHEMA;
   assertSqlIdentifier(schemaName, "schema");
-  const pool = options.pool ?? openPool(options.url);
+  const pool = options.pool ?? openPostgresPool(options.url);
   const migrate = options.migrate ?? true;
   let migrated: Promise<MigrationReport> | undefined;
   return {
@@ -78,10 +78,19 @@ export function openPostgresConnection(options: PostgresConnectionOptions): Post
   };
 }
 
-function openPool(url: unknown): pg.Pool {
+/**
+ * Opens a pool for a `postgres://` URL, with the "error" listener every owned pool needs.
+ * `field` names the option in the error for a bad URL, which never echoes the URL itself.
+ *
+ * @example
+ * ```ts
+ * const pool = openPostgresPool(process.env.TOKENWISE_POSTGRES_URL, "TOKENWISE_POSTGRES_URL");
+ * ```
+ */
+export function openPostgresPool(url: unknown, field = "url"): pg.Pool {
   if (typeof url !== "string" || !/^postgres(ql)?:\/\//.test(url)) {
     // The URL may hold a password: never echo it.
-    throw invalidInput("url", 'must start with "postgres://" or "postgresql://"');
+    throw invalidInput(field, 'must start with "postgres://" or "postgresql://"');
   }
   const pool = new pg.Pool({ connectionString: url });
   // An idle connection whose server went away is reported here; without a listener Node would

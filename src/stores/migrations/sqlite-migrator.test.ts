@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createSqliteLedger } from "../../ledger/sqlite-ledger.js";
 import { compileForNode } from "../../ledger/test-support/compile-for-node.js";
 import { createSqliteStore } from "../sqlite-store.js";
 import { migration, shippedMigrations } from "./migration-files.js";
@@ -79,27 +80,33 @@ describe("migrateSqlite", () => {
     database.close();
   });
 
-  it("creates exactly the tables a default SQLite store creates for itself", async () => {
+  it("creates exactly the tables the default SQLite store and ledger create for themselves", async () => {
     const migrated = new Database(path);
     migrateSqlite({ database: migrated });
-    const byEngine = new Database(join(directory, "engine.db"));
-    await createSqliteStore({ database: byEngine }).close();
+    const byEngines = new Database(join(directory, "engines.db"));
+    await createSqliteStore({ database: byEngines }).close();
+    await createSqliteLedger({ database: byEngines }).close();
     const schemaOf = (database: Database.Database) =>
       database
         .prepare<[], { name: string; sql: string }>(
-          "SELECT name, sql FROM sqlite_master WHERE name LIKE 'tokenwise_kv%' ORDER BY name",
+          "SELECT name, sql FROM sqlite_master WHERE name LIKE 'tokenwise_%' ORDER BY name",
         )
         .all()
         .map((row) => ({ name: row.name, sql: row.sql.replace(/\s+/g, " ") }));
-    expect(schemaOf(migrated)).toEqual(schemaOf(byEngine));
-    expect(schemaOf(migrated).length).toBeGreaterThan(0);
+    expect(schemaOf(migrated)).toEqual(schemaOf(byEngines));
+    expect(schemaOf(migrated).map((row) => row.name)).toContain("tokenwise_ledger_spend");
     const store = createSqliteStore({ database: migrated });
     await store.set("k", "v");
     expect(await store.get("k")).toBe("v");
     await store.close();
+    const ledger = createSqliteLedger({ database: migrated });
+    const { id } = await ledger.reserve({ scope: "s", amount: 5n, ttlMs: 60_000, limit: 10n });
+    await ledger.settle(id, 4n);
+    expect(await ledger.spent("s")).toBe(4n);
+    await ledger.close();
     migrated.close();
-    byEngine.close();
-    expect(shippedMigrations("sqlite")[0]?.name).toBe("key_value");
+    byEngines.close();
+    expect(shippedMigrations("sqlite").map((entry) => entry.name)).toEqual(["key_value", "ledger"]);
   });
 });
 
