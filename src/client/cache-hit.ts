@@ -6,7 +6,7 @@ import type { Ledger } from "../ledger/index.js";
 import type { ChatRequest } from "../messages/types.js";
 import { toDecimalString } from "../money/index.js";
 import type { ChatResult } from "../providers/types.js";
-import type { ClientChatResult } from "./client-types.js";
+import type { ClientCallOptions, ClientChatResult } from "./client-types.js";
 import type { ModelRoute } from "./model-router.js";
 
 /**
@@ -70,26 +70,34 @@ export async function writeCache(
  *
  * @example
  * ```ts
- * if (hit) return recordCacheHit({ ledger, hit, primary, scope: "team-a" });
+ * if (hit) return recordCacheHit({ ledger, hit, primary, scopes: ["team-a"], options: {} });
  * ```
  */
 export async function recordCacheHit(options: {
   ledger: Ledger;
   hit: CachedResponse;
   primary: ModelRoute;
-  scope: string;
+  /** The scopes the call would have charged, its record scope first. */
+  scopes: string[];
+  /** The call's options: their `requestId` and `metadata` go into the record. */
+  options: ClientCallOptions;
 }): Promise<ClientChatResult> {
-  const { ledger, hit, primary, scope } = options;
+  const { ledger, hit, primary, scopes } = options;
   const saved = costFromUsage(primary.info, hit.result.usage).total;
   await ledger.record({
-    scope,
+    scope: scopes[0] as string,
+    ...(scopes.length > 1 ? { scopes } : {}),
     model: primary.info.id,
     provider: hit.result.provider,
     usage: emptyUsage(),
     cost: 0n,
-    requestId: hit.result.id,
+    requestId: options.options.requestId ?? hit.result.id,
     cached: true,
-    metadata: { reference: primary.reference, savedCost: toDecimalString(saved) },
+    metadata: {
+      ...options.options.metadata,
+      reference: primary.reference,
+      savedCost: toDecimalString(saved),
+    },
   });
   return {
     ...hit.result,

@@ -30,13 +30,12 @@ export async function runChat(
   const cached = await cachedReply(context, prepared);
   if (cached !== undefined) return cached;
 
-  const policy = context.retryPolicyFor(options);
   let attempts = 0;
   const served = await tryRoutes({
     context,
     request,
     prepared,
-    attempt: async ({ route, charge }) => {
+    attempt: async ({ route, charge, policy }) => {
       const sent: ChatRequest = { ...request, model: route.model };
       const result = await withRetry(({ signal }) => {
         attempts += 1;
@@ -46,6 +45,7 @@ export async function runChat(
         charge,
         route,
         result,
+        options,
         metadata: { reference: route.reference },
       });
       return { result, cost, route };

@@ -5,32 +5,35 @@
  */
 import type { ResponseCache } from "../cache/response-cache.js";
 import { type CostBreakdown, costFromUsage } from "../cost/cost-from-usage.js";
-import { invalidInput } from "../errors/index.js";
-import type { JsonValue } from "../ledger/index.js";
+import { invalidInput, TokenwiseError } from "../errors/index.js";
+import type { JsonValue, ScopeBudget } from "../ledger/index.js";
 import type { ChatRequest } from "../messages/types.js";
-import type { Picodollars } from "../money/index.js";
 import type { ChatResult } from "../providers/types.js";
 import { type Charge, openCharge } from "./budget-guard.js";
 import { cacheKeyRequest, readCache, recordCacheHit } from "./cache-hit.js";
 import type { ClientContext } from "./client-context.js";
 import type { ClientCallOptions, ClientChatResult } from "./client-types.js";
+import { failureReason } from "./failure-reason.js";
 import { withFallback } from "./fallback.js";
 import { contextFitOptions, fallbackCandidates } from "./fallback-candidates.js";
 import type { ModelRoute } from "./model-router.js";
 import { endFailedCharge, reportedUsage } from "./partial-usage.js";
+import type { RetryPolicy } from "./retry-policy.js";
 import { type WorstCase, worstCaseCost } from "./worst-case-cost.js";
 
 /** A checked chat request with its routes, budget and response cache. */
 export interface PreparedChat {
   /** The routes to try in order: the request's model, then the fallbacks. */
   routes: ModelRoute[];
+  /** Where the spend is recorded (with budgets: the first one's scope). */
   scope: string;
-  /** The hard limit; undefined when the call only records its spend. */
-  limit: Picodollars | undefined;
+  /** The budgets reserved on; none when the call only records its spend. */
+  budgets: ScopeBudget[];
   /** The response cache, unless the client has none or the call opted out. */
   cache: ResponseCache | undefined;
   /** The request as the response cache keys it. */
   keyed: ChatRequest;
+  options: ClientCallOptions;
 }
 
 /** One route being tried, under the reservation of its own worst case. */
@@ -38,6 +41,11 @@ export interface RouteAttempt {
   route: ModelRoute;
   worstCase: WorstCase;
   charge: Charge;
+  /**
+   * The retry policy for this route: the client's, with a signal that also aborts when the
+   * charge's lease is lost, and `onRetry` reporting the route's model.
+   */
+  policy: RetryPolicy;
 }
 
 /**
@@ -79,9 +87,79 @@ export function prepareChat(
   assertChatRequest(request);
   const routes = context.candidatesFor(request.model, options);
   const primary = routes[0] as ModelRoute;
-  const { scope, limit } = context.budgetFor(options);
-  const cache = options.cache === false ? undefined : context.responseCache;
-  return { routes, scope, limit, cache, keyed: cacheKeyRequest(request, primary) };
+  const { scope, budgets } = context.budgetFor(options);
+  const cache = options.cache === false ? undefined : context.responseCacheFor(options);
+  return { routes, scope, budgets, cache, keyed: cacheKeyRequest(request, primary), options };
+}
+
+/**
+ * The spend-record fields a call adds: its `requestId` and `metadata`, under the client's own
+ * metadata (which wins on a clash, so records stay truthful).
+ *
+ * @example
+ * ```ts
+ * callRecordFields({ requestId: "r1", metadata: { user: "u" } }, { reference: "gpt-4o-mini" });
+ * // { requestId: "r1", metadata: { user: "u", reference: "gpt-4o-mini" } }
+ * ```
+ */
+export function callRecordFields(
+  options: ClientCallOptions,
+  metadata: { [key: string]: JsonValue },
+): { requestId?: string; metadata: { [key: string]: JsonValue } } {
+  const fields: { requestId?: string; metadata: { [key: string]: JsonValue } } = {
+    metadata: { ...options.metadata, ...metadata },
+  };
+  if (options.requestId !== undefined) fields.requestId = options.requestId;
+  return fields;
+}
+
+/**
+ * The retry policy of one route: the call's signal joined with the charge's (so a lost lease
+ * stops the call), and `onRetry` told which model is retried and why.
+ *
+ * @example
+ * ```ts
+ * withRetry(fn, routePolicy(context.retryPolicyFor(options), options, route, charge));
+ * ```
+ */
+export function routePolicy(
+  policy: RetryPolicy,
+  options: ClientCallOptions,
+  model: string,
+  charge: Charge,
+): RetryPolicy {
+  const signals = [policy.signal, charge.signal].filter(
+    (signal): signal is AbortSignal => signal !== undefined,
+  );
+  const clientOnRetry = policy.onRetry;
+  return {
+    ...policy,
+    signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
+    onRetry(info) {
+      clientOnRetry?.(info);
+      options.onRetry?.({ ...info, model, reason: failureReason(info.error) });
+    },
+  };
+}
+
+/**
+ * The error to report for a failed route: the lease-lost error when the charge stopped the
+ * call (keeping the usage the stream reported), else the error itself.
+ *
+ * @example
+ * ```ts
+ * throw routeError(error, charge);
+ * ```
+ */
+export function routeError(error: unknown, charge: Charge): unknown {
+  if (!charge.signal.aborted) return error;
+  const reason: unknown = charge.signal.reason;
+  if (TokenwiseError.isInstance(reason) && TokenwiseError.isInstance(error)) {
+    for (const key of ["usage", "cost"]) {
+      if (error.details[key] !== undefined) reason.details[key] = error.details[key];
+    }
+  }
+  return reason;
 }
 
 /**
@@ -102,7 +180,20 @@ export async function cachedReply(
   const hit = await readCache(prepared.cache, prepared.keyed);
   if (hit === undefined) return undefined;
   const primary = prepared.routes[0] as ModelRoute;
-  return recordCacheHit({ ledger: context.ledger, hit, primary, scope: prepared.scope });
+  return recordCacheHit({
+    ledger: context.ledger,
+    hit,
+    primary,
+    scopes: scopesOf(prepared),
+    options: prepared.options,
+  });
+}
+
+/** Every scope a prepared call charges, its record scope first. */
+function scopesOf(prepared: PreparedChat): string[] {
+  return prepared.budgets.length > 0
+    ? prepared.budgets.map((budget) => budget.scope)
+    : [prepared.scope];
 }
 
 /**
@@ -112,9 +203,9 @@ export async function cachedReply(
  *
  * @example
  * ```ts
- * const result = await tryRoutes({ context, request, prepared, attempt: async ({ route, charge }) => {
- *   const result = await route.provider().chat({ ...request, model: route.model });
- *   await settleServed({ charge, route, result, metadata: { reference: route.reference } });
+ * const result = await tryRoutes({ context, request, prepared, attempt: async ({ route, charge, policy }) => {
+ *   const result = await withRetry(({ signal }) => route.provider().chat({ ...request, model: route.model }, { signal }), policy);
+ *   await settleServed({ charge, route, result, options, metadata: { reference: route.reference } });
  *   return result;
  * } });
  * ```
@@ -126,7 +217,8 @@ export async function tryRoutes<T>(options: {
   attempt: (step: RouteAttempt) => Promise<T>;
 }): Promise<T> {
   const { context, request, prepared, attempt } = options;
-  const { routes, scope, limit } = prepared;
+  const { routes, scope, budgets } = prepared;
+  const policy = context.retryPolicyFor(prepared.options);
   const worstCases = routes.map((route) =>
     worstCaseCost({ ...request, model: route.model }, route.info),
   );
@@ -138,20 +230,27 @@ export async function tryRoutes<T>(options: {
       const charge = await openCharge({
         ledger: context.ledger,
         scope,
-        limit,
+        budgets,
         worstCase,
         reservationTtlMs: context.reservationTtlMs,
       });
+      const step = {
+        route,
+        worstCase,
+        charge,
+        policy: routePolicy(policy, prepared.options, route.reference, charge),
+      };
       try {
-        return await attempt({ route, worstCase, charge });
-      } catch (error) {
+        return await attempt(step);
+      } catch (caught) {
+        const error = routeError(caught, charge);
         await endFailedCharge({
           charge,
           error,
           model: route.info,
           provider: route.providerName,
           usage: reportedUsage(error),
-          metadata: { reference: route.reference },
+          ...callRecordFields(prepared.options, { reference: route.reference }),
         });
         throw error;
       }
@@ -165,13 +264,15 @@ export async function tryRoutes<T>(options: {
  *
  * @example
  * ```ts
- * const cost = await settleServed({ charge, route, result, metadata: { reference: route.reference } });
+ * const cost = await settleServed({ charge, route, result, options, metadata: { reference: route.reference } });
  * ```
  */
 export async function settleServed(options: {
   charge: Charge;
   route: ModelRoute;
   result: ChatResult;
+  /** The call's options: their `requestId` and `metadata` go into the record. */
+  options: ClientCallOptions;
   metadata: { [key: string]: JsonValue };
 }): Promise<CostBreakdown> {
   const { charge, route, result } = options;
@@ -181,7 +282,7 @@ export async function settleServed(options: {
     provider: result.provider,
     usage: result.usage,
     requestId: result.id,
-    metadata: options.metadata,
+    ...callRecordFields(options.options, options.metadata),
   });
   return cost;
 }

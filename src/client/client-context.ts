@@ -5,8 +5,7 @@
 import { createResponseCache, type ResponseCache } from "../cache/response-cache.js";
 import { type Catalog, defaultCatalog } from "../catalog/index.js";
 import { invalidInput } from "../errors/index.js";
-import { createMemoryLedger, type Ledger } from "../ledger/index.js";
-import type { Picodollars } from "../money/index.js";
+import { createMemoryLedger, type Ledger, type ScopeBudget } from "../ledger/index.js";
 import type { KeyValueStore } from "../stores/key-value-store.js";
 import { parseLimit } from "./budget-guard.js";
 import type { ClientCallOptions, CreateClientOptions } from "./client-types.js";
@@ -19,12 +18,18 @@ export interface ClientContext {
   router: ModelRouter;
   ledger: Ledger;
   namespace: string;
-  responseCache: ResponseCache | undefined;
-  /** The embedding cache's store (already inside the tenant's namespace) and TTL. */
-  embeddingCache: { store: KeyValueStore; ttlMs?: number } | undefined;
+  /** The response cache of a call's tenant (`options.tenant`, else the namespace), if any. */
+  responseCacheFor(options: ClientCallOptions): ResponseCache | undefined;
+  /** The embedding cache's store (inside the call's tenant partition) and TTL, if any. */
+  embeddingCacheFor(
+    options: ClientCallOptions,
+  ): { store: KeyValueStore; ttlMs?: number } | undefined;
   defaultModel: string;
-  /** Budget scope and limit for a call (limit undefined: no budget, only recording). */
-  budgetFor(options: ClientCallOptions): { scope: string; limit: Picodollars | undefined };
+  /**
+   * Where a call's spend is recorded and the budgets it reserves on (none: no budget, only
+   * recording).
+   */
+  budgetFor(options: ClientCallOptions): { scope: string; budgets: ScopeBudget[] };
   reservationTtlMs: number;
   /** The retry policy for one call, with its signal and timeout. */
   retryPolicyFor(options: ClientCallOptions): RetryPolicy;
@@ -34,7 +39,8 @@ export interface ClientContext {
 }
 
 const DEFAULT_RESPONSE_TTL_MS = 24 * 60 * 60 * 1000;
-const DEFAULT_RESERVATION_TTL_MS = 10 * 60 * 1000;
+/** Short, because a running call renews its lease every third of it. */
+const DEFAULT_RESERVATION_TTL_MS = 60 * 1000;
 
 /**
  * Checks the options of `createClient` and resolves their defaults.
@@ -72,44 +78,72 @@ export function createClientContext(options: CreateClientOptions): ClientContext
     );
   }
 
-  let responseCache: ResponseCache | undefined;
-  if (options.cache) {
-    responseCache = createResponseCache({
-      store: options.cache.store,
-      namespace: partition(namespace, options.cache.namespace),
-      ttlMs: options.cache.ttlMs ?? DEFAULT_RESPONSE_TTL_MS,
-      cacheNonDeterministic: options.cache.cacheNonDeterministic === true,
-      now,
-    });
-  }
-  const embeddingCache = options.embeddingCache
-    ? {
-        store: namespacedStore(
-          options.embeddingCache.store,
-          `embedding:${encodeURIComponent(partition(namespace, options.embeddingCache.namespace))}:`,
-        ),
-        ttlMs: options.embeddingCache.ttlMs,
-      }
-    : undefined;
+  const cacheSettings = options.cache || undefined;
+  const responseCaches = new Map<string, ResponseCache>();
+  const responseCacheFor = (call: ClientCallOptions): ResponseCache | undefined => {
+    if (cacheSettings === undefined) return undefined;
+    const tenant = tenantOf(call, namespace);
+    let cache = responseCaches.get(tenant);
+    if (cache === undefined) {
+      cache = createResponseCache({
+        store: cacheSettings.store,
+        namespace: partition(tenant, cacheSettings.namespace),
+        ttlMs: cacheSettings.ttlMs ?? DEFAULT_RESPONSE_TTL_MS,
+        cacheNonDeterministic: cacheSettings.cacheNonDeterministic === true,
+        now,
+      });
+      // One small object per tenant; a gateway with more tenants than this rebuilds them.
+      if (responseCaches.size >= MAX_CACHED_TENANTS) responseCaches.clear();
+      responseCaches.set(tenant, cache);
+    }
+    return cache;
+  };
+  if (cacheSettings !== undefined) responseCacheFor({});
+  const embeddingSettings = options.embeddingCache || undefined;
+  const embeddingCacheFor = (call: ClientCallOptions) =>
+    embeddingSettings === undefined
+      ? undefined
+      : {
+          store: namespacedStore(
+            embeddingSettings.store,
+            `embedding:${encodeURIComponent(partition(tenantOf(call, namespace), embeddingSettings.namespace))}:`,
+          ),
+          ttlMs: embeddingSettings.ttlMs,
+        };
 
   return {
     catalog,
     router,
     ledger: options.ledger ?? createMemoryLedger(),
     namespace,
-    responseCache,
-    embeddingCache,
+    responseCacheFor,
+    embeddingCacheFor,
     defaultModel: options.defaultModel ?? "gpt-4o-mini",
     reservationTtlMs,
     now,
     budgetFor(call) {
+      if (call.budgets !== undefined) {
+        if (call.budget !== undefined) {
+          throw invalidInput(
+            "options.budgets",
+            "cannot be combined with options.budget; list every budget in options.budgets",
+          );
+        }
+        const budgets = readBudgets(call.budgets);
+        return { scope: (budgets[0] as ScopeBudget).scope, budgets };
+      }
       if (call.budget !== undefined) {
+        const scope = call.budget.scope ?? call.scope ?? clientScope;
         return {
-          scope: call.budget.scope ?? call.scope ?? clientScope,
-          limit: parseLimit(call.budget.limit, "options.budget.limit"),
+          scope,
+          budgets: [{ scope, limit: parseLimit(call.budget.limit, "options.budget.limit") }],
         };
       }
-      return { scope: call.scope ?? clientScope, limit: clientLimit };
+      const scope = call.scope ?? clientScope;
+      return {
+        scope,
+        budgets: clientLimit === undefined ? [] : [{ scope, limit: clientLimit }],
+      };
     },
     retryPolicyFor(call) {
       const policy: RetryPolicy = { ...retry };
@@ -129,6 +163,37 @@ export function createClientContext(options: CreateClientOptions): ClientContext
       ];
     },
   };
+}
+
+/** Tenants whose response cache objects are kept between calls. */
+const MAX_CACHED_TENANTS = 1000;
+
+/** The cache partition of a call: its `tenant`, else the client's namespace. */
+function tenantOf(call: ClientCallOptions, namespace: string): string {
+  if (call.tenant === undefined) return namespace;
+  if (typeof call.tenant !== "string" || call.tenant === "") {
+    throw invalidInput(
+      "options.tenant",
+      `must be a non-empty string naming the cache partition (e.g. a team id), got ${String(call.tenant)}`,
+    );
+  }
+  return call.tenant;
+}
+
+function readBudgets(value: unknown): ScopeBudget[] {
+  if (!Array.isArray(value) || value.length === 0) {
+    throw invalidInput(
+      "options.budgets",
+      'must be a non-empty list such as [{ scope: "key:1", limit: "5.00" }, { scope: "team:a", limit: "50.00" }]',
+    );
+  }
+  return value.map((budget: unknown, index) => {
+    const { scope, limit } = (budget ?? {}) as { scope?: unknown; limit?: unknown };
+    if (typeof scope !== "string" || scope === "") {
+      throw invalidInput(`options.budgets[${index}].scope`, "must be a non-empty string");
+    }
+    return { scope, limit: parseLimit(limit, `options.budgets[${index}].limit`) };
+  });
 }
 
 /** The tenant, plus a partition inside it when one is given. */

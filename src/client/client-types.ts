@@ -5,7 +5,13 @@
 import type { Catalog } from "../catalog/index.js";
 import type { CostBreakdown } from "../cost/cost-from-usage.js";
 import type { Usage } from "../cost/usage.js";
-import type { Ledger, SpendQuery, SpendTotalsQuery, SpendTotalsRow } from "../ledger/index.js";
+import type {
+  JsonValue,
+  Ledger,
+  SpendQuery,
+  SpendTotalsQuery,
+  SpendTotalsRow,
+} from "../ledger/index.js";
 import type { ChatRequest } from "../messages/types.js";
 import type { Picodollars } from "../money/index.js";
 import type { ProviderSpec } from "../providers/provider-registry.js";
@@ -20,7 +26,10 @@ export interface BudgetOptions {
   scope?: string;
   /** The limit, in picodollars or as decimal dollars ("5.00"). */
   limit: Picodollars | string;
-  /** How long a reservation holds budget if its call never settles, in ms (default 600 000). */
+  /**
+   * The lease of a call's reservation, in ms (default 60 000): a running call renews it every
+   * third of this, so only a call whose process died lets it expire and free its budget.
+   */
   reservationTtlMs?: number;
 }
 
@@ -73,12 +82,61 @@ export interface CreateClientOptions {
   sleep?: Sleep;
 }
 
+/** Passed to `onRetry` before each wait between two attempts of a call. */
+export interface ClientRetryEvent {
+  /** Number of the attempt that just failed, from 1. */
+  attempt: number;
+  /** How long the call waits before the next attempt, in ms. */
+  delayMs: number;
+  /** The model reference being retried ("gpt-4o-mini", or the fallback in use). */
+  model: string;
+  /**
+   * Why, in words fit to show a user, never a secret or the provider's message (which may
+   * quote the prompt): "HTTP 429 rate_limited", "timeout", "ECONNREFUSED"...
+   */
+  reason: string;
+  error: unknown;
+}
+
 /** Per-call settings on top of the provider's {@link CallOptions}. */
 export interface ClientCallOptions extends CallOptions {
   /** The ledger scope charged (default: the budget's scope). */
   scope?: string;
   /** A budget for this call instead of the client's. */
   budget?: { limit: Picodollars | string; scope?: string };
+  /**
+   * Several budgets reserved at once, instead of the client's budget and `budget` (which it
+   * cannot be combined with): e.g. a virtual key's and its team's. The worst case must fit
+   * in every one or nothing is sent; the actual cost is charged to all of them, and the spend
+   * record goes to the first one's scope with `scopes` listing them all.
+   *
+   * @example
+   * ```ts
+   * await client.chat(request, { budgets: [{ scope: "key:k1", limit: "5.00" }, { scope: "team:t1", limit: "100.00" }] });
+   * ```
+   */
+  budgets?: Array<{ scope: string; limit: Picodollars | string }>;
+  /** The id this call's spend record carries (default: the provider's response id). */
+  requestId?: string;
+  /**
+   * JSON merged into this call's spend record metadata, cache hits included (the client's
+   * own keys, such as `reference` and `partial`, win on a clash).
+   */
+  metadata?: Record<string, JsonValue>;
+  /**
+   * The response and embedding cache partition for this call instead of the client's
+   * `namespace`, so a gateway can keep each team's cache apart.
+   */
+  tenant?: string;
+  /**
+   * Called before each wait between retries, after the client-wide `retry.onRetry`.
+   *
+   * @example
+   * ```ts
+   * await client.chat(request, { onRetry: ({ attempt, delayMs, model, reason }) => console.log(`${model}: ${reason}, retry ${attempt} in ${delayMs} ms`) });
+   * ```
+   */
+  onRetry?: (event: ClientRetryEvent) => void;
   /** `false` bypasses the response cache for this call (neither read nor written). */
   cache?: boolean;
   /** Fallback models for this call instead of the client's. */

@@ -5,6 +5,7 @@ import { invalidInput } from "../errors/index.js";
 import type { ChatProvider } from "../providers/types.js";
 import { countTextTokens } from "../tokens/count-text-tokens.js";
 import { openCharge } from "./budget-guard.js";
+import { callRecordFields, routeError, routePolicy } from "./chat-pipeline.js";
 import type { ClientContext } from "./client-context.js";
 import type { ClientCallOptions, ClientEmbedRequest, ClientEmbedResult } from "./client-types.js";
 import { withRetry } from "./retry.js";
@@ -48,11 +49,11 @@ export async function runEmbed(
   const countTokens = (text: string) => countTextTokens(text, tokenizer).tokens;
   const worstInputTokens = texts.reduce((sum, text) => sum + countTokens(text), 0);
   const worstUsage = { ...emptyUsage(), inputTokens: worstInputTokens };
-  const { scope, limit } = context.budgetFor(options);
+  const { scope, budgets } = context.budgetFor(options);
   const charge = await openCharge({
     ledger: context.ledger,
     scope,
-    limit,
+    budgets,
     worstCase: {
       model: route.info.id,
       inputTokens: worstInputTokens,
@@ -63,7 +64,7 @@ export async function runEmbed(
     reservationTtlMs: context.reservationTtlMs,
   });
 
-  const policy = context.retryPolicyFor(options);
+  const policy = routePolicy(context.retryPolicyFor(options), options, route.reference, charge);
   const usage = { inputTokens: 0, estimated: false };
   let providerCalls = 0;
   const embedBatch = async (batch: string[]): Promise<Float32Array[]> => {
@@ -91,8 +92,10 @@ export async function runEmbed(
       embedBatch,
       countTokens,
       request,
+      callOptions: options,
     });
-  } catch (error) {
+  } catch (caught) {
+    const error = routeError(caught, charge);
     // Batches already paid for are charged; a failure before any is released.
     if (usage.inputTokens > 0) await settleEmbedding(usage.inputTokens, true);
     else await charge.release().catch(() => {});
@@ -109,13 +112,13 @@ export async function runEmbed(
       provider: provider.name,
       usage: billed,
       cached: providerCalls === 0,
-      metadata: {
+      ...callRecordFields(options, {
         reference: route.reference,
         operation: "embed",
         inputs: texts.length,
         usageEstimated: usage.estimated,
         ...(partial ? { partial: true } : {}),
-      },
+      }),
     });
     return cost;
   }
@@ -129,10 +132,11 @@ async function embedTexts(options: {
   embedBatch: (batch: string[]) => Promise<Float32Array[]>;
   countTokens: (text: string) => number;
   request: ClientEmbedRequest;
+  callOptions: ClientCallOptions;
 }): Promise<{ vectors: Float32Array[]; hits: number; misses: number }> {
   const { context, texts, route, provider, embedBatch } = options;
   const maxBatchInputs = MAX_BATCH_INPUTS[provider.name] ?? DEFAULT_MAX_BATCH_INPUTS;
-  const settings = context.embeddingCache;
+  const settings = context.embeddingCacheFor(options.callOptions);
   if (settings !== undefined) {
     const cache = createEmbeddingCache({
       store: settings.store,

@@ -8,6 +8,7 @@ export type {
   ClientChatStream,
   ClientEmbedRequest,
   ClientEmbedResult,
+  ClientRetryEvent,
   ClientTokenCount,
   CreateClientOptions,
   EmbeddingCacheSettings,

@@ -78,6 +78,8 @@ export async function endFailedCharge(options: {
   model: ModelInfo;
   provider: string;
   usage: Usage | undefined;
+  /** The call's own request id, when it gave one. */
+  requestId?: string;
   metadata?: { [key: string]: JsonValue };
 }): Promise<void> {
   const { charge, error, model, usage } = options;
@@ -94,6 +96,7 @@ export async function endFailedCharge(options: {
     model: model.id,
     provider: options.provider,
     usage,
+    ...(options.requestId === undefined ? {} : { requestId: options.requestId }),
     metadata: { ...options.metadata, partial: true },
   });
   if (TokenwiseError.isInstance(error) && Object.isExtensible(error.details)) {

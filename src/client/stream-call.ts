@@ -5,8 +5,10 @@ import type { ChatChunk, ChatResult } from "../providers/types.js";
 import { writeCache } from "./cache-hit.js";
 import {
   cachedReply,
+  callRecordFields,
   prepareChat,
   type RouteAttempt,
+  routeError,
   servedResult,
   settleServed,
   tryRoutes,
@@ -105,19 +107,18 @@ async function* streamThroughPipeline(
     return;
   }
 
-  const policy = context.retryPolicyFor(options);
   let attempts = 0;
   const opened = await tryRoutes({
     context,
     request,
     prepared,
-    attempt: async ({ route, worstCase, charge }): Promise<OpenedStream> => {
+    attempt: async ({ route, worstCase, charge, policy }): Promise<OpenedStream> => {
       const sent: ChatRequest = { ...request, model: route.model, stream: true };
       const iterator = withStreamRetry(({ signal }) => {
         attempts += 1;
         return route.provider().streamChat(sent, { headers: options.headers, signal });
       }, policy);
-      return { route, worstCase, charge, iterator, first: await iterator.next() };
+      return { route, worstCase, charge, policy, iterator, first: await iterator.next() };
     },
   });
 
@@ -135,8 +136,8 @@ async function* streamThroughPipeline(
     outcome = "finished";
   } catch (error) {
     outcome = "failed";
-    failure = error;
-    throw error;
+    failure = routeError(error, charge);
+    throw failure;
   } finally {
     if (outcome === "stopped") await iterator.return?.();
     const reported = assembleChatChunks(received).usage;
@@ -153,7 +154,7 @@ async function* streamThroughPipeline(
           chunks: received,
           reported: reportedUsage(failure) ?? reported,
         }),
-        metadata,
+        ...callRecordFields(options, metadata),
       });
     } else {
       const complete = outcome === "finished" && reported !== undefined;
@@ -175,6 +176,7 @@ async function* streamThroughPipeline(
         charge,
         route,
         result: chatResult,
+        options,
         metadata:
           outcome === "stopped"
             ? { ...metadata, partial: true }

@@ -4,6 +4,7 @@ export type {
   LedgerOptions,
   Reservation,
   ReserveOptions,
+  ScopeBudget,
   SettledReservation,
   SettleRecord,
   SpendQuery,
