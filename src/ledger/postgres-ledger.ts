@@ -1,8 +1,8 @@
 /**
  * A ledger in PostgreSQL: the durable source of truth for budgets shared by several replicas.
- * A reservation locks the rows of its scopes (in sorted order, so concurrent reservations never
- * deadlock) and checks every limit inside one transaction, so replicas together can never
- * reserve past a limit. Lease times come from the database server's clock
+ * A reservation is one call of a function the migrations install, which locks the rows of its
+ * scopes (in sorted order, so concurrent reservations never deadlock) and checks every limit in
+ * one statement, so replicas together can never reserve past a limit. Lease times come from the database server's clock
  * (`clock_timestamp()`), never a replica's. Settling is idempotent, keyed by reservation id;
  * a spend record carrying a request id is written once (ON CONFLICT DO NOTHING). Money is
  * exact: amounts are bigint picodollars and running totals are numeric (no upper bound).
@@ -22,6 +22,7 @@ import type {
   LedgerOptions,
   Reservation,
   ReserveOptions,
+  ScopeBudget,
   SettledReservation,
   SettleRecord,
   SpendRecord,
@@ -62,6 +63,14 @@ interface BalanceRow {
   spent: string;
   reserved: string;
   at: string;
+}
+
+interface ReserveRow {
+  /** 1-based position of the budget that refused, or null when the amount is held. */
+  refused: number | null;
+  spent: string | null;
+  reserved: string | null;
+  expires_at: string | null;
 }
 
 interface HoldRow {
@@ -170,45 +179,39 @@ export function createPostgresLedger(options: PostgresLedgerOptions): Ledger {
     }));
   };
 
-  const reserve = (budgets: ReturnType<typeof toReserveInput>) =>
-    withPostgresTransaction(pool, async (client) => {
-      const scopes = budgets.budgets.map((budget) => budget.scope);
-      const sorted = [...scopes].sort();
-      // Lock every scope's totals row, creating missing ones, in one order for everybody:
-      // a concurrent reserve, settle or record of these scopes waits until this commits.
-      await client.query(
-        `INSERT INTO ${tables.scopes} (scope, spent)
-         SELECT scope, 0 FROM unnest($1::text[]) AS scope ORDER BY scope
-         ON CONFLICT (scope) DO NOTHING`,
-        [sorted],
-      );
-      await client.query(
-        `SELECT scope FROM ${tables.scopes} WHERE scope = ANY($1::text[]) ORDER BY scope FOR UPDATE`,
-        [sorted],
-      );
-      const current = await balances(client, scopes);
-      const at = current[0]?.at ?? 0;
-      for (const [index, budget] of budgets.budgets.entries()) {
-        const { spent, reserved } = current[index] as (typeof current)[number];
-        if (spent + reserved + budgets.amount > budget.limit) {
-          throw budgetExceeded({ ...budget, spent, reserved, requested: budgets.amount });
-        }
-      }
-      const reservation: Reservation = {
-        id: randomUUID(),
-        scope: scopes[0] as string,
+  /** One round trip: the migration's function locks, checks and holds atomically. */
+  const reserve = async (input: ReturnType<typeof toReserveInput>): Promise<Reservation> => {
+    const id = randomUUID();
+    const scopes = input.budgets.map((budget) => budget.scope);
+    const { rows } = await pool.query<ReserveRow>(
+      `SELECT refused, spent::text, reserved::text, expires_at::text
+       FROM ${schema}.tokenwise_ledger_reserve($1, $2::text[], $3::numeric[], $4, $5)`,
+      [
+        id,
         scopes,
-        amount: budgets.amount,
-        expiresAt: at + budgets.ttlMs,
-      };
-      await client.query(
-        `INSERT INTO ${tables.holds} (id, position, scope, amount, expires_at)
-         SELECT $1, position - 1, scope, $3, $4
-         FROM unnest($2::text[]) WITH ORDINALITY AS held (scope, position)`,
-        [reservation.id, scopes, reservation.amount.toString(), reservation.expiresAt],
-      );
-      return reservation;
-    });
+        input.budgets.map((budget) => budget.limit.toString()),
+        input.amount.toString(),
+        input.ttlMs,
+      ],
+    );
+    const outcome = rows[0] as ReserveRow;
+    if (outcome.refused !== null) {
+      const budget = input.budgets[outcome.refused - 1] as ScopeBudget;
+      throw budgetExceeded({
+        ...budget,
+        spent: BigInt(outcome.spent as string),
+        reserved: BigInt(outcome.reserved as string),
+        requested: input.amount,
+      });
+    }
+    return {
+      id,
+      scope: scopes[0] as string,
+      scopes,
+      amount: input.amount,
+      expiresAt: Number(outcome.expires_at),
+    };
+  };
 
   const settle = (
     id: string,
