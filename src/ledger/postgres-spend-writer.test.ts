@@ -230,6 +230,29 @@ describeWithPrivateCluster("createPostgresSpendWriter while PostgreSQL is down",
     await writer.close();
   });
 
+  it("retries by itself with backoff and writes the buffer once PostgreSQL is back", async () => {
+    const writer = createPostgresSpendWriter({
+      url: cluster.url,
+      schema,
+      flushIntervalMs: 20,
+      maxRetryDelayMs: 200,
+    });
+    const before = await countRows(pool, schema);
+    cluster.stop();
+    try {
+      for (let index = 500; index < 520; index++) writer.write(spend(index));
+      await eventually(async () => writer.stats().failedFlushes >= 2);
+      expect(writer.stats()).toMatchObject({ buffered: 20, healthy: false });
+    } finally {
+      cluster.start();
+    }
+    // No flush() call: the retry timer alone must deliver the rows.
+    await eventually(async () => writer.stats().buffered === 0);
+    expect(writer.stats()).toMatchObject({ written: 20, healthy: true, lastError: undefined });
+    expect(await countRows(pool, schema)).toBe(before + 20);
+    await writer.close();
+  });
+
   it("says how many records it could not write when closed while PostgreSQL is down", async () => {
     const writer = createPostgresSpendWriter({
       url: cluster.url,
