@@ -8,7 +8,6 @@
  * exact: amounts are bigint picodollars and running totals are numeric (no upper bound).
  */
 import { randomUUID } from "node:crypto";
-import type pg from "pg";
 import type { Usage } from "../cost/usage.js";
 import type { Picodollars } from "../money/index.js";
 import { createEngineLifecycle } from "../stores/engine-lifecycle.js";
@@ -55,14 +54,9 @@ export interface PostgresLedgerOptions extends PostgresConnectionOptions, Ledger
   pruneIntervalMs?: number;
 }
 
-/** The database server's clock in epoch milliseconds. */
-const NOW_MS = "floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint";
-
 interface BalanceRow {
-  scope: string;
   spent: string;
   reserved: string;
-  at: string;
 }
 
 interface ReserveRow {
@@ -140,6 +134,8 @@ export function createPostgresLedger(options: PostgresLedgerOptions): Ledger {
   const pruneIntervalMs = options.pruneIntervalMs ?? 60_000;
   const { pool, owned, schema, ready } = openPostgresConnection(options);
   const tables = ledgerTables(schema);
+  // The database server's clock in epoch milliseconds (a function the migrations install).
+  const serverNowMs = `${schema}.tokenwise_clock_ms()`;
   const lifecycle = createEngineLifecycle("PostgreSQL ledger");
   const run = <T>(operation: string, work: () => Promise<T>) =>
     lifecycle.runAsync(operation, async () => {
@@ -152,31 +148,23 @@ export function createPostgresLedger(options: PostgresLedgerOptions): Ledger {
   const pruneIfDue = async () => {
     if (Date.now() - lastPruneAt < pruneIntervalMs) return;
     lastPruneAt = Date.now();
-    await pool.query(`DELETE FROM ${tables.holds} WHERE expires_at <= ${NOW_MS} - $1`, [
+    await pool.query(`DELETE FROM ${tables.holds} WHERE expires_at <= ${serverNowMs} - $1`, [
       lateSettleWindowMs,
     ]);
-    await pool.query(`DELETE FROM ${tables.settled} WHERE forget_at <= ${NOW_MS}`);
+    await pool.query(`DELETE FROM ${tables.settled} WHERE forget_at <= ${serverNowMs}`);
   };
 
-  /** Spent and active reservations of each scope, read in one snapshot with one clock reading. */
-  const balances = async (database: pg.Pool | pg.PoolClient, scopes: readonly string[]) => {
-    const { rows } = await database.query<BalanceRow>(
-      `WITH clock AS (SELECT ${NOW_MS} AS at)
-       SELECT wanted.scope,
-         coalesce((SELECT spent FROM ${tables.scopes} WHERE scope = wanted.scope), 0)::text AS spent,
+  /** Spent and active reservations of a scope, read in one snapshot. */
+  const balance = async (scope: string) => {
+    const { rows } = await pool.query<BalanceRow>(
+      `SELECT
+         coalesce((SELECT spent FROM ${tables.scopes} WHERE scope = $1), 0)::text AS spent,
          coalesce((SELECT sum(amount) FROM ${tables.holds}
-           WHERE scope = wanted.scope AND expires_at > clock.at), 0)::text AS reserved,
-         clock.at::text AS at
-       FROM unnest($1::text[]) WITH ORDINALITY AS wanted (scope, position), clock
-       ORDER BY wanted.position`,
-      [scopes],
+           WHERE scope = $1 AND expires_at > ${serverNowMs}), 0)::text AS reserved`,
+      [scope],
     );
-    return rows.map((row) => ({
-      scope: row.scope,
-      spent: BigInt(row.spent),
-      reserved: BigInt(row.reserved),
-      at: Number(row.at),
-    }));
+    const row = rows[0] as BalanceRow;
+    return { spent: BigInt(row.spent), reserved: BigInt(row.reserved) };
   };
 
   /** One round trip: the migration's function locks, checks and holds atomically. */
@@ -223,13 +211,13 @@ export function createPostgresLedger(options: PostgresLedgerOptions): Ledger {
       // gone and return the result this one leaves behind.
       const { rows: holds } = await client.query<HoldRow>(
         `SELECT position, scope, amount, expires_at FROM ${tables.holds}
-         WHERE id = $1 AND expires_at > ${NOW_MS} - $2 ORDER BY position FOR UPDATE`,
+         WHERE id = $1 AND expires_at > ${serverNowMs} - $2 ORDER BY position FOR UPDATE`,
         [id, lateSettleWindowMs],
       );
       if (holds.length === 0) {
         const { rows } = await client.query<SettledRow>(
           `SELECT scopes, reserved, actual FROM ${tables.settled}
-           WHERE id = $1 AND forget_at > ${NOW_MS}`,
+           WHERE id = $1 AND forget_at > ${serverNowMs}`,
           [id],
         );
         const earlier = rows[0];
@@ -253,7 +241,7 @@ export function createPostgresLedger(options: PostgresLedgerOptions): Ledger {
       await client.query(`DELETE FROM ${tables.holds} WHERE id = $1`, [id]);
       await client.query(
         `INSERT INTO ${tables.settled} (id, scopes, reserved, actual, forget_at)
-         VALUES ($1, $2, $3, $4, ${NOW_MS} + $5)`,
+         VALUES ($1, $2, $3, $4, ${serverNowMs} + $5)`,
         [id, scopes, reserved.toString(), actual.toString(), lateSettleWindowMs],
       );
       if (details !== undefined) {
@@ -277,7 +265,7 @@ export function createPostgresLedger(options: PostgresLedgerOptions): Ledger {
       assertTtl(ttlMs);
       return run("renew", async () => {
         const { rows } = await pool.query<HoldRow>(
-          `WITH clock AS (SELECT ${NOW_MS} AS at)
+          `WITH clock AS (SELECT ${serverNowMs} AS at)
            UPDATE ${tables.holds} AS held SET expires_at = clock.at + $2
            FROM clock WHERE held.id = $1 AND held.expires_at > clock.at
            RETURNING held.position, held.scope, held.amount, held.expires_at`,
@@ -313,17 +301,17 @@ export function createPostgresLedger(options: PostgresLedgerOptions): Ledger {
     },
     async spent(scope: string) {
       assertScope(scope);
-      return run("spent", async () => (await balances(pool, [scope]))[0]?.spent ?? 0n);
+      return run("spent", async () => (await balance(scope)).spent);
     },
     async reserved(scope: string) {
       assertScope(scope);
-      return run("reserved", async () => (await balances(pool, [scope]))[0]?.reserved ?? 0n);
+      return run("reserved", async () => (await balance(scope)).reserved);
     },
     async remaining(scope: string, limit: Picodollars) {
       assertRemainingInput(scope, limit);
       return run("remaining", async () => {
-        const [balance] = await balances(pool, [scope]);
-        const left = limit - (balance?.spent ?? 0n) - (balance?.reserved ?? 0n);
+        const { spent, reserved } = await balance(scope);
+        const left = limit - spent - reserved;
         return left > 0n ? left : 0n;
       });
     },

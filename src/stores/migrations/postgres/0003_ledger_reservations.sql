@@ -1,6 +1,11 @@
 -- Reservations are leases: one row per scope a reservation holds its amount on, all with the
 -- same expiry, in epoch milliseconds of the database server's clock. A settled reservation
 -- leaves its result behind until forget_at, so a retried settle returns it and charges nothing.
+
+-- The one clock every lease time comes from: the database server's, in epoch milliseconds.
+CREATE FUNCTION tokenwise_clock_ms() RETURNS bigint
+LANGUAGE sql VOLATILE
+AS $$ SELECT floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint $$;
 CREATE TABLE tokenwise_ledger_holds (
   id text NOT NULL,
   position smallint NOT NULL,

@@ -24,7 +24,7 @@ BEGIN
     ON CONFLICT (scope) DO NOTHING;
   PERFORM 1 FROM tokenwise_ledger_scopes AS totals
     WHERE totals.scope = ANY (p_scopes) ORDER BY totals.scope FOR UPDATE;
-  v_at := floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint;
+  v_at := tokenwise_clock_ms();
   FOR v_index IN 1 .. cardinality(p_scopes) LOOP
     SELECT totals.spent INTO v_spent FROM tokenwise_ledger_scopes AS totals
       WHERE totals.scope = p_scopes[v_index];
