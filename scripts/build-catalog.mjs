@@ -2,9 +2,15 @@
 /**
  * Builds src/catalog/data/models.generated.ts from two copies of LiteLLM's
  * model_prices_and_context_window.json (a current one, and an older one that still lists
- * models removed since) plus the curated table in scripts/catalog-curation.mjs.
+ * models removed since), pydantic/genai-prices' data.json (dated price periods, and the prices
+ * of models LiteLLM lists only under third-party hosts) and the curated table in
+ * scripts/catalog-curation.mjs.
  *
- *   node scripts/build-catalog.mjs <litellm-json-current> <litellm-json-older>
+ *   node scripts/build-catalog.mjs <litellm-json-current> <litellm-json-older> <genai-prices-json>
+ *
+ * Batch: OpenAI, Anthropic and Google price their Batch APIs at 50% of the standard prices, so
+ * a model of theirs that LiteLLM lists without batch prices gets half its prices (noted), unless
+ * the curation says the model is not offered in batch (realtime and live models).
  *
  * Prices, limits and capabilities come from LiteLLM through the catalog's own parser
  * (src/catalog/parse-litellm-prices.ts, transpiled on the fly: no build step needed), so the
@@ -21,6 +27,23 @@ import { CURATED_MODELS, IMAGE_TOKENS_SOURCE, PROVIDER_TOKENIZERS } from "./cata
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const sourceRoot = join(root, "src");
 const outputFile = join(sourceRoot, "catalog", "data", "models.generated.ts");
+const curationFile = join(sourceRoot, "catalog", "data", "curation.generated.ts");
+/** Facts the curation can change, compared with LiteLLM's for the import guard. */
+const CURATED_PATHS = [
+  "contextWindow",
+  "maxInputTokens",
+  "maxOutputTokens",
+  "tiers",
+  ...["input", "output", "cachedInput", "cacheWrite", "cacheWrite1h", "reasoning"].map(
+    (f) => `prices.${f}`,
+  ),
+  ...["batchInput", "batchOutput", "audioInput", "audioOutput"].map((f) => `prices.${f}`),
+  ...["vision", "tools", "reasoning", "promptCaching", "structuredOutput", "batch"].map(
+    (f) => `capabilities.${f}`,
+  ),
+];
+/** Per model: the LiteLLM entry it was built from, and each fact tokenwise set differently. */
+const curatedFacts = {};
 /** Field order of the generated entries, as in ModelInfo. */
 const FIELD_ORDER = [
   "id",
@@ -33,6 +56,7 @@ const FIELD_ORDER = [
   "maxOutputTokens",
   "prices",
   "tiers",
+  "priceHistory",
   "capabilities",
   "aliases",
   "speed",
@@ -45,13 +69,20 @@ const FIELD_ORDER = [
   "notes",
 ];
 
-const [currentPath, olderPath] = process.argv.slice(2);
-if (currentPath === undefined || olderPath === undefined) {
+const [currentPath, olderPath, genaiPath] = process.argv.slice(2);
+if (currentPath === undefined || olderPath === undefined || genaiPath === undefined) {
   console.error(
-    "usage: node scripts/build-catalog.mjs <litellm-json-current> <litellm-json-older>",
+    "usage: node scripts/build-catalog.mjs <litellm-json-current> <litellm-json-older> <genai-prices-json>",
   );
   process.exit(2);
 }
+/** Providers whose Batch API halves every price. */
+const BATCH_PROVIDERS = new Set(["openai", "anthropic", "google"]);
+const BATCH_SOURCE = {
+  openai: "https://openai.com/api/pricing (Batch API: 50% off)",
+  anthropic: "https://docs.anthropic.com/en/docs/build-with-claude/batch-processing (50% off)",
+  google: "https://ai.google.dev/gemini-api/docs/batch-mode (50% of the standard price)",
+};
 
 const [litellm, catalogFile, override] = await importTypeScript([
   "catalog/parse-litellm-prices.ts",
@@ -61,6 +92,7 @@ const [litellm, catalogFile, override] = await importTypeScript([
 
 const current = readLiteLLMFile(currentPath);
 const older = readLiteLLMFile(olderPath);
+const genai = readGenaiPrices(genaiPath);
 const models = CURATED_MODELS.map(buildModel);
 checkConsistency(models);
 const entries = catalogFile.parseCatalogFile({ models }, { source: "generated catalog" });
@@ -69,6 +101,7 @@ if (incomplete.length > 0) {
   fail(`incomplete models: ${incomplete.map((entry) => entry.id).join(", ")}`);
 }
 writeFileSync(outputFile, render(models));
+writeFileSync(curationFile, renderCuration());
 console.log(
   `wrote ${relative(root, outputFile)}: ${models.length} models ` +
     `(${models.filter((model) => model.checked === current.checked).length} checked ${current.checked}, ` +
@@ -94,7 +127,138 @@ function readLiteLLMFile(path) {
   };
 }
 
+/** genai-prices' models of the providers the catalog covers, by "provider/id". */
+function readGenaiPrices(path) {
+  const providers = JSON.parse(readFileSync(path, "utf8"));
+  const byKey = new Map();
+  for (const provider of providers) {
+    for (const model of provider.models ?? []) byKey.set(`${provider.id}/${model.id}`, model);
+  }
+  return {
+    path,
+    byKey,
+    source: `pydantic/genai-prices data.json (MIT), ${basename(path).match(/\d{4}-\d{2}-\d{2}/)?.[0]}`,
+  };
+}
+
+/** A genai-prices price set (USD per million tokens) as catalog prices. */
+function genaiPrices(set, id) {
+  const number = (value) => {
+    if (typeof value === "number") return value;
+    if (value !== null && typeof value === "object" && typeof value.base === "number")
+      return value.base;
+    return undefined;
+  };
+  const decimal = (value) =>
+    value === undefined ? undefined : String(Number(value.toPrecision(12)));
+  const input = number(set.input_mtok);
+  const output = number(set.output_mtok);
+  if (input === undefined || output === undefined)
+    fail(`${id}: genai-prices set without input/output`);
+  const prices = { input: decimal(input), output: decimal(output) };
+  const cached = number(set.cache_read_mtok);
+  if (cached !== undefined) prices.cachedInput = decimal(cached);
+  const write = number(set.cache_write_mtok);
+  if (write !== undefined) prices.cacheWrite = decimal(write);
+  const tiers = (set.input_mtok?.tiers ?? []).map((tier, index) => ({
+    aboveInputTokens: tier.start,
+    input: decimal(tier.price),
+    output: decimal(set.output_mtok?.tiers?.[index]?.price ?? output),
+  }));
+  return { prices, tiers };
+}
+
+/**
+ * The dated price periods genai-prices gives a model (a list of price sets, later ones with
+ * `constraint.start_date`): the newest becomes the model's prices (with `from`), the others
+ * its `priceHistory`. Prices genai-prices does not carry (1-hour cache writes, batch, audio)
+ * move with the input or output price, as the providers price them.
+ */
+function applyPricePeriods(model, curated) {
+  const genaiModel = genai.byKey.get(
+    curated.genai ?? `${genaiProvider(model.provider)}/${model.id}`,
+  );
+  if (!Array.isArray(genaiModel?.prices)) return undefined;
+  const periods = genaiModel.prices.map((set) => {
+    const { prices, tiers } = genaiPrices(set.prices, model.id);
+    const from = set.constraint?.start_date;
+    const scaled = scaleOtherPrices(model.prices, prices);
+    return { prices: from === undefined ? scaled : { ...scaled, from }, tiers };
+  });
+  const newest = periods.at(-1);
+  model.prices = newest.prices;
+  if (newest.tiers.length > 0) model.tiers = newest.tiers;
+  else delete model.tiers;
+  model.priceHistory = periods
+    .slice(0, -1)
+    .map((period) => (period.tiers.length > 0 ? period : { prices: period.prices }));
+  const dates = periods.map((period) => period.prices.from ?? "the start").join(", ");
+  return `Prices by period from genai-prices (periods from ${dates}); the newest applies to calls from ${newest.prices.from}.`;
+}
+
+function scaleOtherPrices(litellmPrices, prices) {
+  const factor = (a, b) => Number(a) / Number(b);
+  const byInput = factor(prices.input, litellmPrices.input);
+  const byOutput = factor(prices.output, litellmPrices.output);
+  const scaled = { ...prices };
+  const move = (field, by) => {
+    if (litellmPrices[field] !== undefined && scaled[field] === undefined) {
+      scaled[field] = String(Number((Number(litellmPrices[field]) * by).toPrecision(12)));
+    }
+  };
+  move("cacheWrite1h", byInput);
+  move("batchInput", byInput);
+  move("batchOutput", byOutput);
+  move("audioInput", byInput);
+  move("audioOutput", byOutput);
+  return scaled;
+}
+
+function genaiProvider(provider) {
+  return provider === "google" ? "google" : provider;
+}
+
+/** A model LiteLLM lists only under third-party hosts: facts from the curation and genai-prices. */
+function genaiOnlyBase(curated) {
+  const genaiModel = genai.byKey.get(curated.genai);
+  if (genaiModel === undefined) fail(`${curated.id}: genai-prices has no "${curated.genai}"`);
+  const { prices } = genaiPrices(genaiModel.prices, curated.id);
+  return {
+    ...curated.facts,
+    id: curated.id,
+    prices,
+    source: `${genai.source}, model "${curated.genai}"`,
+    checked: genaiCheckedDate(),
+  };
+}
+
+function genaiCheckedDate() {
+  return (
+    basename(genai.path).match(/\d{4}-\d{2}-\d{2}/)?.[0] ??
+    fail("genai-prices file name has no date")
+  );
+}
+
+/** Half prices for a batch-capable provider's model that LiteLLM lists without them. */
+function addBatchPrices(model, curated) {
+  if (!BATCH_PROVIDERS.has(model.provider) || curated.noBatch) return undefined;
+  if (model.prices.batchInput !== undefined && model.prices.batchOutput !== undefined)
+    return undefined;
+  const half = (value) => String(Number((Number(value) / 2).toPrecision(12)));
+  model.prices = {
+    ...model.prices,
+    batchInput: half(model.prices.input),
+    batchOutput: half(model.prices.output),
+  };
+  model.capabilities = { ...model.capabilities, batch: true };
+  return {
+    note: "Batch prices are 50% of the standard prices, the provider's Batch API discount (LiteLLM lists none).",
+    source: BATCH_SOURCE[model.provider],
+  };
+}
+
 function buildModel(curated) {
+  if (curated.genai !== undefined && curated.facts !== undefined) return buildGenaiOnly(curated);
   const key = curated.from ?? curated.id;
   const file = current.byKey.has(key) ? current : older.byKey.has(key) ? older : undefined;
   const base = file?.byKey.get(key);
@@ -135,15 +299,75 @@ function buildModel(curated) {
     model.imageTokens = curated.imageTokens;
     sources.push(IMAGE_TOKENS_SOURCE);
   }
+  // Batch first, so dated periods move the batch prices with the others.
+  const batch = addBatchPrices(model, curated);
+  if (batch !== undefined) {
+    notes.push(batch.note);
+    sources.push(batch.source);
+  }
+  const periodNote = applyPricePeriods(model, curated);
+  if (periodNote !== undefined) {
+    notes.push(periodNote);
+    sources.push(genai.source);
+  }
+  if (model.priceHistory?.length === 0) delete model.priceHistory;
   notes.push(...Object.values(curated.aliasPriceExceptions ?? {}));
   if (curated.notes !== undefined) notes.push(curated.notes);
   if (base.notes !== undefined) notes.push(base.notes);
   if (curated.speed !== undefined) model.speed = curated.speed;
   if (curated.costClass !== undefined) model.costClass = curated.costClass;
 
+  recordCuratedFacts(model, base, key, notes);
   const { notes: _, ...rest } = model;
   return orderFields({
     ...rest,
+    source: sources.join("; "),
+    ...(notes.length > 0 ? { notes: notes.join(" ") } : {}),
+  });
+}
+
+function valueAt(model, path) {
+  return path
+    .split(".")
+    .reduce((value, key) => (value === undefined ? undefined : value[key]), model);
+}
+
+function recordCuratedFacts(model, base, key, notes) {
+  const fields = {};
+  for (const path of CURATED_PATHS) {
+    const litellmValue = valueAt(base, path);
+    const ours = valueAt(model, path);
+    if (JSON.stringify(litellmValue) !== JSON.stringify(ours)) {
+      fields[path] = { litellm: litellmValue ?? null, ours: ours ?? null };
+    }
+  }
+  curatedFacts[model.id] = { entry: key, checked: base.checked, fields, why: notes.join(" ") };
+}
+
+function renderCuration() {
+  return `// Generated by scripts/build-catalog.mjs with models.generated.ts: do not edit by hand.
+// For each built-in model: the LiteLLM entry it was built from, and every fact tokenwise set
+// differently from that entry (a documented correction, a dated price, a batch price), with
+// both values, so importing a LiteLLM file cannot silently undo a correction.
+import type { CuratedFacts } from "../curated-facts.js";
+
+export const CURATED_FACTS: Readonly<Record<string, CuratedFacts>> = ${JSON.stringify(curatedFacts, null, 2)};
+`;
+}
+
+function buildGenaiOnly(curated) {
+  const model = genaiOnlyBase(curated);
+  const notes = [curated.notes].filter((note) => note !== undefined);
+  const sources = [model.source];
+  const batch = addBatchPrices(model, curated);
+  if (batch !== undefined) {
+    notes.push(batch.note);
+    sources.push(batch.source);
+  }
+  return orderFields({
+    ...model,
+    displayName: curated.displayName,
+    aliases: curated.aliases ?? [],
     source: sources.join("; "),
     ...(notes.length > 0 ? { notes: notes.join(" ") } : {}),
   });
@@ -214,10 +438,11 @@ function render(models) {
   const checked = [current.checked, older.checked].sort().at(-1);
   return `// Generated by scripts/build-catalog.mjs: do not edit by hand; change the script or
 // scripts/catalog-curation.mjs and run it again:
-//   node scripts/build-catalog.mjs ${basename(current.path)} ${basename(olderPath)}
+//   node scripts/build-catalog.mjs ${basename(current.path)} ${basename(olderPath)} ${basename(genai.path)}
 // Facts from BerriAI/litellm model_prices_and_context_window.json (MIT licence), as mirrored
 // on ${current.checked} (${basename(current.path)}) and ${older.checked} (${basename(older.path)},
-// for models removed upstream since), with the corrections noted in each entry's notes.
+// for models removed upstream since), and pydantic/genai-prices data.json (MIT licence,
+// ${basename(genai.path)}: dated price periods), with the corrections noted in each entry's notes.
 import type { ModelInfo } from "../types.js";
 
 /** The date of the newest data in the catalog. */

@@ -12,6 +12,10 @@
  * - deprecationFrom: a LiteLLM key (a dated snapshot) whose deprecation_date applies.
  * - set: curated facts that override LiteLLM, each with a `note` saying why.
  * - corrections: fixes of known LiteLLM data bugs, each with `note` and `source`.
+ * - noBatch: the provider does not offer the model through its Batch API (realtime, live).
+ * - genai: the genai-prices model ("provider/id") to read dated price periods from (default:
+ *   the same provider and id); with `facts`, a model LiteLLM lists only under third-party
+ *   hosts, whose limits and capabilities `facts` gives and whose price genai-prices gives.
  */
 
 const ANTHROPIC_PRICING =
@@ -21,6 +25,39 @@ const TILE_85 = { base: 85, perTile: 170 };
 const TILE_75 = { base: 75, perTile: 150 };
 const PATCH_NOTE =
   "Images are billed by 32-px patches times a model multiplier, which imageTokens (tile formula) does not describe.";
+
+const OPEN_WEIGHT_NOTE =
+  "Open-weight model: OpenAI does not serve it; the price is the one genai-prices lists under its maker (hosts such as Groq, Fireworks or Bedrock charge their own), so use your host's price via --catalog when it differs.";
+const OPEN_WEIGHT_GPT_OSS = {
+  provider: "openai",
+  mode: "chat",
+  tokenizer: "o200k_base",
+  contextWindow: 131072,
+  maxOutputTokens: 131072,
+  capabilities: {
+    vision: false,
+    tools: true,
+    reasoning: true,
+    promptCaching: false,
+    structuredOutput: true,
+    batch: false,
+  },
+};
+const OPEN_WEIGHT_GEMMA_4 = {
+  provider: "google",
+  mode: "chat",
+  tokenizer: "gemini",
+  contextWindow: 262144,
+  maxOutputTokens: 32768,
+  capabilities: {
+    vision: true,
+    tools: true,
+    reasoning: false,
+    promptCaching: false,
+    structuredOutput: true,
+    batch: false,
+  },
+};
 
 /** The total window of gpt-5, 5.1 and 5.2 is 400,000 tokens, of which at most 272,000 input. */
 const GPT5_WINDOW = {
@@ -149,6 +186,92 @@ export const CURATED_MODELS = [
   { id: "gpt-5.6-terra", displayName: "GPT-5.6 Terra" },
   { id: "gpt-5.6-luna", displayName: "GPT-5.6 Luna" },
   { id: "o3", displayName: "o3", aliases: ["o3-2025-04-16"], imageTokens: TILE_75 },
+  { id: "o3-pro", displayName: "o3-pro", aliases: ["o3-pro-2025-06-10"] },
+  { id: "o1-pro", displayName: "o1-pro", aliases: ["o1-pro-2025-03-19"] },
+  { id: "gpt-5-pro", displayName: "GPT-5 pro", aliases: ["gpt-5-pro-2025-10-06"] },
+  { id: "gpt-5.2-pro", displayName: "GPT-5.2 pro", aliases: ["gpt-5.2-pro-2025-12-11"] },
+  { id: "gpt-5.4-pro", displayName: "GPT-5.4 pro", aliases: ["gpt-5.4-pro-2026-03-05"] },
+  { id: "gpt-5.5-pro", displayName: "GPT-5.5 pro", aliases: ["gpt-5.5-pro-2026-04-23"] },
+  { id: "gpt-5-codex", displayName: "GPT-5-Codex" },
+  { id: "gpt-5.1-codex", displayName: "GPT-5.1-Codex" },
+  { id: "gpt-5.1-codex-mini", displayName: "GPT-5.1-Codex mini" },
+  { id: "gpt-5.1-codex-max", displayName: "GPT-5.1-Codex Max" },
+  { id: "gpt-5.2-codex", displayName: "GPT-5.2-Codex" },
+  { id: "gpt-5.3-codex", displayName: "GPT-5.3-Codex" },
+  { id: "gpt-5-chat-latest", displayName: "GPT-5 Chat (latest)", aliases: ["gpt-5-chat"] },
+  { id: "gpt-5.1-chat-latest", displayName: "GPT-5.1 Chat (latest)" },
+  { id: "gpt-5.2-chat-latest", displayName: "GPT-5.2 Chat (latest)" },
+  { id: "gpt-5.3-chat-latest", displayName: "GPT-5.3 Chat (latest)" },
+  // OpenAI: audio and realtime (audio tokens priced apart)
+  {
+    id: "gpt-audio",
+    displayName: "gpt-audio",
+    aliases: ["gpt-audio-2025-08-28"],
+    noBatch: true,
+  },
+  { id: "gpt-audio-1.5", displayName: "gpt-audio 1.5", noBatch: true },
+  {
+    id: "gpt-audio-mini",
+    displayName: "gpt-audio mini",
+    aliases: ["gpt-audio-mini-2025-10-06", "gpt-audio-mini-2025-12-15"],
+    noBatch: true,
+  },
+  {
+    id: "gpt-4o-audio-preview",
+    displayName: "GPT-4o Audio (preview)",
+    aliases: ["gpt-4o-audio-preview-2024-12-17", "gpt-4o-audio-preview-2025-06-03"],
+    noBatch: true,
+  },
+  {
+    id: "gpt-4o-mini-audio-preview",
+    displayName: "GPT-4o mini Audio (preview)",
+    aliases: ["gpt-4o-mini-audio-preview-2024-12-17"],
+    noBatch: true,
+  },
+  {
+    id: "gpt-realtime",
+    displayName: "gpt-realtime",
+    aliases: ["gpt-realtime-2025-08-28"],
+    noBatch: true,
+  },
+  { id: "gpt-realtime-1.5", displayName: "gpt-realtime 1.5", noBatch: true },
+  { id: "gpt-realtime-2", displayName: "gpt-realtime 2", noBatch: true },
+  { id: "gpt-realtime-2.1", displayName: "gpt-realtime 2.1", noBatch: true },
+  { id: "gpt-realtime-2.1-mini", displayName: "gpt-realtime 2.1 mini", noBatch: true },
+  {
+    id: "gpt-realtime-mini",
+    displayName: "gpt-realtime mini",
+    noBatch: true,
+  },
+  {
+    id: "gpt-4o-realtime-preview",
+    displayName: "GPT-4o Realtime (preview)",
+    aliases: ["gpt-4o-realtime-preview-2024-12-17", "gpt-4o-realtime-preview-2025-06-03"],
+    noBatch: true,
+  },
+  {
+    id: "gpt-4o-mini-realtime-preview",
+    displayName: "GPT-4o mini Realtime (preview)",
+    aliases: ["gpt-4o-mini-realtime-preview-2024-12-17"],
+    noBatch: true,
+  },
+  // OpenAI: open-weight models (served by other hosts, at their prices)
+  {
+    id: "gpt-oss-120b",
+    displayName: "gpt-oss-120b",
+    genai: "openai/gpt-oss-120b",
+    noBatch: true,
+    facts: OPEN_WEIGHT_GPT_OSS,
+    notes: OPEN_WEIGHT_NOTE,
+  },
+  {
+    id: "gpt-oss-20b",
+    displayName: "gpt-oss-20b",
+    genai: "openai/gpt-oss-20b",
+    noBatch: true,
+    facts: OPEN_WEIGHT_GPT_OSS,
+    notes: OPEN_WEIGHT_NOTE,
+  },
   { id: "o3-mini", displayName: "o3-mini", aliases: ["o3-mini-2025-01-31"] },
   { id: "o4-mini", displayName: "o4-mini", aliases: ["o4-mini-2025-04-16"], notes: PATCH_NOTE },
   // OpenAI: earlier generations
@@ -347,6 +470,50 @@ export const CURATED_MODELS = [
     id: "gemini-3.5-flash-lite",
     from: "gemini/gemini-3.5-flash-lite",
     displayName: "Gemini 3.5 Flash-Lite",
+  },
+  // Google: image and live models
+  {
+    id: "gemini-3-pro-image",
+    from: "gemini/gemini-3-pro-image",
+    displayName: "Gemini 3 Pro Image",
+    aliases: ["gemini-3-pro-image-preview"],
+  },
+  {
+    id: "gemini-3.1-flash-image",
+    from: "gemini/gemini-3.1-flash-image",
+    displayName: "Gemini 3.1 Flash Image",
+    aliases: ["gemini-3.1-flash-image-preview"],
+  },
+  {
+    id: "gemini-3.1-flash-live-preview",
+    from: "gemini/gemini-3.1-flash-live-preview",
+    displayName: "Gemini 3.1 Flash Live (preview)",
+    noBatch: true,
+  },
+  // Google: open-weight models
+  {
+    id: "gemma-4-31b-it",
+    displayName: "Gemma 4 31B",
+    genai: "google/gemma-4-31b-it",
+    aliases: ["gemma-4-31b"],
+    noBatch: true,
+    facts: OPEN_WEIGHT_GEMMA_4,
+    notes: OPEN_WEIGHT_NOTE.replace(
+      "OpenAI does not serve it",
+      "Google serves it in the Gemini API",
+    ),
+  },
+  {
+    id: "gemma-4-26b-a4b-it",
+    displayName: "Gemma 4 26B A4B",
+    genai: "google/gemma-4-26b-a4b-it",
+    aliases: ["gemma-4-26b-a4b"],
+    noBatch: true,
+    facts: OPEN_WEIGHT_GEMMA_4,
+    notes: OPEN_WEIGHT_NOTE.replace(
+      "OpenAI does not serve it",
+      "Google serves it in the Gemini API",
+    ),
   },
   // Google: embeddings
   {

@@ -1,4 +1,5 @@
 export { Catalog, type CatalogListFilter, createCatalog } from "./catalog.js";
+export type { CuratedFact, CuratedFacts } from "./curated-facts.js";
 export { isDecimalPrice, perTokenToPerMillion } from "./decimal-price.js";
 export { CATALOG_CHECKED, defaultCatalog } from "./default-catalog.js";
 export {
@@ -6,6 +7,13 @@ export {
   type InferTokenizerOptions,
   inferTokenizer,
 } from "./infer-tokenizer.js";
+export {
+  type FieldChange,
+  type FieldOutcome,
+  type LiteLLMMerge,
+  type MergeLiteLLMPricesOptions,
+  mergeLiteLLMPrices,
+} from "./merge-litellm-prices.js";
 export { normalizeModelName, stripProviderPrefix } from "./model-name.js";
 export {
   CAPABILITY_NAMES,
@@ -27,6 +35,7 @@ export type {
   ModelCapabilities,
   ModelInfo,
   ModelPrices,
+  PricePeriod,
   PriceTier,
   Provider,
   SpeedClass,

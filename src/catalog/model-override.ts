@@ -138,10 +138,22 @@ export function mergeModel(base: ModelInfo, override: ModelOverride): ModelInfo 
     ...(merged as unknown as ModelInfo),
     id: base.id,
     source,
-    prices: { ...base.prices, ...withoutUndefined(override.prices) },
+    prices: mergePrices(base.prices, override.prices),
     capabilities: { ...base.capabilities, ...withoutUndefined(override.capabilities) },
     aliases,
   };
+}
+
+/**
+ * Prices key by key. An override that changes prices without dating them is "the price now",
+ * for every call: the model's `from` no longer describes them, so it is dropped.
+ */
+function mergePrices(base: ModelPrices, override: Partial<ModelPrices> | undefined): ModelPrices {
+  const changes = withoutUndefined(override);
+  const merged: ModelPrices = { ...base, ...changes };
+  const changesPrices = Object.keys(changes).some((field) => field !== "from");
+  if (changesPrices && changes.from === undefined) delete merged.from;
+  return merged;
 }
 
 function withoutUndefined<T extends object>(value: T | undefined): Partial<T> {

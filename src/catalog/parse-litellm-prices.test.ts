@@ -185,8 +185,8 @@ describe("readLiteLLMPrices", () => {
       },
       {
         key: "dall-e-3",
-        reason: "unsupported-mode",
-        detail: 'mode "image_generation" is not priced per text token',
+        reason: "no-token-prices",
+        detail: "no input_cost_per_token",
       },
       {
         key: "whisper-1",
@@ -212,7 +212,8 @@ describe("readLiteLLMPrices", () => {
     ]);
     expect(result.skippedByReason).toEqual({
       documentation: 1,
-      "unsupported-mode": 2,
+      "unsupported-mode": 1,
+      "no-token-prices": 1,
       "no-context-window": 1,
       duplicate: 1,
       "invalid-field": 1,

@@ -57,6 +57,14 @@ const CHAT_MODES = new Map<string, string | undefined>([
   ["chat", undefined],
   ["responses", 'Served by the Responses API only (LiteLLM mode "responses").'],
   ["completion", 'Legacy Completions API model (LiteLLM mode "completion").'],
+  [
+    "realtime",
+    'Realtime API model (LiteLLM mode "realtime"): text and audio tokens are priced here.',
+  ],
+  [
+    "image_generation",
+    'Image generation model (LiteLLM mode "image_generation"): text tokens are priced here; generated images are billed per image.',
+  ],
 ]);
 /** `input_cost_per_token_above_200k_tokens` and friends: long-context cliff tiers. */
 const TIER_FIELD =
@@ -254,6 +262,8 @@ function pricesOf(entry: LiteLLMEntry, mode: ModelInfo["mode"]): ModelPrices {
     ["cacheWrite1h", price(entry, "cache_creation_input_token_cost_above_1hr")],
     ["batchInput", price(entry, "input_cost_per_token_batches")],
     ["batchOutput", price(entry, "output_cost_per_token_batches")],
+    ["audioInput", price(entry, "input_cost_per_audio_token")],
+    ["audioOutput", price(entry, "output_cost_per_audio_token")],
   ];
   const reasoning = price(entry, "output_cost_per_reasoning_token");
   // The catalog records a reasoning price only where it differs from output.

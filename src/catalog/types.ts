@@ -23,6 +23,22 @@ export interface ModelPrices {
   /** Batch API prices (usually half). */
   batchInput?: string;
   batchOutput?: string;
+  /** Audio input tokens (OpenAI audio models, Gemini audio input); default: the input price. */
+  audioInput?: string;
+  /** Audio output tokens; default: the output price. */
+  audioOutput?: string;
+  /**
+   * ISO date these prices took effect. Absent: in force since before the catalog's sources.
+   * Not a price: it dates the whole set.
+   */
+  from?: string;
+}
+
+/** An earlier set of prices, in force from `prices.from` until the next period's date. */
+export interface PricePeriod {
+  prices: ModelPrices & { from?: string };
+  /** The long-context tiers of the period (none: the period had no tiers). */
+  tiers?: PriceTier[];
 }
 
 /**
@@ -67,8 +83,14 @@ export interface ModelInfo {
    * (gpt-5: 272,000 of a 400,000-token window). Absent when only `contextWindow` limits input.
    */
   maxInputTokens?: number;
+  /** The newest prices (their `from` says since when); see `priceHistory` for earlier ones. */
   prices: ModelPrices;
   tiers?: PriceTier[];
+  /**
+   * Earlier price periods, oldest first, each ending where the next one (or `prices.from`)
+   * begins. `costFromUsage({ at })` prices a call with the period in force at that time.
+   */
+  priceHistory?: PricePeriod[];
   capabilities: ModelCapabilities;
   /** Other names that resolve to this model ("claude-3-5-sonnet", "claude-3-5-sonnet-latest"). */
   aliases: string[];

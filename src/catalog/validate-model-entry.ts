@@ -34,6 +34,8 @@ const PRICE_FIELDS: readonly (keyof ModelPrices)[] = [
   "reasoning",
   "batchInput",
   "batchOutput",
+  "audioInput",
+  "audioOutput",
 ];
 const TIER_PRICE_FIELDS: readonly (keyof PriceTier)[] = [
   "input",
@@ -57,6 +59,7 @@ const MODEL_FIELDS: Readonly<Record<keyof ModelInfo, Check>> = {
   maxInputTokens: wholeNumber({ minimum: 1, what: "a positive whole number of tokens" }),
   prices: checkPrices,
   tiers: checkTiers,
+  priceHistory: checkPriceHistory,
   capabilities: checkCapabilities,
   aliases: checkAliases,
   speed: oneOf(SPEEDS),
@@ -112,7 +115,57 @@ export function validateModelEntry(
 }
 
 function checkPrices(value: unknown, path: string, issues: CatalogIssue[]): void {
+  if (isRecord(value) && value.from !== undefined) {
+    const { from, ...prices } = value;
+    isoDate(from, `${path}.from`, issues);
+    checkPriceObject(prices, path, issues, PRICE_FIELDS);
+    return;
+  }
   checkPriceObject(value, path, issues, PRICE_FIELDS);
+}
+
+function checkPriceHistory(value: unknown, path: string, issues: CatalogIssue[]): void {
+  if (!Array.isArray(value)) {
+    issues.push({
+      path,
+      message: `must be a list of earlier periods such as [{ "prices": { "input": "2", "output": "10" } }], got ${describe(value)}`,
+    });
+    return;
+  }
+  value.forEach((period, index) => {
+    const periodPath = `${path}[${index}]`;
+    if (!isRecord(period) || !isRecord(period.prices)) {
+      issues.push({
+        path: periodPath,
+        message: `must be an object with prices (and optional tiers), got ${describe(period)}`,
+      });
+      return;
+    }
+    for (const field of Object.keys(period)) {
+      if (field !== "prices" && field !== "tiers") {
+        issues.push({
+          path: `${periodPath}.${field}`,
+          message: unknownField(field, ["prices", "tiers"]),
+        });
+      }
+    }
+    for (const required of ["input", "output"]) {
+      if (period.prices[required] === undefined) {
+        issues.push({
+          path: `${periodPath}.prices.${required}`,
+          message: 'is required: a decimal string such as "2.50"',
+        });
+      }
+    }
+    if (index > 0 && period.prices.from === undefined) {
+      issues.push({
+        path: `${periodPath}.prices.from`,
+        message: "is required after the first period: the ISO date the prices took effect",
+      });
+    }
+    checkPrices(period.prices, `${periodPath}.prices`, issues);
+    if (period.tiers !== undefined) checkTiers(period.tiers, `${periodPath}.tiers`, issues);
+  });
 }
 
 function checkPriceObject(

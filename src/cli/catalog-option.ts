@@ -1,21 +1,73 @@
 /**
  * The `--catalog FILE` option: extends the built-in catalog with the user's own models or
  * overrides, in tokenwise's format (`{ "models": [...] }`) or LiteLLM's
- * `model_prices_and_context_window.json` format (detected automatically).
+ * `model_prices_and_context_window.json` format (detected automatically). A LiteLLM file is
+ * merged with `mergeLiteLLMPrices`, so it cannot undo tokenwise's corrections, and what it
+ * rejected or kept is reported on stderr.
  */
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import {
+  CATALOG_CHECKED,
   type Catalog,
   defaultCatalog,
+  type LiteLLMMerge,
+  mergeLiteLLMPrices,
   parseCatalogFile,
-  readLiteLLMPrices,
 } from "../catalog/index.js";
-import { TokenwiseError } from "../errors/index.js";
+import { invalidInput, TokenwiseError } from "../errors/index.js";
+import type { Output } from "./output.js";
+
+/** How old the built-in catalog may get before `tokenwise cost` warns. */
+export const CATALOG_STALE_AFTER_DAYS = 90;
+
+export interface LoadCatalogOptions {
+  /** The date a LiteLLM file was downloaded (`--checked`), for files without `last_updated`. */
+  checked?: string;
+  /** Where notes about the file go (its date, rejected entries, kept corrections). */
+  output?: Pick<Output, "error">;
+}
 
 /** Reads and applies a user catalog file; `undefined` gives the built-in catalog. */
-export async function loadCatalog(path: string | undefined): Promise<Catalog> {
+export async function loadCatalog(
+  path: string | undefined,
+  options: LoadCatalogOptions = {},
+): Promise<Catalog> {
   const file = path ?? process.env.TOKENWISE_CATALOG;
   if (file === undefined || file === "") return defaultCatalog;
+  const json = await readJsonFile(file);
+  if (isTokenwiseFormat(json))
+    return defaultCatalog.extend(parseCatalogFile(json, { source: file }));
+  const merge = await mergeLiteLLMFile(file, json, options);
+  reportMerge(file, merge, options.output);
+  return defaultCatalog.extend(merge.entries);
+}
+
+/**
+ * Merges a LiteLLM file over the built-in catalog. Its date is `--checked`, else its
+ * `last_updated` key, else (the genuine upstream file has none) the file's modification date,
+ * with a note saying so.
+ */
+export async function mergeLiteLLMFile(
+  file: string,
+  json: unknown,
+  options: LoadCatalogOptions = {},
+): Promise<LiteLLMMerge> {
+  const hasDate = typeof (json as { last_updated?: unknown }).last_updated === "string";
+  let checked = options.checked;
+  if (checked === undefined && !hasDate) {
+    checked = (await stat(file)).mtime.toISOString().slice(0, 10);
+    options.output?.error(
+      `tokenwise: ${file} has no last_updated date; taking its file date ${checked} as the date its prices were checked (pass --checked DATE to set it).`,
+    );
+  }
+  return mergeLiteLLMPrices(json, {
+    source: file,
+    ...(checked !== undefined ? { checked } : {}),
+  });
+}
+
+/** Reads a JSON file with errors that name it. */
+export async function readJsonFile(file: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
@@ -28,19 +80,64 @@ export async function loadCatalog(path: string | undefined): Promise<Catalog> {
         : `cannot read catalog file ${file}: ${code ?? String(error)}`,
     );
   }
-  let json: unknown;
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     throw new TokenwiseError(
       "invalid_input",
       `catalog file ${file} is not valid JSON: ${(error as Error).message}`,
     );
   }
-  const isTokenwiseFormat =
-    typeof json === "object" && json !== null && !Array.isArray(json) && "models" in json;
-  const entries = isTokenwiseFormat
-    ? parseCatalogFile(json, { source: file })
-    : readLiteLLMPrices(json, { source: file }).models;
-  return defaultCatalog.extend(entries);
+}
+
+export function isTokenwiseFormat(json: unknown): boolean {
+  return typeof json === "object" && json !== null && !Array.isArray(json) && "models" in json;
+}
+
+function reportMerge(file: string, merge: LiteLLMMerge, output: Pick<Output, "error"> | undefined) {
+  if (output === undefined) return;
+  if (merge.rejected.length > 0) {
+    output.error(
+      `tokenwise: ${file}: ${merge.rejected.length} entr${merge.rejected.length === 1 ? "y" : "ies"} failed validation and were not imported:`,
+    );
+    for (const entry of merge.rejected) output.error(`  ${entry.key}: ${entry.detail}`);
+  }
+  const kept = merge.changes.filter((change) => change.outcome === "kept-correction");
+  if (kept.length > 0) {
+    output.error(
+      `tokenwise: kept ${kept.length} of tokenwise's corrections the file would undo (tokenwise catalog diff ${file} shows them).`,
+    );
+  }
+}
+
+/**
+ * Days between the built-in catalog's check date and `now`.
+ *
+ * @example
+ * ```ts
+ * catalogAgeDays(new Date("2026-12-03")); // 132 for a catalog checked 2026-07-24
+ * ```
+ */
+export function catalogAgeDays(now: Date = new Date(), checked: string = CATALOG_CHECKED): number {
+  const day = 24 * 60 * 60 * 1000;
+  return Math.floor((now.getTime() - Date.parse(`${checked}T00:00:00Z`)) / day);
+}
+
+/** The warning `tokenwise cost` prints when the built-in prices are older than 90 days, if they are. */
+export function staleCatalogWarning(now: Date = new Date()): string | undefined {
+  const age = catalogAgeDays(now);
+  if (age <= CATALOG_STALE_AFTER_DAYS) return undefined;
+  return (
+    `tokenwise: the built-in prices were checked ${CATALOG_CHECKED} (${age} days ago) and may be out of date. ` +
+    "Extend them with a newer LiteLLM price file: --catalog model_prices_and_context_window.json " +
+    "(tokenwise catalog diff FILE shows what it would change), or your own prices in tokenwise's format."
+  );
+}
+
+/** Parses `--checked DATE`. */
+export function checkedDate(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) {
+    throw invalidInput("--checked", `must be an ISO date such as 2026-11-30, got "${value}"`);
+  }
+  return value;
 }

@@ -6,14 +6,19 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { TokenwiseError } from "../errors/index.js";
+import { registerCatalogCommand } from "./commands/catalog-command.js";
 import { registerChatCommand } from "./commands/chat-command.js";
 import { registerChooseCommand } from "./commands/choose-command.js";
 import { registerCostCommand } from "./commands/cost-command.js";
+import { registerDashboardCommand } from "./commands/dashboard-command.js";
 import { registerDbCommand } from "./commands/db-command.js";
 import { registerDemoCommand } from "./commands/demo-command.js";
 import { registerIndexCommand } from "./commands/index-command.js";
+import { registerKeysCommand } from "./commands/keys-command.js";
 import { registerMockUpstreamCommand } from "./commands/mock-upstream-command.js";
 import { registerModelsCommand } from "./commands/models-command.js";
+import { registerReportCommand } from "./commands/report-command.js";
+import { registerSavingsCommand } from "./commands/savings-command.js";
 import { registerSearchCommand } from "./commands/search-command.js";
 import { registerTokensCommand } from "./commands/tokens-command.js";
 import { registerTruncateCommand } from "./commands/truncate-command.js";
@@ -41,12 +46,17 @@ export function createProgram(output: Output = processOutput): Command {
   registerTokensCommand(program, output);
   registerCostCommand(program, output);
   registerModelsCommand(program, output);
+  registerCatalogCommand(program, output);
   registerChooseCommand(program, output);
   registerTruncateCommand(program, output);
   registerChatCommand(program);
   registerIndexCommand(program, output);
   registerSearchCommand(program, output);
   registerMockUpstreamCommand(program, output);
+  registerKeysCommand(program, output);
+  registerReportCommand(program, output);
+  registerSavingsCommand(program, output);
+  registerDashboardCommand(program, output);
   registerDbCommand(program, output);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({

@@ -100,6 +100,26 @@ describe("createClient: leases against the mock upstream", () => {
     expect(await ledger.reserved("team")).toBe(0n);
   });
 
+  it("partitions the embedding cache by the call's tenant, and records the call's fields", async () => {
+    const ledger = createMemoryLedger();
+    const client = createClient({
+      providers: {
+        openai: createOpenAICompatibleProvider({ baseUrl: `${mock.url}/v1`, apiKey: "sk-test" }),
+      },
+      ledger,
+      embeddingCache: { store: createMemoryStore() },
+    });
+    const request = { model: "text-embedding-3-small", input: ["alpha", "beta"] };
+    const embeddings = () => mock.requests.filter((r) => r.operation === "embeddings").length;
+    const before = embeddings();
+    expect((await client.embed(request, { tenant: "team-a" })).misses).toBe(2);
+    expect((await client.embed(request, { tenant: "team-a" })).hits).toBe(2);
+    expect((await client.embed(request, { tenant: "team-b", requestId: "emb-1" })).misses).toBe(2);
+    expect(embeddings() - before).toBe(2);
+    const records = await ledger.records();
+    expect(records.at(-1)).toMatchObject({ requestId: "emb-1", metadata: { operation: "embed" } });
+  });
+
   it("stops a stream whose lease was lost with no budget left, and charges what arrived", async () => {
     mock.setBehavior({ streamChunkDelayMs: 40 });
     const memory = createMemoryLedger();

@@ -39,7 +39,7 @@ export async function runChat(
       const sent: ChatRequest = { ...request, model: route.model };
       const result = await withRetry(({ signal }) => {
         attempts += 1;
-        return route.provider().chat(sent, { headers: options.headers, signal });
+        return route.provider().chat(sent, context.providerOptionsFor(options, signal));
       }, policy);
       const cost = await settleServed({
         charge,

@@ -6,6 +6,7 @@ import { createResponseCache, type ResponseCache } from "../cache/response-cache
 import { type Catalog, defaultCatalog } from "../catalog/index.js";
 import { invalidInput } from "../errors/index.js";
 import { createMemoryLedger, type Ledger, type ScopeBudget } from "../ledger/index.js";
+import type { CallOptions } from "../providers/types.js";
 import type { KeyValueStore } from "../stores/key-value-store.js";
 import { parseLimit } from "./budget-guard.js";
 import type { ClientCallOptions, CreateClientOptions } from "./client-types.js";
@@ -33,6 +34,11 @@ export interface ClientContext {
   reservationTtlMs: number;
   /** The retry policy for one call, with its signal and timeout. */
   retryPolicyFor(options: ClientCallOptions): RetryPolicy;
+  /**
+   * What one provider attempt of a call receives: its headers, the attempt's signal, and the
+   * client's timeouts overridden by the call's.
+   */
+  providerOptionsFor(options: ClientCallOptions, signal: AbortSignal): CallOptions;
   /** The routes a chat call may try, in order: its model, then the fallbacks. */
   candidatesFor(model: string, options: ClientCallOptions): ModelRoute[];
   now(): number;
@@ -144,6 +150,12 @@ export function createClientContext(options: CreateClientOptions): ClientContext
         scope,
         budgets: clientLimit === undefined ? [] : [{ scope, limit: clientLimit }],
       };
+    },
+    providerOptionsFor(call, signal) {
+      const sent: CallOptions = { signal, timeouts: { ...options.timeouts, ...call.timeouts } };
+      if (call.headers !== undefined) sent.headers = call.headers;
+      if (call.timeoutMs !== undefined) sent.timeoutMs = call.timeoutMs;
+      return sent;
     },
     retryPolicyFor(call) {
       const policy: RetryPolicy = { ...retry };

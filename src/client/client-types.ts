@@ -15,6 +15,7 @@ import type {
 import type { ChatRequest } from "../messages/types.js";
 import type { Picodollars } from "../money/index.js";
 import type { ProviderSpec } from "../providers/provider-registry.js";
+import type { CallTimeouts } from "../providers/provider-request.js";
 import type { CallOptions, ChatChunk, ChatProvider, ChatResult } from "../providers/types.js";
 import type { KeyValueStore } from "../stores/key-value-store.js";
 import type { TokenCount } from "../tokens/token-count.js";
@@ -80,6 +81,18 @@ export interface CreateClientOptions {
   clock?: Clock;
   /** How retries wait (tests inject one). */
   sleep?: Sleep;
+  /**
+   * Connect, first-byte, idle-between-chunks and total timeouts of every provider attempt
+   * (defaults 10 s, 60 s for streams, 30 s, 10 min); a call's `timeouts` override these field
+   * by field. A timed-out attempt before any output is retried; a stream that times out midway
+   * ends with `timeout` and is charged for what arrived.
+   *
+   * @example
+   * ```ts
+   * createClient({ timeouts: { firstByteMs: 120_000, idleMs: 15_000 } });
+   * ```
+   */
+  timeouts?: CallTimeouts;
 }
 
 /** Passed to `onRetry` before each wait between two attempts of a call. */

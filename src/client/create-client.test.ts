@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { defaultCatalog } from "../catalog/index.js";
 import { costFromUsage } from "../cost/cost-from-usage.js";
 import { emptyUsage, type Usage } from "../cost/usage.js";
-import { TokenwiseError } from "../errors/index.js";
 import { createMemoryLedger } from "../ledger/index.js";
 import type { ChatRequest } from "../messages/types.js";
 import { usd } from "../money/index.js";
@@ -10,6 +9,7 @@ import type { ChatChunk, ChatProvider } from "../providers/types.js";
 import { createMemoryStore } from "../stores/index.js";
 import { countChatTokens, countTextTokens } from "../tokens/index.js";
 import { type CreateClientOptions, createClient } from "./index.js";
+import { failureOf } from "./test-support/failure-of.js";
 import { createMockProvider, type MockStep, mockHttpError } from "./test-support/mock-provider.js";
 
 const HELLO: ChatRequest = {
@@ -33,16 +33,6 @@ function setup(script: MockStep[], options: CreateClientOptions = {}) {
   const ledger = createMemoryLedger();
   const client = createClient({ providers: { openai }, ledger, ...noWait, ...options });
   return { openai, ledger, client };
-}
-
-async function failureOf(action: () => Promise<unknown>): Promise<TokenwiseError> {
-  try {
-    await action();
-  } catch (error) {
-    if (TokenwiseError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a TokenwiseError");
 }
 
 async function collect(stream: AsyncIterable<ChatChunk>): Promise<ChatChunk[]> {

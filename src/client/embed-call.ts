@@ -72,7 +72,7 @@ export async function runEmbed(
       ({ signal }) =>
         embed(
           { model: route.model, input: batch, dimensions: request.dimensions },
-          { headers: options.headers, signal },
+          context.providerOptionsFor(options, signal),
         ),
       policy,
     );

@@ -182,7 +182,7 @@ describe("withFallback", () => {
     const error = run.error as TokenwiseError;
     expect(error.code).toBe("context_window_exceeded");
     expect(error.message).toBe(
-      "Every fallback candidate failed: small (openai) context_window_exceeded 400; medium (openai) skipped: context window 16384 < 30000 tokens needed",
+      "All 2 models failed (the request's model and its fallbacks): small (openai): HTTP 400 context_window_exceeded from openai; medium (openai) skipped: context window 16384 < 30000 tokens needed.",
     );
     expect(error.details.attempts).toEqual([
       {
@@ -233,7 +233,7 @@ describe("withFallback", () => {
     const error = run.error as TokenwiseError;
     expect(error.code).toBe("rate_limited");
     expect(error.message).toBe(
-      "Every fallback candidate failed: gpt-4o (openai) provider_error 503; claude-sonnet-4-5 (anthropic) rate_limited 429",
+      "All 2 models failed (the request's model and its fallbacks): gpt-4o (openai): HTTP 503 provider_error from openai 3 times: the provider is failing; try again later or configure fallbacks; claude-sonnet-4-5 (anthropic): HTTP 429 rate_limited from anthropic: rate limited; lower the request rate or raise the provider's limits.",
     );
     expect(error.details).toEqual({
       attempts: [

@@ -1,5 +1,6 @@
 import { invalidInput, TokenwiseError, type TokenwiseErrorCode } from "../errors/index.js";
 import type { ChatProvider } from "../providers/types.js";
+import { explainFailure } from "./failure-reason.js";
 import { isRetryableError } from "./retryable.js";
 
 /** One model to try, served by one provider. */
@@ -67,7 +68,9 @@ export interface FallbackOptions {
  * (`contextWindowOf`) cannot hold `inputTokens + maxOutputTokens` are skipped. Other errors stop
  * at once: the error is rethrown as is, with `details.attempts` listing what was tried.
  * When every candidate fails, throws a `TokenwiseError` with the last failure's code, status
- * and retry facts, and `details.attempts` (model, provider, code, status; never messages).
+ * and retry facts, and `details.attempts` (model, provider, code, status). Its message says
+ * what went wrong and what to check: for a single candidate its own failure (never a word
+ * about fallbacks), for several each candidate's reason in turn.
  *
  * @example
  * ```ts
@@ -86,6 +89,7 @@ export async function withFallback<T>(
   const requiredTokens = validate(candidates, options);
   const shouldFallback = options.shouldFallback ?? defaultShouldFallback;
   const attempts: FallbackAttempt[] = [];
+  const failures: Array<{ candidate: FallbackCandidate; error: unknown }> = [];
   let needsLargerWindow = false;
   let lastFailure: { candidate: FallbackCandidate; error: unknown } | undefined;
   let skipped: FallbackCandidate[] = [];
@@ -119,12 +123,13 @@ export async function withFallback<T>(
       return await call(candidate, { index });
     } catch (error) {
       attempts.push(failedAttempt(candidate, error));
+      failures.push({ candidate, error });
       if (!shouldFallback(error, { candidate, index })) throw recordAttempts(error, attempts);
       if (TokenwiseError.hasCode(error, "context_window_exceeded")) needsLargerWindow = true;
       lastFailure = { candidate, error };
     }
   }
-  throw allCandidatesFailed(attempts, lastFailure?.error);
+  throw allCandidatesFailed({ attempts, failures, candidates: candidates.length });
 }
 
 /**
@@ -203,29 +208,53 @@ function recordAttempts(error: unknown, attempts: FallbackAttempt[]): unknown {
   return error;
 }
 
-function allCandidatesFailed(attempts: FallbackAttempt[], lastError: unknown): TokenwiseError {
-  const summary = attempts.map(describeAttempt).join("; ");
+function allCandidatesFailed(options: {
+  attempts: FallbackAttempt[];
+  failures: Array<{ candidate: FallbackCandidate; error: unknown }>;
+  candidates: number;
+}): TokenwiseError {
+  const { attempts, failures, candidates } = options;
+  const lastError = failures.at(-1)?.error;
   const code: TokenwiseErrorCode = TokenwiseError.isInstance(lastError)
     ? lastError.code
     : "provider_error";
   const details: Record<string, unknown> = { attempts, retryable: false };
   if (TokenwiseError.isInstance(lastError)) {
-    for (const key of ["provider", "status", "retryable", "retryAfterMs"]) {
+    for (const key of ["provider", "status", "retryable", "retryAfterMs", "timeoutPhase"]) {
       if (lastError.details[key] !== undefined) details[key] = lastError.details[key];
     }
   }
-  return new TokenwiseError(code, `Every fallback candidate failed: ${summary}`, {
+  return new TokenwiseError(code, failureMessage(attempts, failures, candidates), {
     cause: lastError,
     details,
   });
 }
 
-function describeAttempt(attempt: FallbackAttempt): string {
-  const name = `${attempt.model} (${attempt.provider})`;
-  if (attempt.outcome === "skipped") {
-    return `${name} skipped: context window ${attempt.contextWindow} < ${attempt.requiredTokens} tokens needed`;
+/**
+ * One model with no fallbacks: what went wrong and what to check. Several: each candidate's
+ * own reason, skipped ones included.
+ */
+function failureMessage(
+  attempts: FallbackAttempt[],
+  failures: Array<{ candidate: FallbackCandidate; error: unknown }>,
+  candidates: number,
+): string {
+  const [only] = failures;
+  if (candidates === 1 && only !== undefined) {
+    const reason = explainFailure(only.error, only.candidate.provider.name);
+    return `${only.candidate.model}: ${reason}.`;
   }
-  return attempt.status === undefined
-    ? `${name} ${attempt.code}`
-    : `${name} ${attempt.code} ${attempt.status}`;
+  let failed = 0;
+  const reasons = attempts.map((attempt) => {
+    if (attempt.outcome === "skipped") return describeAttempt(attempt);
+    const failure = failures[failed++];
+    const reason =
+      failure === undefined ? attempt.code : explainFailure(failure.error, attempt.provider);
+    return `${attempt.model} (${attempt.provider}): ${reason}`;
+  });
+  return `All ${candidates} models failed (the request's model and its fallbacks): ${reasons.join("; ")}.`;
+}
+
+function describeAttempt(attempt: FallbackAttempt & { outcome: "skipped" }): string {
+  return `${attempt.model} (${attempt.provider}) skipped: context window ${attempt.contextWindow} < ${attempt.requiredTokens} tokens needed`;
 }

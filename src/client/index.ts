@@ -1,3 +1,4 @@
+export type { CallTimeouts } from "../providers/provider-request.js";
 export { callerAbortedError, followSignal, raceWithSignal } from "./abort.js";
 export { type BackoffOptions, backoffDelay } from "./backoff.js";
 export { type Charge, type OpenChargeOptions, openCharge, parseLimit } from "./budget-guard.js";

@@ -116,7 +116,7 @@ async function* streamThroughPipeline(
       const sent: ChatRequest = { ...request, model: route.model, stream: true };
       const iterator = withStreamRetry(({ signal }) => {
         attempts += 1;
-        return route.provider().streamChat(sent, { headers: options.headers, signal });
+        return route.provider().streamChat(sent, context.providerOptionsFor(options, signal));
       }, policy);
       return { route, worstCase, charge, policy, iterator, first: await iterator.next() };
     },

@@ -38,6 +38,8 @@ describe("applicableRates", () => {
         cacheWrite1h: usd("6"),
         output: usd("15"),
         reasoning: usd("15"),
+        audioInput: usd("3"),
+        audioOutput: usd("15"),
       },
     });
   });
@@ -55,6 +57,8 @@ describe("applicableRates", () => {
       cacheWrite1h: usd("12"),
       output: usd("22.5"),
       reasoning: usd("22.5"),
+      audioInput: usd("6"),
+      audioOutput: usd("22.5"),
     });
   });
 

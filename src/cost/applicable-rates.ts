@@ -11,6 +11,8 @@ export interface TokenRates {
   cacheWrite1h: Picodollars | undefined;
   output: Picodollars;
   reasoning: Picodollars;
+  audioInput: Picodollars;
+  audioOutput: Picodollars;
 }
 
 export interface RatesOptions {
@@ -47,6 +49,8 @@ export function applicableRates(
     cacheWrite1h: optionalPrice(prices.cacheWrite1h, "prices.cacheWrite1h"),
     output,
     reasoning: optionalPrice(prices.reasoning, "prices.reasoning") ?? output,
+    audioInput: optionalPrice(prices.audioInput, "prices.audioInput") ?? input,
+    audioOutput: optionalPrice(prices.audioOutput, "prices.audioOutput") ?? output,
   };
 
   const tier = tierFor(model, options.inputTokens);
@@ -109,6 +113,8 @@ function rescale(
     cacheWrite1h: rates.cacheWrite1h === undefined ? undefined : byInput(rates.cacheWrite1h),
     output: byOutput(rates.output),
     reasoning: byOutput(rates.reasoning),
+    audioInput: byInput(rates.audioInput),
+    audioOutput: byOutput(rates.audioOutput),
   };
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { defaultCatalog } from "../catalog/default-catalog.js";
 import type { ModelInfo } from "../catalog/types.js";
-import { formatUsd, usd } from "../money/index.js";
+import { costOfTokens, formatUsd, usd } from "../money/index.js";
 import { costFromUsage } from "./cost-from-usage.js";
 import {
   CLAUDE_3_5_SONNET,
@@ -286,6 +287,66 @@ describe("costFromUsage: bad input", () => {
     ).toThrow('batch must be true or false, got "yes"');
     expect(() => costFromUsage(GPT_4O, emptyUsage(), { batch: 1n as unknown as boolean })).toThrow(
       "batch must be true or false, got 1n",
+    );
+  });
+});
+
+describe("costFromUsage: cache-write lifetimes, audio and price periods", () => {
+  const opus45 = defaultCatalog.get("claude-opus-4-5");
+
+  it("prices each cache-write lifetime at its own rate", () => {
+    // The documented Anthropic usage of a 1-hour write: cache_creation splits the writes.
+    const usage = usageFromAnthropic({
+      input_tokens: 10,
+      cache_creation_input_tokens: 10_000,
+      cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 10_000 },
+      output_tokens: 100,
+    });
+    const cost = costFromUsage(opus45, usage);
+    // 10,000 × the 1-hour rate (2 × input), not the 5-minute one (1.25 × input).
+    expect(cost.cacheWrite).toBe(costOfTokens(10_000, usd(opus45.prices.cacheWrite1h ?? "0")));
+    const mixed = costFromUsage(opus45, { ...usage, cacheWrite1hTokens: 4_000 });
+    expect(mixed.cacheWrite).toBe(
+      costOfTokens(4_000, usd(opus45.prices.cacheWrite1h ?? "0")) +
+        costOfTokens(6_000, usd(opus45.prices.cacheWrite ?? "0")),
+    );
+  });
+
+  it("prices audio tokens at the model's audio rates", () => {
+    const model: ModelInfo = {
+      ...opus45,
+      id: "audio-model",
+      priceHistory: undefined,
+      tiers: undefined,
+      prices: { input: "1", output: "4", audioInput: "3", audioOutput: "12" },
+    };
+    const cost = costFromUsage(model, {
+      ...emptyUsage(),
+      inputTokens: 1_000_000,
+      audioInputTokens: 400_000,
+      outputTokens: 1_000_000,
+      audioOutputTokens: 500_000,
+    });
+    expect(formatUsd(cost.input)).toBe("$1.800000"); // 600K × $1 + 400K × $3
+    expect(formatUsd(cost.output)).toBe("$8.000000"); // 500K × $4 + 500K × $12
+    expect(formatUsd(cost.audio ?? 0n)).toBe("$7.200000");
+  });
+
+  it("uses the price period in force when the call was made", () => {
+    const model: ModelInfo = {
+      ...opus45,
+      id: "dated-model",
+      tiers: undefined,
+      priceHistory: [{ prices: { input: "2", output: "10" } }],
+      prices: { input: "3", output: "15", from: "2026-09-01" },
+    };
+    const usage = { ...emptyUsage(), inputTokens: 1_000_000, outputTokens: 1_000_000 };
+    expect(formatUsd(costFromUsage(model, usage, { at: "2026-08-31" }).total)).toBe("$12.000000");
+    expect(formatUsd(costFromUsage(model, usage, { at: "2026-09-01T00:00:00Z" }).total)).toBe(
+      "$18.000000",
+    );
+    expect(formatUsd(costFromUsage(model, usage, { at: new Date("2026-12-03") }).total)).toBe(
+      "$18.000000",
     );
   });
 });

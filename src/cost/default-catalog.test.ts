@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { defaultCatalog } from "../catalog/index.js";
-import { usd } from "../money/index.js";
+import { formatUsd, usd } from "../money/index.js";
 import { TUTORIAL_POLICY } from "./choice-policy.js";
 import { chooseModel } from "./choose-model.js";
 import { compareCosts } from "./compare-costs.js";
@@ -12,6 +12,7 @@ import { costFromUsage } from "./cost-from-usage.js";
 import { estimateCost } from "./estimate-cost.js";
 import { emptyUsage } from "./usage.js";
 import { usageFromAnthropic } from "./usage-from-anthropic.js";
+import { usageFromGemini } from "./usage-from-gemini.js";
 import { usageFromOpenAI } from "./usage-from-openai.js";
 
 describe("the reference cost vectors on the default catalog", () => {
@@ -134,5 +135,49 @@ describe("chooseModel on the default catalog", () => {
     expect(choice.model).toBe("gemini-2.5-pro");
     expect(choice.reasons).toContain("context 1,048,576 holds 300,500 tokens");
     expect(rejected.map((entry) => entry.model)).toContain("gpt-4o");
+  });
+});
+
+describe("costFromUsage with the shipped catalog: issue 13 cases", () => {
+  const million = { ...emptyUsage(), inputTokens: 1_000_000, outputTokens: 1_000_000 };
+
+  it("charges claude-sonnet-5 $3/$15 since 2026-09-01 and $2/$10 before", () => {
+    expect(formatUsd(costFromUsage("claude-sonnet-5", million, { at: "2026-12-03" }).total)).toBe(
+      "$18.000000",
+    );
+    expect(formatUsd(costFromUsage("claude-sonnet-5", million, { at: "2026-08-31" }).total)).toBe(
+      "$12.000000",
+    );
+  });
+
+  it("prices --batch on gpt-5 and claude-haiku-4-5 at half", () => {
+    expect(formatUsd(costFromUsage("gpt-5", million, { batch: true }).total)).toBe("$5.625000");
+    expect(formatUsd(costFromUsage("claude-haiku-4-5", million, { batch: true }).total)).toBe(
+      "$3.000000",
+    );
+  });
+
+  it("prices Gemini audio input at its audio rate", () => {
+    const usage = usageFromGemini({
+      promptTokenCount: 10_000,
+      candidatesTokenCount: 200,
+      promptTokensDetails: [
+        { modality: "TEXT", tokenCount: 100 },
+        { modality: "AUDIO", tokenCount: 9_900 },
+      ],
+    });
+    // 100 × $0.30/M + 9,900 × $1.00/M + 200 × $2.50/M; as text only it was $0.0035.
+    expect(formatUsd(costFromUsage("gemini-2.5-flash", usage).total)).toBe("$0.010430");
+  });
+
+  it("prices a 1-hour Anthropic cache write at the 1-hour rate", () => {
+    const usage = usageFromAnthropic({
+      input_tokens: 100,
+      cache_creation_input_tokens: 50_000,
+      cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 50_000 },
+      output_tokens: 500,
+    });
+    // 100 × $3 + 50,000 × $6 (not $3.75) + 500 × $15, per million.
+    expect(formatUsd(costFromUsage("claude-sonnet-4-5", usage).total)).toBe("$0.307800");
   });
 });

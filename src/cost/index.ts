@@ -29,6 +29,7 @@ export {
   estimateCost,
 } from "./estimate-cost.js";
 export { isDeprecated, type ModelCatalog } from "./model-catalog.js";
+export { pricesAt } from "./prices-at.js";
 export { addUsage, assertValidUsage, emptyUsage, type Usage } from "./usage.js";
 export { type AnthropicUsage, usageFromAnthropic } from "./usage-from-anthropic.js";
 export { type GeminiUsageMetadata, usageFromGemini } from "./usage-from-gemini.js";

@@ -81,3 +81,20 @@ describe("usageFromGemini", () => {
     expect(() => usageFromGemini(usage as GeminiUsageMetadata)).toThrow(message);
   });
 });
+
+describe("usageFromGemini: audio", () => {
+  it("reads the AUDIO entries of the per-modality details, less the cached ones", () => {
+    const usage = usageFromGemini({
+      promptTokenCount: 1200,
+      candidatesTokenCount: 40,
+      cachedContentTokenCount: 200,
+      promptTokensDetails: [
+        { modality: "TEXT", tokenCount: 200 },
+        { modality: "AUDIO", tokenCount: 1000 },
+      ],
+      cacheTokensDetails: [{ modality: "AUDIO", tokenCount: 200 }],
+    });
+    expect(usage.audioInputTokens).toBe(800);
+    expect(usage.audioOutputTokens).toBeUndefined();
+  });
+});

@@ -11,6 +11,12 @@ export interface GeminiUsageMetadata {
   /** Tokens of results that built-in tools (search, code execution) fed back as input. */
   toolUsePromptTokenCount?: number;
   totalTokenCount?: number;
+  /** Prompt tokens per modality (`[{ modality: "AUDIO", tokenCount }]`). */
+  promptTokensDetails?: Array<{ modality?: string; tokenCount?: number }> | null;
+  /** Cached prompt tokens per modality. */
+  cacheTokensDetails?: Array<{ modality?: string; tokenCount?: number }> | null;
+  /** Output tokens per modality. */
+  candidatesTokensDetails?: Array<{ modality?: string; tokenCount?: number }> | null;
 }
 
 /**
@@ -18,6 +24,10 @@ export interface GeminiUsageMetadata {
  * `candidatesTokenCount` EXCLUDES `thoughtsTokenCount`, which Google bills as output, so
  * output = candidates + thoughts and reasoning = thoughts. Tool-use prompt tokens are input
  * reported apart from the prompt, so they are added to `inputTokens`.
+ *
+ * Audio: the `AUDIO` entries of `promptTokensDetails` (less the cached ones of
+ * `cacheTokensDetails`) become `audioInputTokens`, and of `candidatesTokensDetails`
+ * `audioOutputTokens`, priced at the model's audio rates.
  *
  * Some Vertex responses have counted thoughts inside `candidatesTokenCount`; when
  * `totalTokenCount` shows that (prompt + tool use + candidates = total), thoughts are not
@@ -51,11 +61,44 @@ export function usageFromGemini(usageMetadata: GeminiUsageMetadata): Usage {
         `${total.path} (${total.value}) implies`,
     );
   }
-  return {
+  const outputTokens = candidatesIncludeThoughts
+    ? candidates.value
+    : candidates.value + thoughts.value;
+  const usage: Usage = {
     inputTokens,
     cachedInputTokens: cached.value,
     cacheWriteTokens: 0,
-    outputTokens: candidatesIncludeThoughts ? candidates.value : candidates.value + thoughts.value,
+    outputTokens,
     reasoningTokens: thoughts.value,
   };
+  const audioIn = Math.min(
+    audioCount(usageMetadata.promptTokensDetails) - audioCount(usageMetadata.cacheTokensDetails),
+    inputTokens - cached.value,
+  );
+  if (audioIn > 0) usage.audioInputTokens = audioIn;
+  const audioOut = Math.min(
+    audioCount(usageMetadata.candidatesTokensDetails),
+    outputTokens - thoughts.value,
+  );
+  if (audioOut > 0) usage.audioOutputTokens = audioOut;
+  return usage;
+}
+
+/** The `AUDIO` count of a per-modality list (0 when absent or malformed). */
+function audioCount(details: unknown): number {
+  if (!Array.isArray(details)) return 0;
+  let total = 0;
+  for (const entry of details) {
+    const record = entry as { modality?: unknown; tokenCount?: unknown } | null;
+    const count = record?.tokenCount;
+    if (
+      record?.modality === "AUDIO" &&
+      typeof count === "number" &&
+      Number.isSafeInteger(count) &&
+      count > 0
+    ) {
+      total += count;
+    }
+  }
+  return total;
 }

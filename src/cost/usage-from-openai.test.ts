@@ -120,3 +120,15 @@ describe("usageFromOpenAI", () => {
     );
   });
 });
+
+describe("usageFromOpenAI: audio", () => {
+  it("reads audio_tokens of audio models as subsets of input and output", () => {
+    const usage = usageFromOpenAI({
+      prompt_tokens: 500,
+      completion_tokens: 300,
+      prompt_tokens_details: { cached_tokens: 0, audio_tokens: 450 },
+      completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 280 },
+    });
+    expect(usage).toMatchObject({ audioInputTokens: 450, audioOutputTokens: 280 });
+  });
+});

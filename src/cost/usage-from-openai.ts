@@ -7,8 +7,11 @@ export interface OpenAIChatUsage {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens?: number;
-  prompt_tokens_details?: { cached_tokens?: number | null } | null;
-  completion_tokens_details?: { reasoning_tokens?: number | null } | null;
+  prompt_tokens_details?: { cached_tokens?: number | null; audio_tokens?: number | null } | null;
+  completion_tokens_details?: {
+    reasoning_tokens?: number | null;
+    audio_tokens?: number | null;
+  } | null;
 }
 
 /** `usage` of an OpenAI Responses API response. */
@@ -16,8 +19,11 @@ export interface OpenAIResponsesUsage {
   input_tokens: number;
   output_tokens: number;
   total_tokens?: number;
-  input_tokens_details?: { cached_tokens?: number | null } | null;
-  output_tokens_details?: { reasoning_tokens?: number | null } | null;
+  input_tokens_details?: { cached_tokens?: number | null; audio_tokens?: number | null } | null;
+  output_tokens_details?: {
+    reasoning_tokens?: number | null;
+    audio_tokens?: number | null;
+  } | null;
 }
 
 const CHAT_FIELDS = {
@@ -37,7 +43,9 @@ const RESPONSES_FIELDS = {
 /**
  * Normalizes OpenAI usage (Chat Completions or Responses API). OpenAI's totals already
  * include their details: `prompt_tokens` includes the cached tokens and `completion_tokens`
- * includes the reasoning tokens, so the details become subsets, never additions.
+ * includes the reasoning tokens, so the details become subsets, never additions. The
+ * `audio_tokens` details of audio models become `audioInputTokens` / `audioOutputTokens`
+ * (subsets too), priced at the model's audio rates.
  *
  * @example
  * ```ts
@@ -72,13 +80,29 @@ export function usageFromOpenAI(usage: OpenAIChatUsage | OpenAIResponsesUsage): 
     parent: `usage.${fields.outputDetails}`,
     key: "reasoning_tokens",
   });
+  const audioInput = readTokenCount(details(fields.inputDetails), {
+    parent: `usage.${fields.inputDetails}`,
+    key: "audio_tokens",
+  });
+  const audioOutput = readTokenCount(details(fields.outputDetails), {
+    parent: `usage.${fields.outputDetails}`,
+    key: "audio_tokens",
+  });
   assertSubset(cached, input);
   assertSubset(reasoning, output);
-  return {
+  assertSubset(audioInput, input);
+  assertSubset(audioOutput, output);
+  const normalized: Usage = {
     inputTokens: input.value,
     cachedInputTokens: cached.value,
     cacheWriteTokens: 0,
     outputTokens: output.value,
     reasoningTokens: reasoning.value,
   };
+  // Cached audio is billed as cached input; only the uncached audio pays the audio rate.
+  const uncachedAudio = Math.min(audioInput.value, input.value - cached.value);
+  if (uncachedAudio > 0) normalized.audioInputTokens = uncachedAudio;
+  const audioOut = Math.min(audioOutput.value, output.value - reasoning.value);
+  if (audioOut > 0) normalized.audioOutputTokens = audioOut;
+  return normalized;
 }

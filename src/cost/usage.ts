@@ -18,6 +18,16 @@ export interface Usage {
   outputTokens: number;
   /** Reasoning ("thinking") tokens (subset of `outputTokens`). */
   reasoningTokens: number;
+  /**
+   * Cache writes with a 1-hour lifetime (subset of `cacheWriteTokens`; Anthropic reports them
+   * in `usage.cache_creation.ephemeral_1h_input_tokens`). The rest of `cacheWriteTokens` are
+   * 5-minute writes. Absent when the provider reported no split.
+   */
+  cacheWrite1hTokens?: number;
+  /** Audio input tokens (subset of `inputTokens`, uncached), billed at the audio input rate. */
+  audioInputTokens?: number;
+  /** Audio output tokens (subset of `outputTokens`), billed at the audio output rate. */
+  audioOutputTokens?: number;
 }
 
 const USAGE_FIELDS = [
@@ -26,6 +36,13 @@ const USAGE_FIELDS = [
   "cacheWriteTokens",
   "outputTokens",
   "reasoningTokens",
+] as const satisfies ReadonlyArray<keyof Usage>;
+
+/** Breakdowns providers report only sometimes: absent means none. */
+const OPTIONAL_FIELDS = [
+  "cacheWrite1hTokens",
+  "audioInputTokens",
+  "audioOutputTokens",
 ] as const satisfies ReadonlyArray<keyof Usage>;
 
 /**
@@ -57,8 +74,13 @@ export function emptyUsage(): Usage {
 export function addUsage(a: Usage, b: Usage): Usage {
   assertValidUsage(a, "a");
   assertValidUsage(b, "b");
-  const sum = emptyUsage();
+  const sum: Usage = emptyUsage();
   for (const field of USAGE_FIELDS) sum[field] = a[field] + b[field];
+  for (const field of OPTIONAL_FIELDS) {
+    if (a[field] !== undefined || b[field] !== undefined) {
+      sum[field] = (a[field] ?? 0) + (b[field] ?? 0);
+    }
+  }
   return sum;
 }
 
@@ -98,6 +120,37 @@ export function assertValidUsage(usage: Usage, path = "usage"): void {
       `${path}.reasoningTokens`,
       `(${usage.reasoningTokens}) must not exceed ${path}.outputTokens (${usage.outputTokens}): ` +
         "outputTokens counts every generated token, reasoning included",
+    );
+  }
+  for (const field of OPTIONAL_FIELDS) {
+    const value: unknown = usage[field];
+    if (
+      value !== undefined &&
+      (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0)
+    ) {
+      throw invalidInput(
+        `${path}.${field}`,
+        `must be a non-negative integer when present, got ${describeValue(value)}`,
+      );
+    }
+  }
+  if ((usage.cacheWrite1hTokens ?? 0) > usage.cacheWriteTokens) {
+    throw invalidInput(
+      `${path}.cacheWrite1hTokens`,
+      `(${usage.cacheWrite1hTokens}) must not exceed ${path}.cacheWriteTokens (${usage.cacheWriteTokens}), which includes it`,
+    );
+  }
+  const uncached = usage.inputTokens - usage.cachedInputTokens - usage.cacheWriteTokens;
+  if ((usage.audioInputTokens ?? 0) > uncached) {
+    throw invalidInput(
+      `${path}.audioInputTokens`,
+      `(${usage.audioInputTokens}) must not exceed the uncached input tokens (${uncached}), which include it`,
+    );
+  }
+  if ((usage.audioOutputTokens ?? 0) + usage.reasoningTokens > usage.outputTokens) {
+    throw invalidInput(
+      `${path}.audioOutputTokens`,
+      `(${usage.audioOutputTokens}) plus ${path}.reasoningTokens must not exceed ${path}.outputTokens (${usage.outputTokens})`,
     );
   }
 }

@@ -156,11 +156,9 @@ export function createRedisLedger(options: RedisLedgerOptions): Ledger {
         );
         if (reply === null) return undefined;
         const [expiresAt, scopesJson, amount] = asStrings(reply);
-        const scopes = JSON.parse(scopesJson ?? "[]") as string[];
         return {
           id,
-          scope: scopes[0] as string,
-          scopes,
+          ...scopesFrom(scopesJson),
           amount: BigInt(amount ?? "0"),
           expiresAt: Number(expiresAt),
         };
@@ -183,11 +181,9 @@ export function createRedisLedger(options: RedisLedgerOptions): Ledger {
         );
         if (reply === null) throw reservationNotFound(id);
         const [scopesJson, reserved, charged] = asStrings(reply);
-        const scopes = JSON.parse(scopesJson ?? "[]") as string[];
         return {
           id,
-          scope: scopes[0] as string,
-          scopes,
+          ...scopesFrom(scopesJson),
           reserved: BigInt(reserved ?? "0"),
           actual: BigInt(charged ?? "0"),
         };
@@ -274,6 +270,12 @@ function serializeRecord(record: SpendRecord): string {
 function parseRecord(json: string): SpendRecord {
   const stored = JSON.parse(json) as Omit<SpendRecord, "cost"> & { cost: string };
   return { ...stored, cost: BigInt(stored.cost) };
+}
+
+/** A reservation's scopes as a script returned them (JSON), the first one apart. */
+function scopesFrom(json: string | undefined): { scope: string; scopes: string[] } {
+  const scopes = JSON.parse(json ?? "[]") as string[];
+  return { scope: scopes[0] as string, scopes };
 }
 
 function asStrings(reply: unknown): Array<string | undefined> {

@@ -7,6 +7,12 @@ export {
   type MockUpstreamCliOptions,
   runMockUpstreamCli,
 } from "./mock-upstream-cli.js";
+export {
+  createPromptCache,
+  type PromptCache,
+  type PromptCacheUsage,
+  type PromptCachingOptions,
+} from "./prompt-cache.js";
 export { pseudoEmbedding } from "./pseudo-embedding.js";
 export type {
   MockBehavior,

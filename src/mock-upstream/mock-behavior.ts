@@ -14,6 +14,10 @@ export function defaultMockBehavior(): MockBehavior {
     streamChunkDelayMs: 0,
     errorRate: 0,
     errorStatus: 500,
+    retryAfterSeconds: undefined,
+    cutStreamsAfterEvents: undefined,
+    stallAfterEvents: undefined,
+    stallMs: 0,
     seed: 1,
     apiKeys: {},
     cachedInputTokens: 0,
@@ -42,6 +46,10 @@ export function validateMockBehavior(behavior: Partial<MockBehavior>): void {
     "cacheWriteTokens",
     "reasoningTokens",
     "seed",
+    "retryAfterSeconds",
+    "cutStreamsAfterEvents",
+    "stallAfterEvents",
+    "stallMs",
   ] as const;
   for (const field of nonNegativeIntegers) {
     const value = behavior[field];

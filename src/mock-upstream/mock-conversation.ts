@@ -76,6 +76,71 @@ export function conversationFromOpenAI(body: Json): MockConversation {
 }
 
 /**
+ * A Responses API request (`input` as a string or a list of items, `instructions`, flattened
+ * function tools).
+ *
+ * @example
+ * ```ts
+ * conversationFromResponses({ model: "gpt-5", input: [{ role: "user", content: "Hi" }] });
+ * ```
+ */
+export function conversationFromResponses(body: Json): MockConversation {
+  const input =
+    typeof body.input === "string" ? [{ role: "user", content: body.input }] : body.input;
+  if (!Array.isArray(input)) throw new MockRequestError("input: field required");
+  const turns: MockTurn[] = [];
+  if (typeof body.instructions === "string") {
+    turns.push({ ...emptyTurn("system"), texts: [body.instructions] });
+  }
+  for (const raw of input) {
+    const item = record(raw);
+    if (item.type === "function_call") {
+      const turn = emptyTurn("assistant");
+      turn.toolCalls.push({
+        name: String(item.name ?? ""),
+        argumentsJson: compactJson(String(item.arguments ?? "")),
+      });
+      turns.push(turn);
+      continue;
+    }
+    if (item.type === "function_call_output") {
+      turns.push({ ...emptyTurn("tool"), texts: [String(item.output ?? "")] });
+      continue;
+    }
+    if (item.type !== undefined && item.type !== "message") continue;
+    const role = item.role === "developer" ? "system" : String(item.role);
+    const turn = emptyTurn(isRole(role) ? role : "user");
+    if (typeof item.content === "string") turn.texts.push(item.content);
+    for (const part of array(item.content)) {
+      const content = record(part);
+      if (content.type === "input_text" || content.type === "output_text") {
+        turn.texts.push(String(content.text ?? ""));
+      }
+      if (content.type === "input_image") turn.images++;
+    }
+    turns.push(turn);
+  }
+  const tools = array(body.tools)
+    .map(record)
+    .filter((tool) => tool.type === "function")
+    .map((tool) => ({
+      name: tool.name,
+      description: tool.description,
+      parameters: tool.parameters,
+    }));
+  const choice = body.tool_choice;
+  return {
+    model: String(body.model ?? ""),
+    turns,
+    ...toolSummary(tools),
+    forcedTool:
+      choice === "required" ? "" : isRecord(choice) ? String(choice.name ?? "") : undefined,
+    maxOutputTokens: numberOrUndefined(body.max_output_tokens),
+    stop: [],
+  };
+}
+
+/**
  * @example
  * ```ts
  * conversationFromAnthropic({ model: "claude-haiku-4-5", max_tokens: 100, messages: [{ role: "user", content: "Hi" }] });

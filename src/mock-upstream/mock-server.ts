@@ -1,5 +1,6 @@
 /**
- * A real HTTP server that speaks the OpenAI, Anthropic and Gemini wire formats on the same
+ * A real HTTP server that speaks the OpenAI (Chat Completions and Responses), Anthropic and
+ * Gemini wire formats on the same
  * paths as the real APIs, with deterministic replies (see `mock-reply.ts`), predictable usage
  * (see `mock-tokens.ts`) and scriptable failures, for tests and local demos without keys.
  */
@@ -24,6 +25,7 @@ import {
   conversationFromAnthropic,
   conversationFromGemini,
   conversationFromOpenAI,
+  conversationFromResponses,
   type MockConversation,
   MockRequestError,
 } from "./mock-conversation.js";
@@ -37,8 +39,14 @@ import {
   openAIStreamErrorFrame,
   openAIStreamFrames,
 } from "./openai-format.js";
+import { createPromptCache, presentedApiKey } from "./prompt-cache.js";
 import { pseudoEmbedding } from "./pseudo-embedding.js";
 import { redactHeaders, redactQuery } from "./redact.js";
+import {
+  responsesBody,
+  responsesStreamErrorFrame,
+  responsesStreamFrames,
+} from "./responses-format.js";
 import { createSeededRandom } from "./seeded-random.js";
 import type {
   MockBehavior,
@@ -51,8 +59,12 @@ import type {
 
 type Json = Record<string, unknown>;
 
+/** The wire format of a route: a provider's API, or OpenAI's Responses API. */
+type MockWire = MockProvider | "responses";
+
 interface Route {
   provider: MockProvider;
+  wire: MockWire;
   operation: "chat" | "embeddings" | "count_tokens";
   /** Gemini carries the model in the path. */
   model: string | undefined;
@@ -74,11 +86,15 @@ const GEMINI_PATH =
  * ```
  */
 export async function startMockUpstream(options: MockUpstreamOptions = {}): Promise<MockUpstream> {
-  const { port = 0, host = "127.0.0.1", ...behaviorOptions } = options;
+  const { port = 0, host = "127.0.0.1", promptCaching, ...behaviorOptions } = options;
   validateMockBehavior(behaviorOptions);
   const behavior: MockBehavior = { ...defaultMockBehavior(), ...behaviorOptions };
   behavior.script = [...behavior.script];
   let random = createSeededRandom(behavior.seed);
+  const promptCache =
+    promptCaching === undefined || promptCaching === false
+      ? undefined
+      : createPromptCache(promptCaching === true ? {} : promptCaching);
   const requests: RecordedRequest[] = [];
   let requestCount = 0;
 
@@ -94,6 +110,9 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
         type: "error",
         status: behavior.errorStatus,
         message: "Injected failure (errorRate)",
+        ...(behavior.retryAfterSeconds !== undefined
+          ? { headers: { "retry-after": String(behavior.retryAfterSeconds) } }
+          : {}),
       };
     }
     return undefined;
@@ -183,19 +202,32 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
         return;
       }
       const reply = planReply(conversation, behavior, step?.type === "reply" ? step : {});
+      if (promptCache && behavior.cachedInputTokens === 0 && behavior.cacheWriteTokens === 0) {
+        Object.assign(
+          reply.usage,
+          promptCache.observe({
+            provider: route.provider,
+            apiKey: presentedApiKey(route.provider, request.headers, url.searchParams),
+            model: conversation.model,
+            body,
+            inputTokens,
+          }),
+        );
+      }
       const context = { model: conversation.model, requestNumber: requestCount };
       if (!streaming) {
-        await sendWithStep(response, 200, replyBody(route.provider, reply, context), step);
+        await sendWithStep(response, 200, replyBody(route.wire, reply, context), step);
         return;
       }
       const includeUsage =
         isRecord(body.stream_options) && body.stream_options.include_usage === true;
       await streamFrames(response, {
-        frames: streamFramesOf(route.provider, reply, { ...context, includeUsage }),
-        provider: route.provider,
+        frames: streamFramesOf(route.wire, reply, { ...context, includeUsage }),
+        wire: route.wire,
         step,
         chunkDelayMs:
           step?.type === "slow-stream" ? step.chunkDelayMs : behavior.streamChunkDelayMs,
+        behavior,
       });
     } catch (error) {
       if (!(error instanceof MockRequestError)) throw error;
@@ -238,13 +270,19 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
 
 function routeOf(method: string, pathname: string): Route | undefined {
   if (method !== "POST") return undefined;
-  const route = (provider: MockProvider, operation: Route["operation"]): Route => ({
+  const route = (
+    provider: MockProvider,
+    operation: Route["operation"],
+    wire: MockWire = provider,
+  ): Route => ({
     provider,
+    wire,
     operation,
     model: undefined,
     geminiMethod: undefined,
   });
   if (pathname === "/v1/chat/completions") return route("openai", "chat");
+  if (pathname === "/v1/responses") return route("openai", "chat", "responses");
   if (pathname === "/v1/embeddings") return route("openai", "embeddings");
   if (pathname === "/v1/messages") return route("anthropic", "chat");
   if (pathname === "/v1/messages/count_tokens") return route("anthropic", "count_tokens");
@@ -253,6 +291,7 @@ function routeOf(method: string, pathname: string): Route | undefined {
   const geminiMethod = gemini[2];
   return {
     provider: "gemini",
+    wire: "gemini",
     operation:
       geminiMethod === "countTokens"
         ? "count_tokens"
@@ -293,6 +332,7 @@ function checkAuth(
 }
 
 function conversationOf(route: Route, body: Json): MockConversation {
+  if (route.wire === "responses") return conversationFromResponses(body);
   if (route.provider === "openai") return conversationFromOpenAI(body);
   if (route.provider === "anthropic") return conversationFromAnthropic(body);
   const source =
@@ -363,28 +403,31 @@ function contextErrorBody(
 }
 
 function replyBody(
-  provider: MockProvider,
+  wire: MockWire,
   reply: MockReply,
   context: { model: string; requestNumber: number },
 ): unknown {
-  if (provider === "openai") return openAIChatBody(reply, context);
-  if (provider === "anthropic") return anthropicMessageBody(reply, context);
+  if (wire === "responses") return responsesBody(reply, context);
+  if (wire === "openai") return openAIChatBody(reply, context);
+  if (wire === "anthropic") return anthropicMessageBody(reply, context);
   return geminiResponseBody(reply, context);
 }
 
 function streamFramesOf(
-  provider: MockProvider,
+  wire: MockWire,
   reply: MockReply,
   context: { model: string; requestNumber: number; includeUsage: boolean },
 ): string[] {
-  if (provider === "openai") return openAIStreamFrames(reply, context);
-  if (provider === "anthropic") return anthropicStreamFrames(reply, context);
+  if (wire === "responses") return responsesStreamFrames(reply, context);
+  if (wire === "openai") return openAIStreamFrames(reply, context);
+  if (wire === "anthropic") return anthropicStreamFrames(reply, context);
   return geminiStreamFrames(reply, context);
 }
 
-function streamErrorFrame(provider: MockProvider, status: number, message: string): string {
-  if (provider === "openai") return openAIStreamErrorFrame(status, message);
-  if (provider === "anthropic") return anthropicStreamErrorFrame(status, message);
+function streamErrorFrame(wire: MockWire, status: number, message: string): string {
+  if (wire === "responses") return responsesStreamErrorFrame(status, message);
+  if (wire === "openai") return openAIStreamErrorFrame(status, message);
+  if (wire === "anthropic") return anthropicStreamErrorFrame(status, message);
   return geminiStreamErrorFrame(status, message);
 }
 
@@ -399,15 +442,21 @@ async function streamFrames(
   response: ServerResponse,
   options: {
     frames: string[];
-    provider: MockProvider;
+    wire: MockWire;
     step: MockScriptStep | undefined;
     chunkDelayMs: number;
+    behavior: MockBehavior;
   },
 ): Promise<void> {
-  const { frames, step } = options;
+  const { frames, step, behavior } = options;
   response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
   for (let index = 0; index < frames.length; index++) {
     if (response.destroyed) return;
+    if (index === behavior.cutStreamsAfterEvents) {
+      response.destroy();
+      return;
+    }
+    if (index === behavior.stallAfterEvents && behavior.stallMs > 0) await delay(behavior.stallMs);
     if (step?.type === "fail-mid-stream" && index === step.afterChunks) {
       response.destroy();
       return;
@@ -420,7 +469,7 @@ async function streamFrames(
       const status = step.status ?? 529;
       await write(
         response,
-        streamErrorFrame(options.provider, status, step.message ?? defaultErrorMessage(status)),
+        streamErrorFrame(options.wire, status, step.message ?? defaultErrorMessage(status)),
       );
       response.end();
       return;

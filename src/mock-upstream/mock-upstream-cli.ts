@@ -14,6 +14,21 @@ export interface MockUpstreamCliOptions {
   /** 0 to 1. */
   errorRate?: number;
   seed?: number;
+  /** HTTP status of the `errorRate` failures (default 500; 429 for rate limits). */
+  errorStatus?: number;
+  /** `Retry-After` seconds sent with the injected failures. */
+  retryAfterSeconds?: number;
+  /** The first n model requests answer 429 with `Retry-After` (`retryAfterSeconds`, default 1). */
+  rateLimitFirst?: number;
+  /** Every stream is cut (connection reset) after this many events. */
+  cutStreamsAfterEvents?: number;
+  /** Every stream stalls for `stallMs` after this many events. */
+  stallAfterEvents?: number;
+  stallMs?: number;
+  /** Usage reported on every reply: cache reads, cache writes, reasoning tokens. */
+  cachedInputTokens?: number;
+  cacheWriteTokens?: number;
+  reasoningTokens?: number;
   /** Where the banner goes; default stdout. */
   write?: (line: string) => void;
 }
@@ -35,17 +50,35 @@ export async function runMockUpstreamCli(
     throw invalidInput("port", `must be an integer between 0 and 65535, got ${port}`);
   }
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const { write: _write, port: _port, rateLimitFirst, ...behavior } = options;
+  const defined = Object.fromEntries(
+    Object.entries(behavior).filter(([, value]) => value !== undefined),
+  );
+  const retryAfter = String(options.retryAfterSeconds ?? 1);
   const mock = await startMockUpstream({
+    ...defined,
     port,
-    ...(options.host !== undefined ? { host: options.host } : {}),
-    ...(options.latencyMs !== undefined ? { latencyMs: options.latencyMs } : {}),
-    ...(options.errorRate !== undefined ? { errorRate: options.errorRate } : {}),
-    ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    ...(rateLimitFirst !== undefined && rateLimitFirst > 0
+      ? {
+          script: [
+            {
+              type: "error" as const,
+              status: 429,
+              headers: { "retry-after": retryAfter },
+              times: rateLimitFirst,
+            },
+          ],
+        }
+      : {}),
   });
   write(`tokenwise mock upstream listening on ${mock.url}`);
-  write(`  OpenAI-compatible  base URL ${mock.url}/v1`);
+  write(`  OpenAI-compatible  base URL ${mock.url}/v1 (Chat Completions and Responses)`);
   write(`  Anthropic          base URL ${mock.url}`);
-  write(`  Gemini             base URL ${mock.url}/v1beta`);
+  // Google's SDK adds the API version itself: its base URL is the root. tokenwise's Gemini
+  // provider takes the versioned URL, like the real default.
+  write(
+    `  Gemini             base URL ${mock.url} (@google/genai httpOptions.baseUrl; tokenwise's Gemini provider: ${mock.url}/v1beta)`,
+  );
   write("Any API key is accepted. Replies echo the last user message.");
   return mock;
 }

@@ -1,4 +1,5 @@
 /** Shapes of the mock upstream: its behaviour, its script, and what it records. */
+import type { PromptCachingOptions } from "./prompt-cache.js";
 
 export type MockProvider = "openai" | "anthropic" | "gemini";
 
@@ -60,6 +61,14 @@ export interface MockBehavior {
   /** Probability (0 to 1) that a model request fails with `errorStatus`. */
   errorRate: number;
   errorStatus: number;
+  /** `Retry-After` seconds sent with the `errorRate` failures (none when undefined). */
+  retryAfterSeconds: number | undefined;
+  /** Every stream resets its connection after this many events (undefined: never). */
+  cutStreamsAfterEvents: number | undefined;
+  /** Every stream stops sending for `stallMs` after this many events (undefined: never). */
+  stallAfterEvents: number | undefined;
+  /** How long a stall lasts, in milliseconds. */
+  stallMs: number;
   /** Seed of the random generator behind `errorRate`; setting it restarts the sequence. */
   seed: number;
   /** Expected keys per API; a request with another (or no) key gets 401. Unset: any key. */
@@ -84,6 +93,12 @@ export interface MockUpstreamOptions extends Partial<MockBehavior> {
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
+  /**
+   * Simulate provider prompt caching (see `prompt-cache.ts`): repeated long prefixes report
+   * cached tokens. Off by default; the fixed `cachedInputTokens` / `cacheWriteTokens`, when
+   * set, win over it.
+   */
+  promptCaching?: boolean | PromptCachingOptions;
 }
 
 /** A request as received, with every credential replaced by "[redacted]". */
@@ -101,7 +116,7 @@ export interface RecordedRequest {
 }
 
 export interface MockUpstream {
-  /** "http://127.0.0.1:PORT". OpenAI base URL: `${url}/v1`; Anthropic: `url`; Gemini: `${url}/v1beta`. */
+  /** "http://127.0.0.1:PORT". OpenAI base URL (Chat Completions and Responses): `${url}/v1`; Anthropic: `url`; Gemini: `${url}/v1beta`. */
   url: string;
   port: number;
   requests: RecordedRequest[];

@@ -321,7 +321,7 @@ describe("fromAnthropicMessage", () => {
     expect(finishReasonFromAnthropic("max_tokens")).toBe("length");
     expect(finishReasonFromAnthropic("tool_use")).toBe("tool_calls");
     expect(finishReasonFromAnthropic("refusal")).toBe("content_filter");
-    expect(finishReasonFromAnthropic("pause_turn")).toBe("other");
+    expect(finishReasonFromAnthropic("pause_turn")).toBe("stop");
   });
 });
 

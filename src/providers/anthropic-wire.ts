@@ -26,6 +26,7 @@ import { type ChatStreamDecoder, StreamPayloadError } from "./chat-stream.js";
 import { assistantMessage, contentParts, systemTexts } from "./chat-text.js";
 import { readImageUrl } from "./data-url.js";
 import { asArray, asRecord, isRecord } from "./json-record.js";
+import { malformedReplyError } from "./provider-error.js";
 import { parseToolArguments } from "./tool-arguments.js";
 import type { ChatChunk, ChatResult, FinishReason } from "./types.js";
 import { emptyUsage, usageFromAnthropicWire } from "./wire-usage.js";
@@ -231,6 +232,8 @@ export function finishReasonFromAnthropic(reason: unknown): FinishReason {
   switch (reason) {
     case "end_turn":
     case "stop_sequence":
+    // A long server-tool turn Anthropic paused: the reply so far is whole; send it back to continue.
+    case "pause_turn":
       return "stop";
     case "max_tokens":
     case "model_context_window_exceeded":
@@ -255,6 +258,13 @@ export function finishReasonFromAnthropic(reason: unknown): FinishReason {
  */
 export function fromAnthropicMessage(body: unknown, provider: string): ChatResult {
   const message = asRecord(body);
+  if (message.type !== "message" && !Array.isArray(message.content)) {
+    throw malformedReplyError({
+      provider,
+      message: `${provider} answered /v1/messages without a message (no content list).`,
+      providerMessage: "no message",
+    });
+  }
   let text = "";
   const toolCalls: ToolCall[] = [];
   for (const item of asArray(message.content)) {
@@ -316,6 +326,8 @@ export function createAnthropicStreamDecoder(provider: string): ChatStreamDecode
     rawUsage = { ...rawUsage };
     for (const [key, value] of Object.entries(reported)) {
       if (typeof value === "number") rawUsage[key] = value;
+      // cache_creation (write lifetimes) and output_tokens_details (thinking) are objects.
+      if (isRecord(value)) rawUsage[key] = { ...asRecord(rawUsage[key]), ...value };
     }
     usage = usageFromAnthropicWire(rawUsage, provider);
   };

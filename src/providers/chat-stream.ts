@@ -13,7 +13,9 @@
  * the start, Gemini reports running totals) and `details.partialText`, and
  * `details.retryable` is false once any chunk has been yielded.
  *
- * `CallOptions.timeoutMs` covers the whole attempt, reading the stream included. The final
+ * `CallOptions.timeouts` bound each phase (connect, first event, silence between events, the
+ * whole stream; see `CallTimeouts` for the defaults), and `CallOptions.timeoutMs` caps the
+ * whole attempt, reading the stream included. The final
  * chunk carries the finish reason, and the usage when the provider reported one (an
  * OpenAI-compatible server that ignores `stream_options.include_usage` reports none).
  */
@@ -23,10 +25,16 @@ import {
   abortedError,
   errorFromStreamPayload,
   type PartialStreamState,
+  redactError,
   streamInterruptedError,
-  timeoutError,
 } from "./provider-error.js";
-import { type ProviderRequest, postJson } from "./provider-request.js";
+import {
+  type ProviderRequest,
+  phaseTimeoutError,
+  postJson,
+  readText,
+  unexpectedBodyError,
+} from "./provider-request.js";
 import { type EventSourceMessage, readServerSentEvents } from "./server-sent-events.js";
 import type { ChatChunk } from "./types.js";
 
@@ -66,17 +74,33 @@ export async function* runChatStream(options: {
   decoder: ChatStreamDecoder;
 }): AsyncGenerator<ChatChunk> {
   const { request, decoder } = options;
-  const { response, attempt } = await postJson(request);
+  const { response, attempt } = await postJson(request, "stream");
   const state: PartialStreamState = { usage: undefined, partialText: "", dataYielded: false };
   const interrupted = (reason: string) =>
     streamInterruptedError({ provider: request.provider, reason, state, secrets: request.secrets });
   const stopped = (error: unknown): TokenwiseError => {
     if (attempt.abortedByCaller()) return abortedError(request.provider, state);
-    if (attempt.timedOut()) return timeoutError(request.provider, attempt.timeoutMs, state);
-    if (TokenwiseError.isInstance(error)) return error;
+    if (attempt.timedOut()) return phaseTimeoutError(request.provider, attempt, state);
+    if (TokenwiseError.isInstance(error)) return redactError(error, request.secrets);
     return interrupted(error instanceof Error ? describeError(error) : String(error));
   };
-  if (!response.body) throw interrupted("the response has no body");
+  if (!response.body) {
+    attempt.done();
+    throw interrupted("the response has no body");
+  }
+  if (isJsonResponse(response)) {
+    // A JSON body where events were asked for: an error from the provider or a proxy. The
+    // provider answered, so it is not retried.
+    let text: string;
+    try {
+      text = await readText(response, attempt);
+    } catch (error) {
+      throw stopped(error);
+    } finally {
+      attempt.done();
+    }
+    throw unexpectedBodyError(request, response.status, text, "a stream of events");
+  }
 
   const events = readServerSentEvents(response.body);
   try {
@@ -92,6 +116,7 @@ export async function* runChatStream(options: {
       // error is what the caller could have seen.
       if (attempt.abortedByCaller()) throw abortedError(request.provider, state);
       if (next.done) break;
+      attempt.bodyActivity();
       let chunks: ChatChunk[];
       try {
         chunks = decoder.handle(next.value);
@@ -118,6 +143,7 @@ export async function* runChatStream(options: {
       if (decoder.complete && decoder.stopsAtTerminalEvent) break;
     }
   } finally {
+    attempt.done();
     await events.return(undefined);
   }
   if (!decoder.complete) {
@@ -125,6 +151,11 @@ export async function* runChatStream(options: {
     throw interrupted("the connection closed before the provider's final event");
   }
   yield decoder.finalChunk();
+}
+
+function isJsonResponse(response: Response): boolean {
+  const type = response.headers.get("content-type") ?? "";
+  return /^application\/(.+\+)?json\b/i.test(type.trim());
 }
 
 function describeError(error: Error): string {

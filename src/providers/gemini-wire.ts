@@ -30,6 +30,7 @@ import { type ChatStreamDecoder, StreamPayloadError } from "./chat-stream.js";
 import { assistantMessage, contentParts, contentText, systemTexts } from "./chat-text.js";
 import { readImageUrl } from "./data-url.js";
 import { asArray, asRecord, isRecord } from "./json-record.js";
+import { malformedReplyError } from "./provider-error.js";
 import { parseToolArguments } from "./tool-arguments.js";
 import type { ChatChunk, ChatResult, FinishReason } from "./types.js";
 import { emptyUsage, usageFromGeminiWire } from "./wire-usage.js";
@@ -317,6 +318,13 @@ export function fromGeminiResponse(
   options: { provider: string; model: string },
 ): ChatResult {
   const response = asRecord(body);
+  if (!Array.isArray(response.candidates) && !isRecord(response.promptFeedback)) {
+    throw malformedReplyError({
+      provider: options.provider,
+      message: `${options.provider} answered generateContent without candidates or promptFeedback.`,
+      providerMessage: "no candidates",
+    });
+  }
   const responseId = typeof response.responseId === "string" ? response.responseId : randomUUID();
   const candidate = asRecord(asArray(response.candidates)[0]);
   let text = "";
@@ -362,6 +370,7 @@ export function createGeminiStreamDecoder(options: {
   const { provider, model } = options;
   let complete = false;
   let usage: Usage | undefined;
+  let rawUsage: Record<string, unknown> | undefined;
   let finishReason: FinishReason = "other";
   let rawFinishReason: unknown;
   let blocked = false;
@@ -389,7 +398,12 @@ export function createGeminiStreamDecoder(options: {
       }
       if (typeof response.responseId === "string") id = response.responseId;
       if (typeof response.modelVersion === "string") modelVersion = response.modelVersion;
-      usage = usageFromGeminiWire(response.usageMetadata, provider) ?? usage;
+      // Chunks carry running totals, and some omit fields an earlier chunk reported
+      // (promptTokenCount): merge them so a partial chunk neither aborts the stream nor loses counts.
+      if (isRecord(response.usageMetadata)) {
+        rawUsage = { ...rawUsage, ...response.usageMetadata };
+        usage = usageFromGeminiWire(rawUsage, provider);
+      }
       if (asRecord(response.promptFeedback).blockReason !== undefined) {
         blocked = true;
         complete = true;

@@ -16,6 +16,22 @@ export {
   OPENAI_BASE_URL,
   type OpenAICompatibleProviderOptions,
 } from "./openai-compatible-provider.js";
+export { adaptOpenAIRequest, isOpenAIReasoningModel } from "./openai-model-parameters.js";
+export {
+  createResponsesStreamDecoder,
+  finishReasonFromResponses,
+  fromResponsesResponse,
+  type ResponsesFunctionTool,
+  type ResponsesInputContent,
+  type ResponsesInputItem,
+  type ResponsesOutputItem,
+  type ResponsesRequestBody,
+  type ResponsesResponse,
+  type ResponsesStreamEvent,
+  type ResponsesUsage,
+  toResponsesBody,
+  toResponsesInput,
+} from "./openai-responses-wire.js";
 export { RETRYABLE_STATUSES } from "./provider-error.js";
 export type { HttpProviderOptions } from "./provider-options.js";
 export {

@@ -3,10 +3,16 @@
  * LM Studio, OpenRouter, Together, Groq...
  */
 
+import { describeValue, invalidInput } from "../errors/index.js";
 import type { ChatRequest } from "../messages/types.js";
 import { resolveApiKey } from "./api-key.js";
 import { runChatStream } from "./chat-stream.js";
 import { asArray, asRecord } from "./json-record.js";
+import {
+  createResponsesStreamDecoder,
+  fromResponsesResponse,
+  toResponsesBody,
+} from "./openai-responses-wire.js";
 import {
   createOpenAIStreamDecoder,
   fromOpenAIChatResponse,
@@ -39,6 +45,12 @@ export interface OpenAICompatibleProviderOptions extends HttpProviderOptions {
    * base URL (local servers usually need none).
    */
   requireApiKey?: boolean;
+  /**
+   * Which chat endpoint to call: "chat-completions" (`POST /chat/completions`, the default,
+   * spoken by every compatible server) or "responses" (`POST /responses`, OpenAI's Responses
+   * API). Embeddings are the same either way.
+   */
+  api?: "chat-completions" | "responses";
 }
 
 /**
@@ -46,6 +58,7 @@ export interface OpenAICompatibleProviderOptions extends HttpProviderOptions {
  * ```ts
  * const openai = createOpenAICompatibleProvider(); // OPENAI_API_KEY from the environment
  * const ollama = createOpenAICompatibleProvider({ name: "ollama", baseUrl: "http://127.0.0.1:11434/v1" });
+ * const responses = createOpenAICompatibleProvider({ api: "responses" }); // POST /v1/responses
  * const result = await ollama.chat({ model: "llama3", messages: [{ role: "user", content: "Hi" }] });
  * ```
  */
@@ -70,16 +83,28 @@ export function createOpenAICompatibleProvider(
     headers: apiKey !== undefined ? { authorization: `Bearer ${apiKey}` } : {},
   });
 
+  const responsesApi = readApi(options.api) === "responses";
+
   return {
     name,
     async chat(chatRequest: ChatRequest, call?: CallOptions): Promise<ChatResult> {
       validateChatRequest(chatRequest);
+      if (responsesApi) {
+        const body = toResponsesBody(chatRequest, { stream: false });
+        return fromResponsesResponse(await postJsonForJson(request("responses", body, call)), name);
+      }
       const body = toOpenAIChatBody(chatRequest, { stream: false });
       const response = await postJsonForJson(request("chat/completions", body, call));
       return fromOpenAIChatResponse(response, name);
     },
     streamChat(chatRequest: ChatRequest, call?: CallOptions): AsyncIterable<ChatChunk> {
       validateChatRequest(chatRequest);
+      if (responsesApi) {
+        return runChatStream({
+          request: request("responses", toResponsesBody(chatRequest, { stream: true }), call),
+          decoder: createResponsesStreamDecoder(name),
+        });
+      }
       const body = toOpenAIChatBody(chatRequest, { stream: true });
       return runChatStream({
         request: request("chat/completions", body, call),
@@ -140,6 +165,13 @@ function toVector(embedding: unknown): Float32Array {
     return new Float32Array(copy.buffer, 0, Math.floor(copy.byteLength / 4));
   }
   return Float32Array.from(asArray(embedding).map((value) => Number(value)));
+}
+
+function readApi(api: unknown): "chat-completions" | "responses" {
+  if (api === undefined || api === "chat-completions" || api === "responses") {
+    return api ?? "chat-completions";
+  }
+  throw invalidInput("api", `must be "chat-completions" or "responses", got ${describeValue(api)}`);
 }
 
 function numberOr(value: unknown, fallback: number): number {

@@ -202,3 +202,26 @@ describe("createOpenAIStreamDecoder", () => {
     );
   });
 });
+
+describe("OpenAI reasoning models", () => {
+  const messages = [{ role: "user" as const, content: "Hi" }];
+
+  it("sends max_completion_tokens and no sampling parameters to o-series and gpt-5 models", () => {
+    // The real API answers 400 "Unsupported parameter: 'max_tokens'" and "Unsupported value:
+    // 'temperature'" to these models; client.generate() always sets a temperature.
+    for (const model of ["o3", "o4-mini", "gpt-5", "gpt-5-mini", "gpt-5.2", "o1-pro"]) {
+      const body = toOpenAIChatBody(
+        { model, messages, max_tokens: 100, temperature: 0.7, top_p: 0.9, presence_penalty: 1 },
+        { stream: false },
+      );
+      expect(body, model).toEqual({ model, messages, max_completion_tokens: 100 });
+    }
+  });
+
+  it("leaves other models unchanged", () => {
+    for (const model of ["gpt-4o", "gpt-4.1-mini", "gpt-audio", "llama3"]) {
+      const request = { model, messages, max_tokens: 100, temperature: 0.7 };
+      expect(toOpenAIChatBody(request, { stream: false }), model).toEqual(request);
+    }
+  });
+});

@@ -8,13 +8,15 @@ import type { ChatRequest, ToolCall } from "../messages/types.js";
 import { type ChatStreamDecoder, StreamPayloadError } from "./chat-stream.js";
 import { assistantMessage } from "./chat-text.js";
 import { asRecord } from "./json-record.js";
+import { adaptOpenAIRequest } from "./openai-model-parameters.js";
 import { malformedReplyError } from "./provider-error.js";
 import type { ChatChunk, ChatResult, FinishReason } from "./types.js";
 import { emptyUsage, usageFromOpenAIWire } from "./wire-usage.js";
 
 /**
  * The request body for POST /chat/completions. Streaming always asks for the final usage chunk
- * (`stream_options.include_usage`), which is how a streamed call gets billed exactly.
+ * (`stream_options.include_usage`), which is how a streamed call gets billed exactly. Reasoning
+ * models get `max_completion_tokens` and no sampling parameters (see `adaptOpenAIRequest`).
  *
  * @example
  * ```ts
@@ -26,7 +28,7 @@ export function toOpenAIChatBody(
   request: ChatRequest,
   options: { stream: boolean },
 ): Record<string, unknown> {
-  const { stream: _stream, stream_options: streamOptions, ...rest } = request;
+  const { stream: _stream, stream_options: streamOptions, ...rest } = adaptOpenAIRequest(request);
   if (!options.stream) return { ...rest };
   return { ...rest, stream: true, stream_options: { ...streamOptions, include_usage: true } };
 }
@@ -142,6 +144,10 @@ export function createOpenAIStreamDecoder(provider: string): ChatStreamDecoder {
       const delta = asRecord(choice.delta);
       const out: ChatChunk = {};
       if (typeof delta.content === "string" && delta.content !== "") out.text = delta.content;
+      // A refusal streams in its own field; the non-streamed reply returns it as the content.
+      if (typeof delta.refusal === "string" && delta.refusal !== "") {
+        out.text = (out.text ?? "") + delta.refusal;
+      }
       if (Array.isArray(delta.tool_calls) && delta.tool_calls.length > 0) {
         out.toolCalls = delta.tool_calls.map((call) => {
           const record = asRecord(call);

@@ -24,6 +24,16 @@ const CONTEXT_WINDOW_PATTERNS = [
 
 const MAX_PROVIDER_MESSAGE_LENGTH = 1000;
 
+/**
+ * Error codes that mean asking again cannot help, whatever the status (OpenAI answers an
+ * exhausted quota or unpaid bill with 429 `insufficient_quota`).
+ */
+const FINAL_ERROR_CODES: ReadonlySet<string> = new Set([
+  "insufficient_quota",
+  "billing_hard_limit_reached",
+  "billing_not_active",
+]);
+
 /** What the provider said, pulled out of any of the known error bodies. */
 export interface ProviderErrorBody {
   message?: string;
@@ -134,7 +144,8 @@ function errorFromProviderBody(options: {
   const contextWindow = CONTEXT_WINDOW_PATTERNS.some(
     (pattern) => pattern.test(body.code ?? "") || pattern.test(providerMessage),
   );
-  const retryable = !contextWindow && RETRYABLE_STATUSES.has(status);
+  const final = body.code !== undefined && FINAL_ERROR_CODES.has(body.code);
+  const retryable = !contextWindow && !final && RETRYABLE_STATUSES.has(status);
   const details: Record<string, unknown> = { provider, status, retryable, providerMessage };
   if (retryAfterMs !== undefined) details.retryAfterMs = retryAfterMs;
   if (body.code !== undefined) details.providerCode = redactSecrets(body.code, secrets);
@@ -143,6 +154,13 @@ function errorFromProviderBody(options: {
     return new TokenwiseError(
       "context_window_exceeded",
       `${provider} rejected the request because the prompt does not fit the model's context window: ${providerMessage}. Shorten the messages or lower max_tokens.`,
+      { details },
+    );
+  }
+  if (final) {
+    return new TokenwiseError(
+      "provider_error",
+      `${provider} refused the request (${body.code}): ${providerMessage}. Retrying cannot help: add credit or raise the account's limit, or use another key or provider.`,
       { details },
     );
   }
@@ -155,6 +173,79 @@ function errorFromProviderBody(options: {
       details,
     },
   );
+}
+
+/**
+ * An error body in a successful HTTP answer (Anthropic `{"type":"error",...}`, Gemini or OpenAI
+ * `{"error":...}` with status 200, from the provider or a proxy in front of it): a
+ * `provider_error` with the provider's message (`context_window_exceeded` when it says the
+ * prompt does not fit). Never retryable: the provider did answer, and asking again is a guess.
+ *
+ * @example
+ * ```ts
+ * errorFromSuccessBody({ provider: "anthropic", status: 200, payload: { type: "error", error: { type: "overloaded_error", message: "Overloaded" } }, secrets });
+ * // TokenwiseError provider_error: anthropic answered HTTP 200 with an error: Overloaded.
+ * ```
+ */
+export function errorFromSuccessBody(options: {
+  provider: string;
+  status: number;
+  payload: unknown;
+  secrets: readonly (string | undefined)[];
+}): TokenwiseError {
+  const error = errorFromProviderBody({
+    provider: options.provider,
+    status: options.status,
+    body: describeErrorPayload(options.payload),
+    retryAfterMs: undefined,
+    secrets: options.secrets,
+  });
+  const providerMessage = String(error.details.providerMessage);
+  const message =
+    error.code === "context_window_exceeded"
+      ? error.message
+      : `${options.provider} answered HTTP ${options.status} with an error: ${providerMessage}.`;
+  return new TokenwiseError(error.code, message, {
+    details: { ...error.details, retryable: false },
+  });
+}
+
+/**
+ * True for a parsed body that reports an error rather than a result: a non-null `error`
+ * field (OpenAI, Gemini, a Responses `failed` response) or Anthropic's `type: "error"`.
+ */
+export function isErrorPayload(payload: unknown): boolean {
+  if (!isRecord(payload)) return false;
+  return (payload.error !== undefined && payload.error !== null) || payload.type === "error";
+}
+
+/**
+ * The error with every secret replaced by `[redacted]` in its message and in every string of
+ * its details (nested ones included); the cause is dropped, since it may hold the raw body.
+ *
+ * @example
+ * ```ts
+ * throw redactError(error, [apiKey]);
+ * ```
+ */
+export function redactError(
+  error: TokenwiseError,
+  secrets: readonly (string | undefined)[],
+): TokenwiseError {
+  return new TokenwiseError(error.code, redactSecrets(error.message, secrets), {
+    details: redactValue(error.details, secrets) as Record<string, unknown>,
+  });
+}
+
+function redactValue(value: unknown, secrets: readonly (string | undefined)[]): unknown {
+  if (typeof value === "string") return redactSecrets(value, secrets);
+  if (Array.isArray(value)) return value.map((item) => redactValue(item, secrets));
+  if (isRecord(value)) {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, redactValue(item, secrets)]),
+    );
+  }
+  return value;
 }
 
 /**

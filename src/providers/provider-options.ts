@@ -43,15 +43,40 @@ export function createRequestBuilder(settings: {
 }): ProviderRequestBuilder {
   const { provider, baseUrl, apiKey, options, headers } = settings;
   const fetchFunction = options.fetch ?? globalThis.fetch;
-  return (path, body, call) => ({
-    provider,
-    url: joinUrl(baseUrl, path),
-    body,
-    headers: { ...headers, ...options.defaultHeaders, ...call?.headers },
-    fetch: fetchFunction,
-    call,
-    secrets: [apiKey],
-  });
+  return (path, body, call) => {
+    const merged = { ...headers, ...options.defaultHeaders, ...call?.headers };
+    return {
+      provider,
+      url: joinUrl(baseUrl, path),
+      body,
+      headers: merged,
+      fetch: fetchFunction,
+      call,
+      secrets: [apiKey, ...secretsOfHeaders(merged)],
+    };
+  };
+}
+
+const SECRET_HEADER = /authorization|api-key|apikey|token|secret|cookie|session/i;
+
+/**
+ * The values of credential-bearing headers (Authorization, x-api-key, x-goog-api-key, a
+ * proxy's own key...), and the token after "Bearer ", so no error can show them.
+ *
+ * @example
+ * ```ts
+ * secretsOfHeaders({ authorization: "Bearer sk-1", "content-type": "json" }); // ["Bearer sk-1", "sk-1"]
+ * ```
+ */
+export function secretsOfHeaders(headers: Record<string, string>): string[] {
+  const secrets: string[] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    if (!SECRET_HEADER.test(name) || typeof value !== "string" || value === "") continue;
+    secrets.push(value);
+    const token = /^(?:bearer|basic|token)\s+(.+)$/i.exec(value.trim())?.[1];
+    if (token !== undefined) secrets.push(token);
+  }
+  return secrets;
 }
 
 /** Joins a base URL and a path without doubling or losing the slash. */

@@ -5,14 +5,17 @@
  */
 import type { Usage } from "../cost/usage.js";
 import type { ChatMessage, ChatRequest } from "../messages/types.js";
+import type { CallTimeouts } from "./provider-request.js";
 
 export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter" | "error" | "other";
 
 export interface CallOptions {
   /** Cancels the call; a cancelled stream still reports the usage it consumed, if known. */
   signal?: AbortSignal;
-  /** Per-attempt timeout in milliseconds. */
+  /** Per-attempt timeout in milliseconds (caps `timeouts.totalMs`). */
   timeoutMs?: number;
+  /** Connect, first-byte, idle and total timeouts of each attempt (each has a default). */
+  timeouts?: CallTimeouts;
   /** Extra HTTP headers (never logged). */
   headers?: Record<string, string>;
 }

@@ -49,8 +49,9 @@ export function usageFromAnthropicWire(usage: unknown, provider: string): Usage 
  * ```
  */
 export function usageFromGeminiWire(usageMetadata: unknown, provider: string): Usage | undefined {
+  // Gemini omits zero counts, promptTokenCount included in some stream chunks: absent is 0.
   return convert(usageMetadata, provider, (value) =>
-    usageFromGemini(value as unknown as GeminiUsageMetadata),
+    usageFromGemini({ promptTokenCount: 0, ...value } as unknown as GeminiUsageMetadata),
   );
 }
 

@@ -10,7 +10,7 @@ import {
 import { TokenwiseError } from "../../errors/index.js";
 import type { ChatMessage, ToolDefinition } from "../../messages/index.js";
 import { formatUsd } from "../../money/index.js";
-import { loadCatalog } from "../catalog-option.js";
+import { checkedDate, loadCatalog, staleCatalogWarning } from "../catalog-option.js";
 import { readInputText } from "../input.js";
 import { type Output, processOutput, toJson } from "../output.js";
 import { collect, list, nonNegativeInteger } from "../parse-options.js";
@@ -63,6 +63,7 @@ interface CostFlags {
   cacheTtl?: string;
   json?: boolean;
   catalog?: string;
+  checked?: string;
 }
 
 /** `tokenwise cost`: pre-flight estimates across models, or the real cost of a provider usage. */
@@ -102,6 +103,11 @@ export function registerCostCommand(program: Command, output: Output = processOu
     .option("--cache-ttl <ttl>", "cache-write lifetime for pricing: 5m or 1h", "5m")
     .option("--json", "print JSON for scripts (money as exact dollar strings)")
     .option("--catalog <file>", "extend the model catalog with your own JSON file")
+    .option(
+      "--checked <date>",
+      "the date a LiteLLM --catalog file was downloaded (default: its last_updated, else its file date)",
+      checkedDate,
+    )
     .addHelpText(
       "after",
       `
@@ -115,7 +121,14 @@ Estimates count input exactly for OpenAI models; Claude and Gemini counts are es
 With --input-tokens the command prices a usage you already have (no text needed).`,
     )
     .action(async (text: string[], flags: CostFlags) => {
-      const catalog = await loadCatalog(flags.catalog);
+      const catalog = await loadCatalog(flags.catalog, {
+        ...(flags.checked !== undefined ? { checked: flags.checked } : {}),
+        output,
+      });
+      const stale = staleCatalogWarning();
+      if (stale !== undefined && (flags.catalog ?? process.env.TOKENWISE_CATALOG ?? "") === "") {
+        output.error(stale);
+      }
       if (flags.inputTokens !== undefined) {
         priceUsage(flags, catalog, output);
         return;

@@ -9,6 +9,15 @@ interface MockUpstreamFlags {
   latency?: number;
   errorRate?: number;
   seed?: number;
+  errorStatus?: number;
+  retryAfter?: number;
+  rateLimitFirst?: number;
+  cutStreamsAfter?: number;
+  stallAfter?: number;
+  stallMs?: number;
+  cachedTokens?: number;
+  cacheWriteTokens?: number;
+  reasoningTokens?: number;
 }
 
 /** `tokenwise mock-upstream`: a local fake of the OpenAI, Anthropic and Gemini APIs, for testing. */
@@ -31,6 +40,39 @@ export function registerMockUpstreamCommand(
     .option("--latency <ms>", "delay before each reply", nonNegativeInteger)
     .option("--error-rate <fraction>", "share of requests answered with a retryable 500", fraction)
     .option("--seed <n>", "seed for the error dice", nonNegativeInteger)
+    .option(
+      "--error-status <status>",
+      "HTTP status of --error-rate failures (default 500)",
+      nonNegativeInteger,
+    )
+    .option(
+      "--retry-after <seconds>",
+      "Retry-After sent with injected failures",
+      nonNegativeInteger,
+    )
+    .option(
+      "--rate-limit-first <n>",
+      "answer the first n requests 429 with Retry-After",
+      nonNegativeInteger,
+    )
+    .option(
+      "--cut-streams-after <events>",
+      "reset every stream's connection after this many events",
+      nonNegativeInteger,
+    )
+    .option(
+      "--stall-after <events>",
+      "pause every stream after this many events (see --stall-ms)",
+      nonNegativeInteger,
+    )
+    .option("--stall-ms <ms>", "how long a stream stalls", nonNegativeInteger)
+    .option("--cached-tokens <n>", "input tokens reported as cache reads", nonNegativeInteger)
+    .option(
+      "--cache-write-tokens <n>",
+      "input tokens reported as cache writes (Anthropic)",
+      nonNegativeInteger,
+    )
+    .option("--reasoning-tokens <n>", "reasoning tokens added to every reply", nonNegativeInteger)
     .addHelpText(
       "after",
       `
@@ -38,6 +80,9 @@ Replies are deterministic (they echo the last user message), usage is realistic,
 pseudo-random but stable. Point any client at it, for example:
   tokenwise mock-upstream --port 8787 --latency 200 --error-rate 0.1 &
   OPENAI_BASE_URL=http://127.0.0.1:8787/v1 your-app
+Faults: --rate-limit-first 2 --retry-after 1 (429s), --error-rate 0.2 --error-status 429,
+--cut-streams-after 5, --stall-after 3 --stall-ms 5000. Usage: --cached-tokens 1000
+--reasoning-tokens 200.
 Stop it with Ctrl-C.`,
     )
     .action(async (flags: MockUpstreamFlags) => {
@@ -47,6 +92,19 @@ Stop it with Ctrl-C.`,
         ...(flags.latency !== undefined ? { latencyMs: flags.latency } : {}),
         ...(flags.errorRate !== undefined ? { errorRate: flags.errorRate } : {}),
         ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+        ...(flags.errorStatus !== undefined ? { errorStatus: flags.errorStatus } : {}),
+        ...(flags.retryAfter !== undefined ? { retryAfterSeconds: flags.retryAfter } : {}),
+        ...(flags.rateLimitFirst !== undefined ? { rateLimitFirst: flags.rateLimitFirst } : {}),
+        ...(flags.cutStreamsAfter !== undefined
+          ? { cutStreamsAfterEvents: flags.cutStreamsAfter }
+          : {}),
+        ...(flags.stallAfter !== undefined ? { stallAfterEvents: flags.stallAfter } : {}),
+        ...(flags.stallMs !== undefined ? { stallMs: flags.stallMs } : {}),
+        ...(flags.cachedTokens !== undefined ? { cachedInputTokens: flags.cachedTokens } : {}),
+        ...(flags.cacheWriteTokens !== undefined
+          ? { cacheWriteTokens: flags.cacheWriteTokens }
+          : {}),
+        ...(flags.reasoningTokens !== undefined ? { reasoningTokens: flags.reasoningTokens } : {}),
         write: (line) => output.write(line),
       });
       await new Promise<void>((resolve) => {

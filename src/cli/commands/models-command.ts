@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import type { ModelCapabilities, ModelInfo } from "../../catalog/index.js";
 import { CAPABILITY_NAMES, CATALOG_CHECKED } from "../../catalog/index.js";
 import { TokenwiseError } from "../../errors/index.js";
-import { loadCatalog } from "../catalog-option.js";
+import { checkedDate, loadCatalog } from "../catalog-option.js";
 import { type Output, processOutput, toJson } from "../output.js";
 import { formatInteger, formatTable } from "../table.js";
 
@@ -13,6 +13,7 @@ interface ModelsFlags {
   all?: boolean;
   json?: boolean;
   catalog?: string;
+  checked?: string;
 }
 
 /** A per-million price for display, with at least cents: "2.5" → "$2.50". */
@@ -49,6 +50,21 @@ function describeModel(model: ModelInfo): string {
       `${price(prices.batchInput)} / ${price(prices.batchOutput)}`,
     ]);
   }
+  if (prices.audioInput || prices.audioOutput) {
+    lines.push([
+      "audio in / out / 1M",
+      `${price(prices.audioInput ?? prices.input)} / ${price(prices.audioOutput ?? prices.output)}`,
+    ]);
+  }
+  if (prices.from) lines.push(["prices since", prices.from]);
+  const periods = model.priceHistory ?? [];
+  periods.forEach((period, index) => {
+    const until = periods[index + 1]?.prices.from ?? prices.from ?? "?";
+    lines.push([
+      `before ${until}`,
+      `${price(period.prices.input)} in / ${price(period.prices.output)} out${period.tiers?.length ? " (with long-context tiers)" : ""}`,
+    ]);
+  });
   for (const tier of model.tiers ?? []) {
     lines.push([
       `above ${formatInteger(tier.aboveInputTokens)} input`,
@@ -82,6 +98,7 @@ export function registerModelsCommand(program: Command, output: Output = process
     .option("--all", "include deprecated models")
     .option("--json", "print JSON for scripts")
     .option("--catalog <file>", "extend the model catalog with your own JSON file")
+    .option("--checked <date>", "the date a LiteLLM --catalog file was downloaded", checkedDate)
     .addHelpText(
       "after",
       `
@@ -94,7 +111,10 @@ Examples:
 Prices come from public price lists checked ${CATALOG_CHECKED}; override them with --catalog.`,
     )
     .action(async (name: string | undefined, flags: ModelsFlags) => {
-      const catalog = await loadCatalog(flags.catalog);
+      const catalog = await loadCatalog(flags.catalog, {
+        ...(flags.checked !== undefined ? { checked: flags.checked } : {}),
+        output,
+      });
       if (flags.mode !== undefined && flags.mode !== "chat" && flags.mode !== "embedding") {
         throw new TokenwiseError(
           "invalid_input",
