@@ -11,6 +11,7 @@ import { registerChatCommand } from "./commands/chat-command.js";
 import { registerChooseCommand } from "./commands/choose-command.js";
 import { registerCostCommand } from "./commands/cost-command.js";
 import { registerDashboardCommand } from "./commands/dashboard-command.js";
+import { registerDbCommand } from "./commands/db-command.js";
 import { registerDemoCommand } from "./commands/demo-command.js";
 import { registerGatewayCommand } from "./commands/gateway-command.js";
 import { registerIndexCommand } from "./commands/index-command.js";
@@ -75,6 +76,7 @@ export function createProgram(output: Output = processOutput): Command {
   registerSavingsCommand(program, output);
   registerDashboardCommand(program, output);
   registerGatewayCommand(program, output);
+  registerDbCommand(program, output);
   configureErrors(program, output);
   return program;
 }
