@@ -50,6 +50,7 @@ export interface FileUpdate {
 
 export interface ChunkRecord {
   id: number;
+  contentHash: string;
   path: string;
   ordinal: number;
   startChar: number;
@@ -69,6 +70,7 @@ export interface IndexCounts {
 
 interface ChunkRow {
   id: number;
+  content_hash: string;
   path: string;
   ordinal: number;
   start_char: number;
@@ -331,56 +333,106 @@ export class IndexDatabase {
     return row as IndexCounts;
   }
 
-  /** Chunk ids and their BM25 scores (higher is better) for an FTS5 query, best first. */
-  keywordMatches(ftsQuery: string, limit: number): Array<{ id: number; score: number }> {
-    return (
-      this.database
-        .prepare<[string, number], { id: number; rank: number }>(
-          `SELECT rowid AS id, bm25(search_fts) AS rank FROM search_fts
-         WHERE search_fts MATCH ? ORDER BY rank, rowid LIMIT ?`,
-        )
-        .all(ftsQuery, limit)
-        // FTS5's bm25() is negated so that ascending order is best first.
-        .map((row) => ({ id: row.id, score: -row.rank }))
-    );
+  /**
+   * The best `limit` distinct chunk texts for an FTS5 query, best first, with their BM25 scores
+   * (higher is better). Chunks with identical text (copies of a file, hard links) are one
+   * match, represented by the lowest chunk id: a copy never takes a second place.
+   */
+  keywordMatches(
+    ftsQuery: string,
+    limit: number,
+  ): Array<{ id: number; score: number; contentHash: string }> {
+    const matches: Array<{ id: number; score: number; contentHash: string }> = [];
+    const seen = new Set<string>();
+    const rows = this.database
+      .prepare<[string], { id: number; rank: number; content_hash: string }>(
+        `SELECT f.rowid AS id, bm25(search_fts) AS rank, c.content_hash AS content_hash
+         FROM search_fts f JOIN search_chunks c ON c.id = f.rowid
+         WHERE search_fts MATCH ? ORDER BY rank, f.rowid`,
+      )
+      .iterate(ftsQuery);
+    for (const row of rows) {
+      if (seen.has(row.content_hash)) continue;
+      seen.add(row.content_hash);
+      // FTS5's bm25() is negated so that ascending order is best first.
+      matches.push({ id: row.id, score: -row.rank, contentHash: row.content_hash });
+      if (matches.length >= limit) break;
+    }
+    return matches;
   }
 
-  /** Every chunk's vector in one flat array, row `r` belonging to chunk `ids[r]`. */
-  loadVectors(dimensions: number): { ids: Int32Array; data: Float32Array } {
-    const { chunks } = this.database
-      .prepare<[], { chunks: number }>("SELECT COUNT(*) AS chunks FROM search_chunks")
-      .get() as { chunks: number };
-    const ids = new Int32Array(chunks);
-    const data = new Float32Array(chunks * dimensions);
+  /**
+   * One vector per distinct chunk text in one flat array: row `r` is the text `hashes[r]`,
+   * represented by its lowest chunk id `ids[r]`.
+   */
+  loadVectors(dimensions: number): { ids: Int32Array; hashes: string[]; data: Float32Array } {
+    const { count } = this.database
+      .prepare<[], { count: number }>(
+        "SELECT COUNT(DISTINCT content_hash) AS count FROM search_chunks",
+      )
+      .get() as { count: number };
+    const ids = new Int32Array(count);
+    const hashes: string[] = [];
+    const data = new Float32Array(count * dimensions);
     const bytes = new Uint8Array(data.buffer);
     let row = 0;
     const rows = this.database
-      .prepare<[], { id: number; vector: Buffer }>(
-        `SELECT c.id AS id, v.vector AS vector FROM search_chunks c
+      .prepare<[], { id: number; hash: string; vector: Buffer }>(
+        `SELECT c.id AS id, v.content_hash AS hash, v.vector AS vector
+         FROM (SELECT content_hash, MIN(id) AS id FROM search_chunks GROUP BY content_hash) c
          JOIN search_vectors v ON v.content_hash = c.content_hash ORDER BY c.id`,
       )
       .iterate();
-    for (const { id, vector } of rows) {
-      if (vector.length !== dimensions * 4 || row >= chunks) {
+    for (const { id, hash, vector } of rows) {
+      if (vector.length !== dimensions * 4 || row >= count) {
         throw new TokenwiseError(
           "mixed_embeddings",
           `the search index holds a ${vector.length / 4}-dimensional vector where ${dimensions} were expected; rebuild it with "tokenwise index --rebuild <paths>"`,
         );
       }
       ids[row] = id;
+      hashes.push(hash);
       if (LITTLE_ENDIAN) bytes.set(vector, row * dimensions * 4);
       else {
         for (let i = 0; i < dimensions; i++) data[row * dimensions + i] = vector.readFloatLE(i * 4);
       }
       row++;
     }
-    return { ids: ids.subarray(0, row), data: data.subarray(0, row * dimensions) };
+    return { ids: ids.subarray(0, row), hashes, data: data.subarray(0, row * dimensions) };
+  }
+
+  /**
+   * Where each of these chunk texts occurs: every chunk with that content hash, sorted by path
+   * then position.
+   */
+  copies(
+    hashes: readonly string[],
+  ): Map<string, Array<{ id: number; path: string; startLine: number; endLine: number }>> {
+    const select = this.database.prepare<
+      [string],
+      { id: number; path: string; start_line: number; end_line: number }
+    >(
+      `SELECT c.id, f.path, c.start_line, c.end_line
+       FROM search_chunks c JOIN search_files f ON f.id = c.file_id
+       WHERE c.content_hash = ? ORDER BY f.path, c.start_line, c.id`,
+    );
+    return new Map(
+      hashes.map((hash) => [
+        hash,
+        select.all(hash).map((row) => ({
+          id: row.id,
+          path: row.path,
+          startLine: row.start_line,
+          endLine: row.end_line,
+        })),
+      ]),
+    );
   }
 
   /** The chunks with these ids, with their file paths, in the order of `ids`. */
   chunks(ids: readonly number[]): ChunkRecord[] {
     const select = this.database.prepare<[number], ChunkRow>(
-      `SELECT c.id, f.path, c.ordinal, c.start_char, c.end_char, c.start_line, c.end_line,
+      `SELECT c.id, c.content_hash, f.path, c.ordinal, c.start_char, c.end_char, c.start_line, c.end_line,
               c.tokens, c.text
        FROM search_chunks c JOIN search_files f ON f.id = c.file_id WHERE c.id = ?`,
     );
@@ -390,6 +442,7 @@ export class IndexDatabase {
       return [
         {
           id: row.id,
+          contentHash: row.content_hash,
           path: row.path,
           ordinal: row.ordinal,
           startChar: row.start_char,

@@ -6,6 +6,12 @@ export {
   rankByRelevance,
 } from "./find-most-similar.js";
 export { toFtsQuery } from "./fts-query.js";
+export {
+  defaultFusionWeights,
+  type FusionWeights,
+  OFFLINE_SEMANTIC_WEIGHT,
+  resolveFusionWeights,
+} from "./fusion-weights.js";
 export { type IgnoreRule, isIgnored, parseIgnoreRules } from "./ignore-rules.js";
 export type { IndexCounts, IndexSettings } from "./index-database.js";
 export {
@@ -30,7 +36,10 @@ export {
   type ReciprocalRankFusionOptions,
   reciprocalRankFusion,
 } from "./reciprocal-rank-fusion.js";
+export { fuseByScore, type ScoredRanking, type ScoreFusedItem } from "./score-fusion.js";
 export {
+  FUSION_METHODS,
+  type FusionMethod,
   type OpenSearchIndexOptions,
   openSearchIndex,
   SEARCH_MODES,

@@ -5,7 +5,12 @@
 import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { Embedder } from "../../src/embeddings/index.js";
-import type { SearchIndex, SearchMode } from "../../src/search/index.js";
+import type {
+  FusionMethod,
+  FusionWeights,
+  SearchIndex,
+  SearchMode,
+} from "../../src/search/index.js";
 
 export interface LabelledPassage {
   file: string;
@@ -54,6 +59,8 @@ export async function evaluateMode(
     mode: SearchMode;
     embedder?: Embedder;
     rrfK?: number;
+    fusion?: FusionMethod;
+    weights?: Partial<FusionWeights>;
     recallAt?: number;
     mrrDepth?: number;
   },
@@ -67,6 +74,8 @@ export async function evaluateMode(
       topK: Math.max(recallAt, mrrDepth),
       embedder: options.embedder,
       rrfK: options.rrfK,
+      fusion: options.fusion,
+      weights: options.weights,
     });
     const matches = (hit: (typeof results)[number], passage: LabelledPassage) =>
       basename(hit.path) === passage.file &&

@@ -34,6 +34,7 @@ beforeAll(async () => {
   writeFileSync(join(docs, "pets.md"), "# Pets\n\nThe kitten and the puppy play.\n");
   writeFileSync(join(docs, "cars.md"), "# Cars\n\nThe truck engine is loud.\n");
   writeFileSync(join(docs, "money.md"), "# Money\n\nThe bank price went up.\n");
+  writeFileSync(join(docs, "pets2.md"), "# Pets\n\nThe kitten and the puppy play.\n");
   await installTinyOfflineVectors(dataDir);
   const { error } = await runCli(["index", docs, "--data-dir", dataDir]);
   expect(error).toBeUndefined();
@@ -48,10 +49,55 @@ describe("tokenwise search", () => {
     const lines = out.split("\n");
     expect(lines[0]).toMatch(
       new RegExp(
-        `^1\\. ${join(docs, "pets.md")}:1-3  score 0\\.\\d{4}  \\(keyword #1, semantic #1\\)$`,
+        `^1\\. ${join(docs, "pets.md")}:1-3  score \\d\\.\\d{2}  \\(keyword #1, semantic #1\\)$`,
       ),
     );
     expect(lines[1]).toBe("   3: The kitten and the puppy play.");
+    expect(lines[2]).toBe(`   same text in: ${join(docs, "pets2.md")}:1-3`);
+    expect(out.match(/pets/g)).toHaveLength(2);
+  });
+
+  it("takes the fusion method and semantic weight from flags", async () => {
+    const rrf = await runCli([
+      "search",
+      "kitten",
+      "--fusion",
+      "rrf",
+      "--json",
+      "--data-dir",
+      dataDir,
+    ]);
+    const [first] = (JSON.parse(rrf.out) as { results: Array<{ score: number }> }).results;
+    expect(first?.score).toBeCloseTo(1 / 61 + 0.5 / 61, 12);
+    const weighted = await runCli([
+      "search",
+      "kitten",
+      "--semantic-weight",
+      "0",
+      "--json",
+      "--data-dir",
+      dataDir,
+    ]);
+    expect(
+      (JSON.parse(weighted.out) as { results: Array<{ score: number }> }).results[0]?.score,
+    ).toBe(1);
+    const bad = await runCli(["search", "kitten", "--fusion", "max", "--data-dir", dataDir]);
+    expect((bad.error as Error).message).toBe('--fusion must be one of score, rrf; got "max"');
+  });
+
+  it("lists every file of a folded copy in JSON", async () => {
+    const { out } = await runCli([
+      "search",
+      "kitten",
+      "--mode",
+      "keyword",
+      "--json",
+      "--data-dir",
+      dataDir,
+    ]);
+    const parsed = JSON.parse(out) as { results: Array<{ path: string; paths: string[] }> };
+    expect(parsed.results).toHaveLength(1);
+    expect(parsed.results[0]?.paths).toEqual([join(docs, "pets.md"), join(docs, "pets2.md")]);
   });
 
   it("finds by meaning in semantic mode: a word no document contains", async () => {

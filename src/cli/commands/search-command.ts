@@ -5,6 +5,8 @@ import { TokenwiseError } from "../../errors/index.js";
 import {
   createIndexEmbedder,
   DEFAULT_RRF_K,
+  FUSION_METHODS,
+  type FusionMethod,
   openSearchIndex,
   SEARCH_MODES,
   type SearchHit,
@@ -12,7 +14,7 @@ import {
 } from "../../search/index.js";
 import { DATABASE_FILE, resolveDataDir } from "../../stores/data-dir.js";
 import { type Output, processOutput, toJson } from "../output.js";
-import { nonNegativeInteger, positiveInteger } from "../parse-options.js";
+import { fraction, nonNegativeInteger, positiveInteger } from "../parse-options.js";
 import { createProgressDisplay, displayPath, type ProgressTerminal } from "./index-command.js";
 
 interface SearchFlags {
@@ -22,6 +24,8 @@ interface SearchFlags {
   dataDir?: string;
   model?: string;
   rrfK: number;
+  fusion: string;
+  semanticWeight?: number;
   full?: boolean;
 }
 
@@ -45,8 +49,18 @@ export function registerSearchCommand(
       "embedding model for the query (default: the index's; give the provider prefix if needed, e.g. ollama/nomic-embed-text)",
     )
     .option(
+      "--fusion <method>",
+      `how hybrid mode merges the rankings: ${FUSION_METHODS.join(" or ")}`,
+      "score",
+    )
+    .option(
+      "--semantic-weight <w>",
+      "weight of the semantic ranking against keyword's 1 (default 0.5 for the offline model, 1 for API models)",
+      fraction,
+    )
+    .option(
       "--rrf-k <n>",
-      "reciprocal rank fusion constant for hybrid mode",
+      "reciprocal rank fusion constant for --fusion rrf",
       nonNegativeInteger,
       DEFAULT_RRF_K,
     )
@@ -59,7 +73,9 @@ Examples:
   tokenwise search "cheap flights" --mode semantic --json
 
 Keyword mode matches any of the words (BM25 ranking); "quoted words" must appear together and
-word* matches prefixes. Hybrid fuses the keyword and semantic rankings by reciprocal rank.`,
+word* matches prefixes. Hybrid fuses the keyword and semantic rankings by weighted reciprocal
+rank (the offline model's ranking counts half, API models' fully). Identical chunks in several
+files (copies, hard links) are one result that lists every file.`,
     )
     .action(async (words: string[], flags: SearchFlags) => {
       const query = words.join(" ");
@@ -70,6 +86,12 @@ word* matches prefixes. Hybrid fuses the keyword and semantic rankings by recipr
         );
       }
       const mode = flags.mode as SearchMode;
+      if (!FUSION_METHODS.includes(flags.fusion as FusionMethod)) {
+        throw new TokenwiseError(
+          "invalid_input",
+          `--fusion must be one of ${FUSION_METHODS.join(", ")}; got "${flags.fusion}"`,
+        );
+      }
       const dataDir = resolveDataDir({ dataDir: flags.dataDir });
       if (!existsSync(join(dataDir, DATABASE_FILE))) {
         throw new TokenwiseError(
@@ -96,6 +118,9 @@ word* matches prefixes. Hybrid fuses the keyword and semantic rankings by recipr
           topK: flags.topK,
           embedder,
           rrfK: flags.rrfK,
+          fusion: flags.fusion as FusionMethod,
+          weights:
+            flags.semanticWeight === undefined ? undefined : { semantic: flags.semanticWeight },
         });
         display.finish();
         if (flags.json) {
@@ -109,6 +134,7 @@ word* matches prefixes. Hybrid fuses the keyword and semantic rankings by recipr
                 rank: position + 1,
                 score: hit.score,
                 path: displayPath(hit.path),
+                paths: hit.paths.map(displayPath),
                 startLine: hit.startLine,
                 endLine: hit.endLine,
                 snippetLine: hit.snippetLine,
@@ -151,7 +177,11 @@ function describeHit(hit: SearchHit, rank: number, full: boolean): string {
         .map((line) => `   ${line}`)
         .join("\n")
     : `   ${hit.snippetLine}: ${hit.snippet}`;
-  return `${rank}. ${where}  score ${formatScore(hit.score)}${sources.length > 0 ? `  (${sources.join(", ")})` : ""}\n${body}`;
+  const copies =
+    hit.copies.length === 0
+      ? ""
+      : `\n   same text in: ${hit.copies.map((copy) => `${displayPath(copy.path)}:${copy.startLine}-${copy.endLine}`).join(", ")}`;
+  return `${rank}. ${where}  score ${formatScore(hit.score)}${sources.length > 0 ? `  (${sources.join(", ")})` : ""}\n${body}${copies}`;
 }
 
 function formatScore(score: number): string {
