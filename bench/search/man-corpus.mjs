@@ -42,11 +42,17 @@ export async function buildManCorpus(directory, { count, labelledPages }) {
   const render = async (page) => {
     const { stdout } = await run(
       "sh",
-      ["-c", 'man -l -P cat "$1" 2>/dev/null | col -bx', "sh", join(SECTION_DIR, available.get(page))],
+      [
+        "-c",
+        'man -l -P cat "$1" 2>/dev/null | col -bx',
+        "sh",
+        join(SECTION_DIR, available.get(page)),
+      ],
       { env: { ...process.env, MANWIDTH: "80", LANG: "C.UTF-8" }, maxBuffer: 64 * 2 ** 20 },
     );
     writeFileSync(join(directory, `${page}.txt`), stdout);
   };
-  for (let i = 0; i < pending.length; i += 4) await Promise.all(pending.slice(i, i + 4).map(render));
+  for (let i = 0; i < pending.length; i += 4)
+    await Promise.all(pending.slice(i, i + 4).map(render));
   return pages;
 }

@@ -4,8 +4,7 @@
  * TOKENWISE_DEBUG=1). `main.ts` is the executable entry point.
  */
 import { readFileSync } from "node:fs";
-import { Command, CommanderError } from "commander";
-import { TokenwiseError } from "../errors/index.js";
+import { Command } from "commander";
 import { registerChatCommand } from "./commands/chat-command.js";
 import { registerChooseCommand } from "./commands/choose-command.js";
 import { registerCostCommand } from "./commands/cost-command.js";
@@ -17,6 +16,7 @@ import { registerSearchCommand } from "./commands/search-command.js";
 import { registerTokensCommand } from "./commands/tokens-command.js";
 import { registerTruncateCommand } from "./commands/truncate-command.js";
 import { type Output, processOutput } from "./output.js";
+import { runProgram } from "./run-program.js";
 
 function packageVersion(): string {
   const url = new URL("../../package.json", import.meta.url);
@@ -57,24 +57,5 @@ export function createProgram(output: Output = processOutput): Command {
 
 /** Runs the command line; resolves to the exit code. */
 export async function run(argv: string[], output: Output = processOutput): Promise<number> {
-  const program = createProgram(output);
-  try {
-    await program.parseAsync(argv);
-    return 0;
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      // Commander has already printed its one-line message (or the help / version).
-      return error.exitCode === 0 ? 0 : 2;
-    }
-    if (TokenwiseError.isInstance(error)) {
-      output.error(`tokenwise: ${error.message}`);
-    } else {
-      const message = error instanceof Error ? error.message : String(error);
-      output.error(`tokenwise: unexpected error: ${message}`);
-    }
-    if (process.env.TOKENWISE_DEBUG === "1" && error instanceof Error) {
-      output.error(`${error.stack}`);
-    }
-    return 1;
-  }
+  return runProgram(createProgram(output), argv, output);
 }

@@ -1,23 +1,21 @@
 /**
- * How much each ranking counts in hybrid search. Equal-weight reciprocal rank fusion assumes
- * both rankings are about as good; with the offline embedder they are not, and it made hybrid
- * worse than keyword alone on the labelled README/licence fixture (recall@5 0.883 against
- * 0.932). Hybrid therefore fuses scores normalised by each ranking's best score
- * ({@link fuseByScore}), with the offline embedder's semantic ranking weighted 0.5.
+ * How much each ranking counts in hybrid search, and why the default is what it is.
  *
- * Calibration (bench/search/calibrate-fusion.mjs): on the "calibration" half of the man-page
- * questions (bench/search/man-queries.json) and on the labelled fixture, over rank fusion
- * (k ∈ {0, 1, 5, 10, 20, 60}, semantic weight 0.1-1) and score fusion (best-score, min-max and
- * z-score normalisation, semantic share 0.1-0.6), keeping only settings never below keyword on
- * either set. Best-score normalisation with a semantic weight of 0.43-0.67 (share 0.3-0.4)
- * was the stable choice; 0.5 sits in the middle. BENCHMARKS.md reports it on the other half of
- * the man-page questions and on the package-documentation corpus, neither used here.
+ * Equal-weight reciprocal rank fusion, the first hybrid default, treats rank 1 of a weak
+ * ranking like rank 1 of a strong one; with the offline embedder it made hybrid worse than
+ * keyword alone (recall@5 0.883 against 0.932 on the labelled fixture, 0.48 against 0.52 on the
+ * held-out man-page questions). Hybrid now adds scores divided by each ranking's best score
+ * ({@link fuseByScore}): a keyword match far ahead of the others keeps its lead, and the
+ * semantic ranking decides only between keyword scores that are close.
  *
- * API embedders, whose rankings are usually as strong as BM25 or stronger, keep equal weights:
- * that has not been measured here (no API access in the benchmark), so pass `weights` to tune
- * it for your model.
+ * Calibration (bench/search/calibrate-fusion.mjs, on the "calibration" half of
+ * bench/search/man-queries.json over 600 man pages and on the labelled fixture): of the 80
+ * settings tried (rank fusion with k ∈ {0, 5, 20, 60} and semantic weights 0.2-1; score
+ * fusion with best-score, min-max and z-score normalisation and semantic weights 0.2-1), best
+ * score with equal weights was one of three never below keyword on either set (0.72 against
+ * 0.60 on the man pages, 0.959 against 0.959 on the fixture), and the simplest. The "report"
+ * half and the package-documentation corpus in test/ were not used; BENCHMARKS.md reports them.
  */
-import { OFFLINE_EMBEDDING_MODEL } from "../embeddings/offline-embedder.js";
 import { invalidInput } from "../errors/index.js";
 
 export interface FusionWeights {
@@ -25,35 +23,22 @@ export interface FusionWeights {
   semantic: number;
 }
 
-/** The semantic ranking's weight for the offline embedder (see the module comment). */
-export const OFFLINE_SEMANTIC_WEIGHT = 0.5;
-
-/**
- * The weights hybrid search uses for an index built with `model`, unless told otherwise.
- *
- * @example
- * ```ts
- * defaultFusionWeights("tokenwise-offline-glove-100d"); // { keyword: 1, semantic: 0.5 }
- * defaultFusionWeights("text-embedding-3-small"); // { keyword: 1, semantic: 1 }
- * ```
- */
-export function defaultFusionWeights(model: string): FusionWeights {
-  return { keyword: 1, semantic: model === OFFLINE_EMBEDDING_MODEL ? OFFLINE_SEMANTIC_WEIGHT : 1 };
-}
+/** The calibrated default (see the module comment). */
+export const DEFAULT_FUSION_WEIGHTS: Readonly<FusionWeights> = Object.freeze({
+  keyword: 1,
+  semantic: 1,
+});
 
 /**
  * Fills in and checks weights a caller gave, naming the field that is wrong.
  *
  * @example
  * ```ts
- * resolveFusionWeights({ semantic: 0.3 }, "text-embedding-3-small"); // { keyword: 1, semantic: 0.3 }
+ * resolveFusionWeights({ semantic: 0.3 }); // { keyword: 1, semantic: 0.3 }
  * ```
  */
-export function resolveFusionWeights(
-  given: Partial<FusionWeights> | undefined,
-  model: string,
-): FusionWeights {
-  const weights = { ...defaultFusionWeights(model), ...given };
+export function resolveFusionWeights(given: Partial<FusionWeights> | undefined): FusionWeights {
+  const weights = { ...DEFAULT_FUSION_WEIGHTS, ...given };
   for (const key of ["keyword", "semantic"] as const) {
     const weight = weights[key];
     if (typeof weight !== "number" || !Number.isFinite(weight) || weight < 0) {

@@ -7,9 +7,8 @@ export {
 } from "./find-most-similar.js";
 export { toFtsQuery } from "./fts-query.js";
 export {
-  defaultFusionWeights,
+  DEFAULT_FUSION_WEIGHTS,
   type FusionWeights,
-  OFFLINE_SEMANTIC_WEIGHT,
   resolveFusionWeights,
 } from "./fusion-weights.js";
 export { type IgnoreRule, isIgnored, parseIgnoreRules } from "./ignore-rules.js";

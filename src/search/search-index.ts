@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { type Embedder, embedChecked } from "../embeddings/embedder.js";
 import { invalidInput, TokenwiseError } from "../errors/index.js";
 import { DATABASE_FILE } from "../stores/data-dir.js";
-import { openSqliteConnection, type SqliteDatabase } from "../stores/index.js";
+import { openSqliteConnection, type SqliteDatabase } from "../stores/sqlite-database.js";
 import { topKSimilar } from "../vectors/index.js";
 import { toFtsQuery } from "./fts-query.js";
 import { type FusionWeights, resolveFusionWeights } from "./fusion-weights.js";
@@ -18,7 +18,7 @@ import {
   IndexDatabase,
   type IndexSettings,
 } from "./index-database.js";
-import { type IndexPathsOptions, type IndexReport, indexPaths } from "./index-paths.js";
+import type { IndexPathsOptions, IndexReport } from "./index-paths.js";
 import { mixedEmbeddingsError } from "./mixed-embeddings-error.js";
 import { DEFAULT_RRF_K, reciprocalRankFusion } from "./reciprocal-rank-fusion.js";
 import { fuseByScore } from "./score-fusion.js";
@@ -55,10 +55,7 @@ export interface SearchOptions {
   fusion?: FusionMethod;
   /** Reciprocal rank fusion constant for `fusion: "rrf"` (default 60). */
   rrfK?: number;
-  /**
-   * How much each ranking counts in hybrid mode (default {@link defaultFusionWeights} of the
-   * index's model: semantic 0.5 for the offline embedder, 1 for API models).
-   */
+  /** How much each ranking counts in hybrid mode (default 1 each, see fusion-weights.ts). */
   weights?: Partial<FusionWeights>;
   /** Candidates each ranking contributes to hybrid fusion (default max(50, 5 × topK)). */
   candidates?: number;
@@ -157,6 +154,8 @@ export class SearchIndex {
    * ```
    */
   async index(paths: readonly string[], options: IndexPathsOptions): Promise<IndexReport> {
+    // Loaded on first use: searching needs none of the chunking, tokenizer or cache code.
+    const { indexPaths } = await import("./index-paths.js");
     return indexPaths(this.#index, paths, options);
   }
 
@@ -177,8 +176,7 @@ export class SearchIndex {
       notes.push('the index is empty: run "tokenwise index <paths>" first');
       return { query, mode, results: [], notes };
     }
-    const weights =
-      mode === "hybrid" ? resolveFusionWeights(options.weights, settings.model) : undefined;
+    const weights = mode === "hybrid" ? resolveFusionWeights(options.weights) : undefined;
     const pool = mode === "hybrid" ? candidates : topK;
     const keyword = mode === "semantic" ? undefined : this.#keyword(query, pool, notes);
     const semantic =

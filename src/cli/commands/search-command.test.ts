@@ -68,7 +68,7 @@ describe("tokenwise search", () => {
       dataDir,
     ]);
     const [first] = (JSON.parse(rrf.out) as { results: Array<{ score: number }> }).results;
-    expect(first?.score).toBeCloseTo(1 / 61 + 0.5 / 61, 12);
+    expect(first?.score).toBeCloseTo(2 / 61, 12);
     const weighted = await runCli([
       "search",
       "kitten",
