@@ -7,6 +7,7 @@
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createInterface } from "node:readline";
+import { median, percentile } from "./stats.mjs";
 
 const TIME = "/usr/bin/time";
 
@@ -25,16 +26,6 @@ function runOnce(command, args) {
   execFileSync(command, args, { stdio: "ignore" });
   return { wall: performance.now() - started, cpu: Number.NaN };
 }
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-const percentile = (values, fraction) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)];
-};
 
 function summarise(name, runs) {
   return {

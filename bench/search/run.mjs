@@ -34,6 +34,7 @@ import Database from "better-sqlite3";
 import * as sqliteVec from "sqlite-vec";
 import { measureFreshProcesses, measureServe } from "./cli-latency.mjs";
 import { evaluateManPages, MAN_QUESTIONS, manCorpus } from "./man-eval.mjs";
+import { median, percentile } from "./stats.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const { values: options } = parseArgs({
@@ -117,16 +118,6 @@ function exactTopK(data, query) {
     .sort((a, b) => scores[b] - scores[a] || a - b)
     .slice(0, TOP_K);
 }
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-const percentile = (values, fraction) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)];
-};
 
 const cpuMilliseconds = () => {
   const usage = process.cpuUsage();

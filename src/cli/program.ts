@@ -16,7 +16,7 @@ import { registerSearchCommand } from "./commands/search-command.js";
 import { registerTokensCommand } from "./commands/tokens-command.js";
 import { registerTruncateCommand } from "./commands/truncate-command.js";
 import { type Output, processOutput } from "./output.js";
-import { runProgram } from "./run-program.js";
+import { routeOutput, runProgram } from "./run-program.js";
 
 function packageVersion(): string {
   const url = new URL("../../package.json", import.meta.url);
@@ -30,12 +30,8 @@ export function createProgram(output: Output = processOutput): Command {
     .description("Token economics for people who pay for LLM calls.")
     .version(packageVersion())
     .showSuggestionAfterError(true)
-    .showHelpAfterError("(run with --help for usage)")
-    .exitOverride()
-    .configureOutput({
-      writeOut: (text) => output.write(text),
-      writeErr: (text) => output.error(text),
-    });
+    .showHelpAfterError("(run with --help for usage)");
+  routeOutput(program, output);
   registerDemoCommand(program, output);
   registerTokensCommand(program, output);
   registerCostCommand(program, output);
@@ -46,12 +42,7 @@ export function createProgram(output: Output = processOutput): Command {
   registerIndexCommand(program, output);
   registerSearchCommand(program, output);
   registerMockUpstreamCommand(program, output);
-  for (const command of program.commands) {
-    command.exitOverride().configureOutput({
-      writeOut: (text) => output.write(text),
-      writeErr: (text) => output.error(text),
-    });
-  }
+  for (const command of program.commands) routeOutput(command, output);
   return program;
 }
 

@@ -8,6 +8,22 @@ import { TokenwiseError } from "../errors/index.js";
 import type { Output } from "./output.js";
 
 /**
+ * Sends a command's help and errors to `output` and makes it throw instead of exiting, so
+ * {@link runProgram} decides the exit code.
+ *
+ * @example
+ * ```ts
+ * for (const command of [program, ...program.commands]) routeOutput(command, output);
+ * ```
+ */
+export function routeOutput(command: Command, output: Output): Command {
+  return command.exitOverride().configureOutput({
+    writeOut: (text) => output.write(text),
+    writeErr: (text) => output.error(text),
+  });
+}
+
+/**
  * Parses `argv` with `program`; resolves to the exit code (0 ok, 1 error, 2 usage).
  *
  * @example

@@ -6,7 +6,7 @@
 import { Command } from "commander";
 import { registerSearchCommand } from "./commands/search-command.js";
 import { type Output, processOutput } from "./output.js";
-import { runProgram } from "./run-program.js";
+import { routeOutput, runProgram } from "./run-program.js";
 
 /**
  * Runs `argv` (whose first argument is "search") with only the search command registered.
@@ -20,23 +20,12 @@ export async function runSearchProgram(
   argv: string[],
   output: Output = processOutput,
 ): Promise<number> {
-  const program = new Command()
-    .name("tokenwise")
-    .exitOverride()
-    .configureOutput({
-      writeOut: (text) => output.write(text),
-      writeErr: (text) => output.error(text),
-    });
+  const program = routeOutput(new Command().name("tokenwise"), output);
   registerSearchCommand(program, output);
   for (const command of program.commands) {
-    command
+    routeOutput(command, output)
       .showSuggestionAfterError(true)
-      .showHelpAfterError("(run with --help for usage)")
-      .exitOverride()
-      .configureOutput({
-        writeOut: (text) => output.write(text),
-        writeErr: (text) => output.error(text),
-      });
+      .showHelpAfterError("(run with --help for usage)");
   }
   return runProgram(program, argv, output);
 }
