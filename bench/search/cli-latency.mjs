@@ -82,7 +82,7 @@ export async function measureServe({ cli, dataDir, questions, rounds }) {
     const { value } = await lines.next();
     const answer = JSON.parse(value);
     if (answer.error !== undefined) throw new Error(answer.error.message);
-    return { client: performance.now() - started, server: answer.ms };
+    return { client: performance.now() - started, server: answer.ms, cpu: answer.cpuMs };
   };
   const first = await ask(questions[0]);
   const timings = [];

@@ -381,7 +381,7 @@ if (latency !== undefined) {
         `| ${row.name} | ${format(row.wallMedian, 0)} | ${format(row.wallP95, 0)} | ${format(row.cpuMedian, 0)} |`,
     ),
     "",
-    `Resident: one \`tokenwise search --serve\` process, ${latency.serve.queries} hybrid queries sent one at a time after the first; client = write to answer line read, server = the "ms" the answer reports. First query (loads vectors and word vectors): ${format(latency.serve.first, 0)} ms. Client median ${format(latency.serve.clientMedian)} ms, p95 ${format(latency.serve.clientP95)} ms; server median ${format(latency.serve.serverMedian)} ms, p95 ${format(latency.serve.serverP95)} ms.`,
+    `Resident: one \`tokenwise search --serve\` process, ${latency.serve.queries} hybrid queries sent one at a time after the first; client = write to answer line read, server = the "ms" the answer reports, CPU = its "cpuMs" (the server's CPU time for the query). First query (loads vectors and word vectors): ${format(latency.serve.first, 0)} ms. Client median ${format(latency.serve.clientMedian)} ms, p95 ${format(latency.serve.clientP95)} ms; server median ${format(latency.serve.serverMedian)} ms, p95 ${format(latency.serve.serverP95)} ms; CPU median ${format(latency.serve.cpuMedian)} ms, p95 ${format(latency.serve.cpuP95)} ms.`,
   );
 }
 if (quality !== undefined) {

@@ -99,4 +99,20 @@ describe("IndexDatabase vector snapshot", () => {
     expect(() => index.loadVectors(3)).toThrow(/2-dimensional vector where 3 were expected/);
     index.database.close();
   });
+
+  it("writes no snapshot while searching when the vectors are large, but does when indexing", () => {
+    const dimensions = 2_200_000; // 8.8 MB: over what a search writes, under what indexing does
+    const index = open("four.db");
+    index.saveSettings({ ...SETTINGS, dimensions });
+    index.writeBatch(
+      [file("/a", ["big"])],
+      new Map([["hash:big", new Float32Array(dimensions).fill(0.25)]]),
+    );
+    expect(index.loadVectors(dimensions).data[dimensions - 1]).toBe(0.25);
+    expect(snapshotParts(index)).toBe(0);
+    index.refreshVectorSnapshot(dimensions);
+    expect(snapshotParts(index)).toBe(3);
+    expect(index.loadVectors(dimensions).data[dimensions - 1]).toBe(0.25);
+    index.database.close();
+  });
 });

@@ -83,8 +83,15 @@ interface ChunkRow {
 
 const LITTLE_ENDIAN = endianness() === "LE";
 
-/** Vector bytes per snapshot row: SQLite refuses blobs over 1 GB, and smaller ones copy sooner. */
-const SNAPSHOT_PART_BYTES = 64 * 2 ** 20;
+/**
+ * Largest vector data kept as a snapshot (about 160K offline or 10K 1536-dimensional vectors):
+ * past it, reading row by row costs little next to the data itself, and a second copy of the
+ * vectors would double a large file.
+ */
+const SNAPSHOT_MAX_BYTES = 64 * 2 ** 20;
+
+/** Largest snapshot a search writes when it finds none: a read never stalls on a big write. */
+const SNAPSHOT_MAX_BYTES_ON_READ = 8 * 2 ** 20;
 
 /** Vectors as a search holds them: one row per distinct chunk text. */
 export interface LoadedVectorRows {
@@ -395,16 +402,17 @@ export class IndexDatabase {
    * One vector per distinct chunk text in one flat array: row `r` is the text `hashes[r]`,
    * represented by its lowest chunk id `ids[r]`.
    *
-   * Read from the snapshot (a few large blobs, written after each indexing run) when it is
-   * current; otherwise gathered from every row and the snapshot rewritten, when the file is
-   * writable. The snapshot makes the first search of a fresh process several times faster.
+   * Read from the snapshot (three blobs, written after each indexing run for up to 64 MiB of
+   * vectors) when it is current; otherwise gathered from every row, and the snapshot rewritten
+   * when it is small and the file writable. The snapshot makes the first search of a fresh
+   * process several times faster.
    */
   loadVectors(dimensions: number): LoadedVectorRows {
     // One read transaction, so a writer committing meanwhile cannot mix two states.
     const snapshot = this.database.transaction(() => this.#readSnapshot(dimensions))();
     if (snapshot !== undefined) return snapshot;
     const rows = this.#vectorRows(dimensions);
-    this.#writeSnapshot(rows, dimensions);
+    if (rows.data.byteLength <= SNAPSHOT_MAX_BYTES_ON_READ) this.#writeSnapshot(rows, dimensions);
     return rows;
   }
 
@@ -462,6 +470,10 @@ export class IndexDatabase {
 
   #writeSnapshot(rows: LoadedVectorRows, dimensions: number): void {
     if (!LITTLE_ENDIAN || this.database.readonly) return;
+    if (rows.data.byteLength > SNAPSHOT_MAX_BYTES) {
+      this.database.exec("DELETE FROM search_vector_snapshot");
+      return;
+    }
     const insert = this.database.prepare<[number, Buffer]>(
       "INSERT INTO search_vector_snapshot (part, bytes) VALUES (?, ?)",
     );
@@ -472,9 +484,7 @@ export class IndexDatabase {
         this.database.exec("DELETE FROM search_vector_snapshot");
         insert.run(0, Buffer.from(rows.ids.buffer, rows.ids.byteOffset, rows.ids.byteLength));
         insert.run(1, Buffer.from(rows.hashes.join("\n"), "utf8"));
-        for (let start = 0, part = 2; start < vectorBytes.length; start += SNAPSHOT_PART_BYTES) {
-          insert.run(part++, vectorBytes.subarray(start, start + SNAPSHOT_PART_BYTES));
-        }
+        insert.run(2, vectorBytes);
         this.#setMeta("snapshot_generation", generation);
         this.#setMeta("snapshot_dimensions", String(dimensions));
         this.#setMeta("snapshot_rows", String(rows.ids.length));

@@ -212,6 +212,7 @@ describe("tokenwise search --serve", () => {
     expect(answers[0]).toMatchObject({ query: "kitten", mode: "hybrid" });
     expect(answers[0].results[0].paths).toEqual([join(docs, "pets.md"), join(docs, "pets2.md")]);
     expect(typeof answers[0].ms).toBe("number");
+    expect(typeof answers[0].cpuMs).toBe("number");
     expect(answers[1]).toMatchObject({ query: "truck", mode: "keyword" });
     expect(answers[1].results).toHaveLength(1);
     expect(answers[2]).toEqual({

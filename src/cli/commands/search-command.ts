@@ -93,7 +93,8 @@ clear keyword match keeps its lead (--fusion rrf fuses ranks instead). Identical
 every file.
 
 With --serve each input line is a query, or a JSON object {"query", "mode"?, "topK"?}; each
-answer is one JSON line like --json's, plus "ms", the time the query took.`,
+answer is one JSON line like --json's, plus "ms" and "cpuMs", the wall and CPU time the query
+took.`,
     )
     .action(async (words: string[], flags: SearchFlags) => {
       const options = readFlags(flags);
@@ -210,6 +211,7 @@ async function serve(
   for await (const line of lines) {
     if (line.trim() === "") continue;
     const started = performance.now();
+    const cpuStarted = process.cpuUsage();
     try {
       const request = parseRequest(line);
       const response = await index.search(request.query, { ...options, ...request.options });
@@ -217,6 +219,7 @@ async function serve(
         JSON.stringify({
           ...describeResponse(response, index, false),
           ms: Number((performance.now() - started).toFixed(2)),
+          cpuMs: cpuMilliseconds(process.cpuUsage(cpuStarted)),
         }),
       );
     } catch (error) {
@@ -224,6 +227,10 @@ async function serve(
       output.write(JSON.stringify({ error: { code: error.code, message: error.message } }));
     }
   }
+}
+
+function cpuMilliseconds(usage: NodeJS.CpuUsage): number {
+  return Number(((usage.user + usage.system) / 1000).toFixed(2));
 }
 
 function parseRequest(line: string): { query: string; options: SearchOptions } {
