@@ -104,5 +104,10 @@ export async function measureServe({ cli, dataDir, questions, rounds }) {
       timings.map((timing) => timing.server),
       0.95,
     ),
+    cpuMedian: median(timings.map((timing) => timing.cpu)),
+    cpuP95: percentile(
+      timings.map((timing) => timing.cpu),
+      0.95,
+    ),
   };
 }
