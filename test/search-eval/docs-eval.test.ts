@@ -4,7 +4,13 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOfflineEmbedder } from "../../src/embeddings/index.js";
 import { openSearchIndex, type SearchIndex } from "../../src/search/index.js";
-import { DOCS_DIR, evaluateFiles, loadDocsQueries, type ModeMetrics } from "./evaluate-search.js";
+import {
+  DOCS_DIR,
+  evaluateFiles,
+  formatMetrics,
+  loadDocsQueries,
+  type ModeMetrics,
+} from "./evaluate-search.js";
 
 /** Shared with other test runs: converting the word vectors takes seconds to a minute, once. */
 const GLOVE_CACHE_DIR = join(tmpdir(), "tokenwise-test-glove");
@@ -26,14 +32,10 @@ describe("search quality on the package-documentation corpus (held out)", () => 
     }
     const rrf = await evaluateFiles(index, queries, { mode: "hybrid", embedder, fusion: "rrf" });
     console.log(
-      [
+      formatMetrics(
         `docs eval: ${queries.length} questions, ${report.index.chunks} chunks (${report.settings.model})`,
-        "mode         recall@5  MRR@10",
-        ...[...metrics, { ...rrf, mode: "hybrid rrf" }].map(
-          (entry) =>
-            `${entry.mode.padEnd(12)} ${entry.recall.toFixed(3).padStart(8)}  ${entry.mrr.toFixed(3).padStart(6)}`,
-        ),
-      ].join("\n"),
+        [...metrics, { ...rrf, mode: "hybrid rrf" }],
+      ),
     );
   }, 180_000);
 

@@ -100,17 +100,7 @@ export async function evaluateMode(
       firstRelevantRank: firstRelevant === -1 ? undefined : firstRelevant + 1,
     });
   }
-  const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
-  return {
-    mode: options.mode,
-    recall: mean(perQuery.map((entry) => entry.recall)),
-    mrr: mean(
-      perQuery.map((entry) =>
-        entry.firstRelevantRank === undefined ? 0 : 1 / entry.firstRelevantRank,
-      ),
-    ),
-    perQuery,
-  };
+  return summarise(options.mode, perQuery);
 }
 
 /** The labelled questions of the package-documentation corpus (docs/). */
@@ -161,9 +151,13 @@ export async function evaluateFiles(
       firstRelevantRank: first === -1 ? undefined : first + 1,
     });
   }
+  return summarise(options.mode, perQuery);
+}
+
+function summarise(mode: string, perQuery: ModeMetrics["perQuery"]): ModeMetrics {
   const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
   return {
-    mode: options.mode,
+    mode,
     recall: mean(perQuery.map((entry) => entry.recall)),
     mrr: mean(
       perQuery.map((entry) =>
@@ -172,4 +166,23 @@ export async function evaluateFiles(
     ),
     perQuery,
   };
+}
+
+/**
+ * The table an eval prints (and bench/search/run.mjs copies into BENCHMARKS.md).
+ *
+ * @example
+ * ```ts
+ * console.log(formatMetrics("search eval: 37 queries", [keyword, hybrid]));
+ * ```
+ */
+export function formatMetrics(title: string, metrics: readonly ModeMetrics[]): string {
+  return [
+    title,
+    "mode         recall@5  MRR@10",
+    ...metrics.map(
+      (entry) =>
+        `${entry.mode.padEnd(12)} ${entry.recall.toFixed(3).padStart(8)}  ${entry.mrr.toFixed(3).padStart(6)}`,
+    ),
+  ].join("\n");
 }
