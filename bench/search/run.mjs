@@ -6,19 +6,35 @@
  * vectors (1536 dimensions, 10K and 100K of them). Recall@10 is measured against a
  * double-precision brute force. Also times a semantic search through a real index file
  * (vectors loaded from SQLite on the first query), and, unless --skip-quality, runs the
- * labelled quality evaluation (test/search-eval) for recall@5 and MRR per mode.
+ * labelled quality evaluations (test/search-eval: the licence/README fixture and the
+ * package-documentation corpus) and the man-page eval (600 pages of this machine's
+ * /usr/share/man, bench/search/man-queries.json) for recall@5 and MRR per mode. Unless
+ * --skip-latency, it times `tokenwise search` in fresh processes and in --serve mode on an
+ * index of about 6,000 man-page chunks.
  *
- * Usage: npm run build && node bench/search/run.mjs [--sizes 10000,100000] [--queries 50] [--write]
+ * Usage: npm run build && node bench/search/run.mjs [--sizes 10000,100000] [--queries 50]
+ *   [--skip-quality] [--skip-latency] [--write]
  * With --write the results replace the "## Search" section of BENCHMARKS.md.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
 import * as sqliteVec from "sqlite-vec";
+import { measureFreshProcesses, measureServe } from "./cli-latency.mjs";
+import { evaluateManPages, MAN_QUESTIONS, manCorpus } from "./man-eval.mjs";
+import { median, percentile } from "./stats.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const { values: options } = parseArgs({
@@ -27,6 +43,7 @@ const { values: options } = parseArgs({
     queries: { type: "string", default: "50" },
     dimensions: { type: "string", default: "1536" },
     "skip-quality": { type: "boolean", default: false },
+    "skip-latency": { type: "boolean", default: false },
     write: { type: "boolean", default: false },
   },
 });
@@ -42,6 +59,7 @@ if (!existsSync(join(root, "dist", "search", "index.js"))) {
 }
 const { topKSimilar, cosineSimilarity } = await import(dist("vectors/index.js"));
 const { openSearchIndex } = await import(dist("search/index.js"));
+const { createOfflineEmbedder, OFFLINE_VECTORS_FILE } = await import(dist("embeddings/index.js"));
 
 /** mulberry32: a small seeded generator, so every run measures the same vectors. */
 function seededRandom(seed) {
@@ -100,16 +118,6 @@ function exactTopK(data, query) {
     .sort((a, b) => scores[b] - scores[a] || a - b)
     .slice(0, TOP_K);
 }
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-const percentile = (values, fraction) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)];
-};
 
 const cpuMilliseconds = () => {
   const usage = process.cpuUsage();
@@ -255,18 +263,73 @@ async function measureIndex(data, queries, truth) {
   }
 }
 
+const work = join(tmpdir(), "tokenwise-bench-search");
+mkdirSync(work, { recursive: true });
+const gloveDir = join(work, "glove");
+const embedder = createOfflineEmbedder({ dataDir: gloveDir });
+const needsManPages = !options["skip-quality"] || !options["skip-latency"];
+const manDir = needsManPages ? await manCorpus(join(work, "man-corpus")) : undefined;
+
 let quality;
+let manRows;
 if (!options["skip-quality"]) {
   const output = execFileSync("npx", ["vitest", "run", "test/search-eval"], {
     cwd: root,
     encoding: "utf8",
     env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
   });
-  const start = output.indexOf("search eval:");
   quality = output
-    .slice(start)
     .split("\n")
-    .filter((line) => /^(search eval|mode|keyword|semantic|hybrid)/.test(line));
+    .filter((line) => /^(search eval|docs eval|mode {2}|keyword |semantic |hybrid)/.test(line));
+  const manIndexDir = join(work, "man-index");
+  const index = openSearchIndex({ dataDir: manIndexDir });
+  await index.index([manDir], { embedder });
+  manRows = { counts: index.counts(), rows: await evaluateManPages(index, embedder) };
+  index.close();
+  console.error("man pages", manRows);
+}
+
+let latency;
+if (!options["skip-latency"]) {
+  latency = await measureLatency();
+  console.error("latency", latency);
+}
+
+/** An index of the first man pages (sorted) that reach 6,000 chunks, queried by the CLI. */
+async function measureLatency() {
+  const directory = join(work, "latency");
+  rmSync(directory, { recursive: true, force: true });
+  const pages = join(directory, "pages");
+  const dataDir = join(directory, "data");
+  mkdirSync(pages, { recursive: true });
+  mkdirSync(dataDir, { recursive: true });
+  const planner = openSearchIndex({ dataDir: join(directory, "plan") });
+  const plan = await planner.index([manDir], { embedder, dryRun: true });
+  planner.close();
+  let chunks = 0;
+  for (const file of [...plan.files.changedFiles].sort((a, b) => (a.path < b.path ? -1 : 1))) {
+    if (chunks >= 6000) break;
+    copyFileSync(file.path, join(pages, file.path.slice(file.path.lastIndexOf("/") + 1)));
+    chunks += file.chunks;
+  }
+  await embedder.load();
+  copyFileSync(join(gloveDir, OFFLINE_VECTORS_FILE), join(dataDir, OFFLINE_VECTORS_FILE));
+  const cli = join(root, "dist", "cli", "main.js");
+  execFileSync("node", [cli, "index", pages, "--data-dir", dataDir, "--no-progress"], {
+    stdio: "ignore",
+  });
+  const index = openSearchIndex({ dataDir });
+  const counts = index.counts();
+  index.close();
+  const questions = MAN_QUESTIONS.slice(0, 20).map((question) => question.query);
+  const fresh = measureFreshProcesses({
+    cli,
+    dataDir,
+    questions,
+    mode: ["keyword", "hybrid"],
+  });
+  const serve = await measureServe({ cli, dataDir, questions, rounds: 5 });
+  return { counts, fresh, serve };
 }
 
 const format = (value, digits = 1) => value.toFixed(digits);
@@ -306,10 +369,36 @@ const lines = [
       `| ${result.size.toLocaleString("en-US")} | ${format(result.coldMs, 0)} | ${format(result.median)} | ${format(result.p95)} | ${format(result.cpuMedian)} | ${result.recall.toFixed(3)} |`,
   ),
 ];
+if (latency !== undefined) {
+  lines.push(
+    "",
+    `Latency of \`tokenwise search\` on an index of ${latency.counts.chunks.toLocaleString("en-US")} chunks (${latency.counts.files} man pages, offline embedder), ${latency.fresh[0].runs} different questions each. Fresh process: one \`node dist/cli/main.js search ...\` per question, timed from spawn to exit (wall) and by /usr/bin/time (CPU = user + system); the page cache is warm. Peers in the same run: a bare Node start and the whole program's start.`,
+    "",
+    "| Command | Median wall ms | p95 wall ms | Median CPU ms |",
+    "|---|---:|---:|---:|",
+    ...latency.fresh.map(
+      (row) =>
+        `| ${row.name} | ${format(row.wallMedian, 0)} | ${format(row.wallP95, 0)} | ${format(row.cpuMedian, 0)} |`,
+    ),
+    "",
+    `Resident: one \`tokenwise search --serve\` process, ${latency.serve.queries} hybrid queries sent one at a time after the first; client = write to answer line read, server = the "ms" the answer reports, CPU = its "cpuMs" (the server's CPU time for the query). First query (loads vectors and word vectors): ${format(latency.serve.first, 0)} ms. Client median ${format(latency.serve.clientMedian)} ms, p95 ${format(latency.serve.clientP95)} ms; server median ${format(latency.serve.serverMedian)} ms, p95 ${format(latency.serve.serverP95)} ms; CPU median ${format(latency.serve.cpuMedian)} ms, p95 ${format(latency.serve.cpuP95)} ms.`,
+  );
+}
 if (quality !== undefined) {
   lines.push(
     "",
-    "Quality on the labelled fixture (`npx vitest run test/search-eval`: 7 licence and README texts, 37 queries, offline embedder; recall@5 and MRR@10):",
+    'Quality (offline embedder; recall@5 and MRR@10). Held out from calibration: the man-page "report" half and the docs corpus. Used for calibrating the fusion (bench/search/calibrate-fusion.mjs): the man-page "calibration" half and the licence/README fixture.',
+    "",
+    `Man pages: ${manRows.counts.files} pages of this machine's /usr/share/man (section 1, rendered by man(1); ${manRows.counts.chunks.toLocaleString("en-US")} chunks), ${MAN_QUESTIONS.length} paraphrased questions in bench/search/man-queries.json labelled with the page(s) that answer them; a question counts when a labelled page is in the top 5.`,
+    "",
+    "| Split | Questions | Ranking | Recall@5 | MRR@10 |",
+    "|---|---:|---|---:|---:|",
+    ...manRows.rows.map(
+      (row) =>
+        `| ${row.split} | ${row.questions} | ${row.variant} | ${row.recall.toFixed(3)} | ${row.mrr.toFixed(3)} |`,
+    ),
+    "",
+    'Labelled fixture and docs corpus (`npx vitest run test/search-eval`: 7 licence and README texts with 37 passage-labelled queries; 28 npm READMEs with 34 file-labelled questions; "hybrid rrf" is equal-weight reciprocal rank fusion, the old default):',
     "",
     "```",
     ...quality,

@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 /** Executable entry point of the `tokenwise` command line. */
-import { run } from "./program.js";
 
 // A closed pipe (`tokenwise models | head`) is a normal way for a reader to stop: exit quietly.
 for (const stream of [process.stdout, process.stderr]) {
@@ -10,4 +9,8 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-process.exitCode = await run(process.argv);
+// A search loads only the search command: a fresh process answers much sooner.
+process.exitCode =
+  process.argv[2] === "search"
+    ? await (await import("./search-program.js")).runSearchProgram(process.argv)
+    : await (await import("./program.js")).run(process.argv);

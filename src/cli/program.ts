@@ -4,13 +4,13 @@
  * only with TOKENWISE_DEBUG=1). `main.ts` is the executable entry point.
  */
 import { readFileSync } from "node:fs";
-import { Command, CommanderError } from "commander";
-import { resolveDataDir } from "../stores/data-dir.js";
+import { Command } from "commander";
 import { registerCatalogCommand } from "./commands/catalog-command.js";
 import { registerChatCommand } from "./commands/chat-command.js";
 import { registerChooseCommand } from "./commands/choose-command.js";
 import { registerCostCommand } from "./commands/cost-command.js";
 import { registerDashboardCommand } from "./commands/dashboard-command.js";
+import { registerDbCommand } from "./commands/db-command.js";
 import { registerDemoCommand } from "./commands/demo-command.js";
 import { registerGatewayCommand } from "./commands/gateway-command.js";
 import { registerIndexCommand } from "./commands/index-command.js";
@@ -22,26 +22,12 @@ import { registerSavingsCommand } from "./commands/savings-command.js";
 import { registerSearchCommand } from "./commands/search-command.js";
 import { registerTokensCommand } from "./commands/tokens-command.js";
 import { registerTruncateCommand } from "./commands/truncate-command.js";
-import { type ErrorContext, errorLine } from "./error-line.js";
 import { type Output, processOutput } from "./output.js";
+import { routeOutput, runProgram } from "./run-program.js";
 
 function packageVersion(): string {
   const url = new URL("../../package.json", import.meta.url);
   return (JSON.parse(readFileSync(url, "utf8")) as { version: string }).version;
-}
-
-/**
- * Commander's messages on one line (its suggestions come on a second one), with the command's
- * help to turn to.
- */
-function configureErrors(command: Command, output: Output): void {
-  const path = command.parent === null ? command.name() : `tokenwise ${command.name()}`;
-  command.exitOverride().configureOutput({
-    writeOut: (text) => output.write(text),
-    writeErr: (text) => output.error(text),
-    outputError: (text) =>
-      output.error(`${text.trim().replace(/\s*\n\s*/g, " ")} (see ${path} --help)`),
-  });
 }
 
 export function createProgram(output: Output = processOutput): Command {
@@ -67,36 +53,12 @@ export function createProgram(output: Output = processOutput): Command {
   registerSavingsCommand(program, output);
   registerDashboardCommand(program, output);
   registerGatewayCommand(program, output);
-  configureErrors(program, output);
-  for (const command of program.commands) configureErrors(command, output);
+  registerDbCommand(program, output);
+  routeOutput(program, output);
   return program;
 }
 
 /** Runs the command line; resolves to the exit code. */
 export async function run(argv: string[], output: Output = processOutput): Promise<number> {
-  const program = createProgram(output);
-  const context: ErrorContext = {};
-  program.hook("preAction", (_program, command) => {
-    context.command = command.name();
-    const dataDir = command.opts().dataDir;
-    try {
-      context.dataDir = resolveDataDir(typeof dataDir === "string" ? { dataDir } : {});
-    } catch {
-      // An unusable --data-dir is the command's own error to report.
-    }
-  });
-  try {
-    await program.parseAsync(argv);
-    return 0;
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      // Commander has already printed its one-line message (or the help / version).
-      return error.exitCode === 0 ? 0 : 2;
-    }
-    output.error(`tokenwise: ${errorLine(error, context)}`);
-    if (process.env.TOKENWISE_DEBUG === "1" && error instanceof Error) {
-      output.error(`${error.stack}`);
-    }
-    return 1;
-  }
+  return runProgram(createProgram(output), argv, output);
 }

@@ -14,6 +14,7 @@ export {
   createOfflineEmbedder,
   OFFLINE_DIMENSIONS,
   OFFLINE_EMBEDDING_MODEL,
+  OFFLINE_MODEL_NAMES,
   OFFLINE_VECTORS_FILE,
   type OfflineEmbedder,
   type OfflineEmbedderOptions,
@@ -27,7 +28,6 @@ export {
 export {
   describeEmbedderModel,
   embeddingModelId,
-  OFFLINE_MODEL_NAMES,
   type ResolveEmbedderOptions,
   resolveEmbedder,
 } from "./resolve-embedder.js";

@@ -29,6 +29,9 @@ import {
 /** Model id of the offline embedder, recorded in every index built with it. */
 export const OFFLINE_EMBEDDING_MODEL = "tokenwise-offline-glove-100d";
 
+/** Model names that select the offline embedder. */
+export const OFFLINE_MODEL_NAMES: readonly string[] = ["offline", OFFLINE_EMBEDDING_MODEL];
+
 /** Name of the converted file inside the data directory. */
 export const OFFLINE_VECTORS_FILE = "offline-glove-100d.int8.bin";
 

@@ -16,11 +16,9 @@ import {
   createOfflineEmbedder,
   OFFLINE_DIMENSIONS,
   OFFLINE_EMBEDDING_MODEL,
+  OFFLINE_MODEL_NAMES,
 } from "./offline-embedder.js";
 import { createProviderEmbedder, unknownDimensions } from "./provider-embedder.js";
-
-/** Model names that select the offline embedder. */
-export const OFFLINE_MODEL_NAMES: readonly string[] = ["offline", OFFLINE_EMBEDDING_MODEL];
 
 export interface ResolveEmbedderOptions {
   /** Data directory for the offline embedder's converted word vectors. */

@@ -20,6 +20,7 @@ export interface OptionalDependency {
 export const OPTIONAL_DEPENDENCIES = {
   "better-sqlite3": { name: "better-sqlite3", version: "12", feature: "SQLite support" },
   ioredis: { name: "ioredis", version: "5", feature: "Redis support" },
+  pg: { name: "pg", version: "8", feature: "PostgreSQL support" },
   "gpt-tokenizer": {
     name: "gpt-tokenizer",
     version: "4",

@@ -17,6 +17,16 @@ export type {
 export { type BudgetExceededDetails, budgetExceeded } from "./ledger-errors.js";
 export { MAX_AMOUNT, MAX_LIMIT } from "./ledger-input.js";
 export { createMemoryLedger, type MemoryLedgerOptions } from "./memory-ledger.js";
+export { createPostgresLedger, type PostgresLedgerOptions } from "./postgres-ledger.js";
+export {
+  closeOnSignals,
+  createPostgresSpendWriter,
+  type PostgresSpendWriterOptions,
+  type SpendFlushResult,
+  type SpendWrite,
+  type SpendWriter,
+  type SpendWriterStats,
+} from "./postgres-spend-writer.js";
 export { createRedisLedger, type RedisLedgerOptions } from "./redis-ledger.js";
 export { totalSpend, utcDay } from "./spend-totals.js";
 export { createSqliteLedger, type SqliteLedgerOptions } from "./sqlite-ledger.js";

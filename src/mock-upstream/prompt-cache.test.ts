@@ -233,6 +233,27 @@ describe("the mock upstream with promptCaching", () => {
     }
   });
 
+  it("reports cached tokens on the Responses API too", async () => {
+    const mock = await startMockUpstream({ promptCaching: true });
+    try {
+      const ask = async (question: string) => {
+        const response = await fetch(`${mock.url}/v1/responses`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: "Bearer sk-a" },
+          body: JSON.stringify({ model: "gpt-4o-mini", instructions: text(3000), input: question }),
+        });
+        const body = (await response.json()) as {
+          usage: { input_tokens_details: { cached_tokens: number } };
+        };
+        return body.usage.input_tokens_details.cached_tokens;
+      };
+      expect(await ask("one")).toBe(0);
+      expect(await ask("two")).toBeGreaterThanOrEqual(2944);
+    } finally {
+      await mock.close();
+    }
+  });
+
   it("leaves usage alone when prompt caching is off (the default)", async () => {
     const mock = await startMockUpstream();
     try {

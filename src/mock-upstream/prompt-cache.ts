@@ -5,8 +5,9 @@
  *
  * The cache sees a prompt as one canonical string, its parts in the order the provider
  * reads them (tools, system, messages), at the mock's rule of 4 characters per token:
- * - OpenAI: every prompt of at least 1024 tokens is cached in 128-token blocks; a later
- *   prompt reports the longest cached run of whole blocks as `prompt_tokens_details.cached_tokens`.
+ * - OpenAI (Chat Completions and Responses): every prompt of at least 1024 tokens is cached in
+ *   128-token blocks; a later prompt reports the longest cached run of whole blocks as
+ *   `prompt_tokens_details.cached_tokens` (`input_tokens_details.cached_tokens` in Responses).
  * - Anthropic: only prefixes ending at a `cache_control` breakpoint are cached (at least 1024
  *   tokens): the first request reports them as `cache_creation_input_tokens`; a later one
  *   reads the longest cached prefix that ends at one of its blocks up to 20 blocks before one
@@ -232,6 +233,10 @@ function canonicalPrompt(provider: MockProvider, body: Json): CanonicalPrompt {
   if (provider === "openai") {
     for (const tool of array(body.tools)) add("tool", tool);
     for (const message of array(body.messages)) add(`message:${role(message)}`, message);
+    // The Responses API: `instructions`, then `input` (a string or a list of items).
+    if (body.instructions !== undefined) add("message:system", body.instructions);
+    if (typeof body.input === "string") add("message:user", body.input);
+    for (const item of array(body.input)) add(`message:${role(item)}`, item);
   } else if (provider === "gemini") {
     for (const tool of array(body.tools)) add("tool", tool);
     if (body.systemInstruction !== undefined) add("system", body.systemInstruction);

@@ -3,7 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { emptyUsage } from "../cost/usage.js";
-import { createSqliteLedger } from "../ledger/index.js";
+import { createPostgresLedger, createSqliteLedger } from "../ledger/index.js";
+import {
+  describeWithPostgres,
+  dropPostgresSchema,
+  newPostgresPool,
+  POSTGRES_TEST_URL,
+  uniquePostgresSchema,
+} from "../stores/test-support/postgres-for-tests.js";
 import { describeWithRedis, REDIS_TEST_URL } from "../stores/test-support/redis-for-tests.js";
 import { openLedger } from "./open-ledger.js";
 
@@ -38,16 +45,24 @@ describe("openLedger", () => {
       /must be a data directory, a SQLite file, a redis:\/\/ or a postgres:\/\/ URL/,
     );
   });
+});
 
-  it("names PostgreSQL as not available yet, without echoing the URL's password", () => {
-    let message = "";
+describeWithPostgres("openLedger on PostgreSQL", () => {
+  it("opens a postgres:// URL and reads what a PostgreSQL ledger wrote", async () => {
+    const schema = uniquePostgresSchema("open_ledger");
+    const writer = createPostgresLedger({ url: POSTGRES_TEST_URL, schema });
     try {
-      openLedger({ location: "postgres://user:hunter2@127.0.0.1/test" });
-    } catch (error) {
-      message = error instanceof Error ? error.message : String(error);
+      await writer.record({ scope: "s", model: "m", provider: "p", usage: emptyUsage(), cost: 7n });
+      const ledger = openLedger({ location: POSTGRES_TEST_URL, postgresSchema: schema });
+      expect(await ledger.spent("s")).toBe(7n);
+      expect((await ledger.records()).map((record) => record.cost)).toEqual([7n]);
+      await ledger.close();
+    } finally {
+      await writer.close();
+      const pool = newPostgresPool(1);
+      await dropPostgresSchema(pool, schema);
+      await pool.end();
     }
-    expect(message).toMatch(/PostgreSQL ledgers are not available/);
-    expect(message).not.toContain("hunter2");
   });
 });
 

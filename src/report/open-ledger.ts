@@ -5,7 +5,12 @@
 import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { invalidInput, TokenwiseError } from "../errors/index.js";
-import { createRedisLedger, createSqliteLedger, type Ledger } from "../ledger/index.js";
+import {
+  createPostgresLedger,
+  createRedisLedger,
+  createSqliteLedger,
+  type Ledger,
+} from "../ledger/index.js";
 import { DATABASE_FILE, resolveDataDir } from "../stores/data-dir.js";
 
 export interface OpenLedgerOptions {
@@ -16,6 +21,8 @@ export interface OpenLedgerOptions {
   location?: string;
   /** Redis key prefix of the ledger (default "tokenwise:ledger:"). */
   redisPrefix?: string;
+  /** PostgreSQL schema of the ledger (default "tokenwise"). */
+  postgresSchema?: string;
   /** SQLite table prefix of the ledger (default "tokenwise_ledger"). */
   tablePrefix?: string;
   /** Directory relative paths resolve against (default `process.cwd()`). */
@@ -36,12 +43,10 @@ export function openLedger(options: OpenLedgerOptions = {}): Ledger {
     return createRedisLedger({ url: location, prefix: options.redisPrefix });
   }
   if (/^postgres(ql)?:\/\//i.test(location)) {
-    throw new TokenwiseError(
-      "invalid_input",
-      "ledger: PostgreSQL ledgers are not available in this version yet; " +
-        "pass a data directory, a SQLite file or a redis:// URL",
-      { details: { field: "ledger" } },
-    );
+    return createPostgresLedger({
+      url: location,
+      ...(options.postgresSchema !== undefined ? { schema: options.postgresSchema } : {}),
+    });
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
     throw invalidInput(

@@ -9,9 +9,16 @@ describe("toFtsQuery", () => {
 
   it("keeps phrases, prefixes and connected words together", () => {
     expect(toFtsQuery('state-of-the-art "exact phrase" rank* AND (x)')).toBe(
-      '"exact phrase" OR "state of the art" OR "rank"* OR "AND" OR "x"',
+      '"exact phrase" OR "state of the art" OR "rank"* OR "x"',
     );
     expect(toFtsQuery("snake_case node.js don't")).toBe('"snake case" OR "node js" OR "don t"');
+  });
+
+  it("leaves out stop words unless nothing else is left", () => {
+    expect(toFtsQuery("How do I count the lines in a file?")).toBe('"count" OR "lines" OR "file"');
+    expect(toFtsQuery("to be or not to be")).toBe('"to" OR "be" OR "or" OR "not"');
+    expect(toFtsQuery('"to be" or not')).toBe('"to be"');
+    expect(toFtsQuery("the*")).toBe('"the"*');
   });
 
   it("drops duplicates and returns undefined when nothing is searchable", () => {

@@ -333,6 +333,7 @@ export async function indexPaths(
     removed = database.removeFiles(stale);
     database.removeOrphanVectors();
     database.saveSettings(settings);
+    database.refreshVectorSnapshot(settings.dimensions);
   }
   const embedded = dryRun ? plannedEmbeddings : sent;
   return {

@@ -6,6 +6,11 @@ export {
   rankByRelevance,
 } from "./find-most-similar.js";
 export { toFtsQuery } from "./fts-query.js";
+export {
+  DEFAULT_FUSION_WEIGHTS,
+  type FusionWeights,
+  resolveFusionWeights,
+} from "./fusion-weights.js";
 export { type IgnoreRule, isIgnored, parseIgnoreRules } from "./ignore-rules.js";
 export type { IndexCounts, IndexSettings } from "./index-database.js";
 export {
@@ -30,7 +35,10 @@ export {
   type ReciprocalRankFusionOptions,
   reciprocalRankFusion,
 } from "./reciprocal-rank-fusion.js";
+export { fuseByScore, type ScoredRanking, type ScoreFusedItem } from "./score-fusion.js";
 export {
+  FUSION_METHODS,
+  type FusionMethod,
   type OpenSearchIndexOptions,
   openSearchIndex,
   SEARCH_MODES,

@@ -53,6 +53,40 @@ describe("reciprocalRankFusion", () => {
     ).toEqual(["a", "b"]);
   });
 
+  it("weighs each ranking's contribution", () => {
+    const fused = reciprocalRankFusion(
+      [
+        ["a", "b"],
+        ["b", "c"],
+      ],
+      { weights: [1, 0.5] },
+    );
+    expect(fused).toEqual([
+      { item: "b", score: 1 / 62 + 0.5 / 61, ranks: [2, 1] },
+      { item: "a", score: 1 / 61, ranks: [1, undefined] },
+      { item: "c", score: 0.5 / 62, ranks: [undefined, 2] },
+    ]);
+    // A weight of 0 keeps the ranking's items but only below every item the others ranked.
+    expect(
+      reciprocalRankFusion(
+        [
+          ["a", "b"],
+          ["c", "b"],
+        ],
+        { weights: [1, 0] },
+      ).map((entry) => entry.item),
+    ).toEqual(["a", "b", "c"]);
+  });
+
+  it("rejects weights that do not fit the rankings", () => {
+    expect(() => reciprocalRankFusion([["a"], ["b"]], { weights: [1] })).toThrow(
+      "weights must be an array with one weight per ranking (2), got 1 weights",
+    );
+    expect(() => reciprocalRankFusion([["a"]], { weights: [Number.NaN] })).toThrow(
+      "weights[0] must be a finite number >= 0, got NaN",
+    );
+  });
+
   it("handles empty input and rejects a bad k or a non-array ranking", () => {
     expect(reciprocalRankFusion([])).toEqual([]);
     expect(reciprocalRankFusion([[], []])).toEqual([]);

@@ -1,18 +1,22 @@
 /**
  * Reciprocal rank fusion (Cormack, Clarke and Büttcher, SIGIR 2009): merges rankings whose
  * scores are not comparable (BM25 and cosine) using ranks alone. An item at rank r (from 1) in
- * a ranking adds 1 / (k + r); items ranked well by several rankings rise to the top.
+ * a ranking adds w / (k + r), w being that ranking's weight (1 unless given); items ranked well
+ * by several rankings rise to the top. Weights below 1 let a weak ranking break ties and rescue
+ * items the strong one missed without overruling the strong one's top ranks.
  */
 import { invalidInput } from "../errors/index.js";
 
 export interface ReciprocalRankFusionOptions {
   /** Damping constant (default 60, the paper's value); larger flattens the top ranks' lead. */
   k?: number;
+  /** One weight per ranking, each finite and >= 0 (default: all 1). */
+  weights?: readonly number[];
 }
 
 export interface FusedItem<T> {
   item: T;
-  /** Σ 1 / (k + rank) over the rankings that contain the item. */
+  /** Σ weight / (k + rank) over the rankings that contain the item. */
   score: number;
   /** The item's rank (from 1) in each input ranking, `undefined` where it is absent. */
   ranks: Array<number | undefined>;
@@ -30,6 +34,7 @@ export const DEFAULT_RRF_K = 60;
  * ```ts
  * reciprocalRankFusion([["a", "b", "c"], ["c", "a"]], { k: 60 }).map((fused) => fused.item);
  * // ["a", "c", "b"]: a = 1/61 + 1/62, c = 1/63 + 1/61, b = 1/62
+ * reciprocalRankFusion([["a", "b"], ["b", "a"]], { weights: [1, 0.5] })[0]?.item; // "a"
  * ```
  */
 export function reciprocalRankFusion<T>(
@@ -47,6 +52,7 @@ export function reciprocalRankFusion<T>(
       "must be an array of rankings, each an array of items best first",
     );
   }
+  const weights = readWeights(options.weights, rankings.length);
   const fused = new Map<T, FusedItem<T> & { firstSeen: number; bestRank: number }>();
   rankings.forEach((ranking, list) => {
     ranking.forEach((item, position) => {
@@ -64,11 +70,30 @@ export function reciprocalRankFusion<T>(
       }
       if (entry.ranks[list] !== undefined) return;
       entry.ranks[list] = rank;
-      entry.score += 1 / (k + rank);
+      entry.score += (weights[list] as number) / (k + rank);
       entry.bestRank = Math.min(entry.bestRank, rank);
     });
   });
   return [...fused.values()]
     .sort((a, b) => b.score - a.score || a.bestRank - b.bestRank || a.firstSeen - b.firstSeen)
     .map(({ item, score, ranks }) => ({ item, score, ranks }));
+}
+
+function readWeights(weights: readonly number[] | undefined, rankings: number): readonly number[] {
+  if (weights === undefined) return new Array<number>(rankings).fill(1);
+  if (!Array.isArray(weights) || weights.length !== rankings) {
+    throw invalidInput(
+      "weights",
+      `must be an array with one weight per ranking (${rankings}), got ${Array.isArray(weights) ? `${weights.length} weights` : typeof weights}`,
+    );
+  }
+  weights.forEach((weight, index) => {
+    if (typeof weight !== "number" || !Number.isFinite(weight) || weight < 0) {
+      throw invalidInput(
+        `weights[${index}]`,
+        `must be a finite number >= 0, got ${String(weight)}`,
+      );
+    }
+  });
+  return weights;
 }

@@ -57,8 +57,26 @@ describe("SearchIndex.search", () => {
     expect(response.results[0]?.ranks).toEqual({ keyword: undefined, semantic: 1 });
   });
 
-  it("fuses both rankings by reciprocal rank in hybrid mode", async () => {
+  it("fuses both rankings' normalised scores in hybrid mode", async () => {
     const response = await index.search("kitten pet", { embedder, topK: 4 });
+    const keyword = await index.search("kitten pet", { mode: "keyword", topK: 50 });
+    const semantic = await index.search("kitten pet", { mode: "semantic", embedder, topK: 50 });
+    const bestKeyword = keyword.results[0]?.score as number;
+    const bestSemantic = semantic.results[0]?.score as number;
+    expect(response.mode).toBe("hybrid");
+    for (const hit of response.results) {
+      expect(hit.score).toBeCloseTo(
+        (hit.scores.keyword ?? 0) / bestKeyword + (hit.scores.semantic ?? 0) / bestSemantic,
+        12,
+      );
+    }
+    const scores = response.results.map((hit) => hit.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    expect(names(response.results).slice(0, 2).sort()).toEqual(["animals.md", "mixed.md"]);
+  });
+
+  it("fuses by reciprocal rank when asked", async () => {
+    const response = await index.search("kitten pet", { embedder, topK: 4, fusion: "rrf" });
     expect(response.mode).toBe("hybrid");
     const [first] = response.results;
     expect(first?.ranks.keyword).toBeDefined();
@@ -68,11 +86,33 @@ describe("SearchIndex.search", () => {
       12,
     );
     expect(names(response.results).slice(0, 2).sort()).toEqual(["animals.md", "mixed.md"]);
-    const custom = await index.search("kitten pet", { embedder, topK: 1, rrfK: 0 });
+    const custom = await index.search("kitten pet", {
+      embedder,
+      topK: 1,
+      rrfK: 0,
+      fusion: "rrf",
+    });
     expect(custom.results[0]?.score).toBeCloseTo(
       1 / (custom.results[0]?.ranks.keyword as number) +
         1 / (custom.results[0]?.ranks.semantic as number),
       12,
+    );
+  });
+
+  it("weighs the rankings in hybrid mode as told", async () => {
+    const response = await index.search("kitten pet", {
+      embedder,
+      topK: 4,
+      weights: { semantic: 0.25 },
+      fusion: "rrf",
+    });
+    for (const hit of response.results) {
+      const keyword = hit.ranks.keyword === undefined ? 0 : 1 / (60 + hit.ranks.keyword);
+      const semantic = hit.ranks.semantic === undefined ? 0 : 0.25 / (60 + hit.ranks.semantic);
+      expect(hit.score).toBeCloseTo(keyword + semantic, 12);
+    }
+    await expect(index.search("kitten", { embedder, weights: { keyword: -2 } })).rejects.toThrow(
+      /weights.keyword must be a finite number >= 0/,
     );
   });
 
@@ -124,6 +164,9 @@ describe("SearchIndex.search", () => {
     await expect(index.search("cat", { mode: "fuzzy" as "hybrid" })).rejects.toThrow(
       'mode must be "hybrid", "keyword" or "semantic", got "fuzzy"',
     );
+    await expect(index.search("cat", { fusion: "max" as "rrf", embedder })).rejects.toThrow(
+      'fusion must be "score" or "rrf", got "max"',
+    );
     await expect(index.search("cat", { mode: "keyword", topK: 0 })).rejects.toThrow(
       "topK must be an integer from 1 to 1000, got 0",
     );
@@ -146,4 +189,46 @@ describe("SearchIndex.search", () => {
     });
     empty.close();
   });
+});
+
+describe("SearchIndex.search with identical files", () => {
+  const copiesRoot = join(root, "copies");
+  let copiesIndex: SearchIndex;
+  const page = "GREP(1)\n\nNAME\n  grep - print lines that match patterns\n";
+
+  beforeAll(async () => {
+    mkdirSync(copiesRoot, { recursive: true });
+    for (const name of ["grep.txt", "egrep.txt", "fgrep.txt"]) {
+      writeFileSync(join(copiesRoot, name), page);
+    }
+    writeFileSync(join(copiesRoot, "sed.txt"), "SED(1)\n\nNAME\n  sed - stream editor for lines\n");
+    copiesIndex = openSearchIndex({ dataDir: join(root, "copies-data") });
+    await copiesIndex.index([copiesRoot], { embedder });
+  });
+
+  afterAll(() => copiesIndex.close());
+
+  it.each(["keyword", "semantic", "hybrid"] as const)(
+    "folds exact copies into one %s result listing every path",
+    async (mode) => {
+      const response = await copiesIndex.search("print lines matching patterns", {
+        mode,
+        embedder,
+        topK: 5,
+      });
+      const paths = response.results.map((hit) =>
+        hit.paths.map((path) => path.slice(copiesRoot.length + 1)),
+      );
+      expect(paths.filter((list) => list.includes("grep.txt"))).toEqual([
+        ["egrep.txt", "fgrep.txt", "grep.txt"].sort(),
+      ]);
+      const grep = response.results.find((hit) => hit.paths.length === 3);
+      expect(grep?.copies.map((copy) => copy.path.slice(copiesRoot.length + 1))).toEqual(
+        ["egrep.txt", "fgrep.txt", "grep.txt"].filter(
+          (name) => join(copiesRoot, name) !== grep?.path,
+        ),
+      );
+      expect(grep?.copies[0]).toMatchObject({ startLine: 1, endLine: 4 });
+    },
+  );
 });

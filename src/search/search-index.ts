@@ -1,27 +1,34 @@
 /**
  * A search index in the tokenwise SQLite file: index files once, then search them by keyword
- * (BM25), by meaning (vectors) or both (reciprocal rank fusion).
+ * (BM25), by meaning (vectors) or both (weighted reciprocal rank fusion). Chunks with
+ * identical text are one result that lists every place the text occurs.
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type Embedder, embedChecked } from "../embeddings/embedder.js";
 import { invalidInput, TokenwiseError } from "../errors/index.js";
 import { DATABASE_FILE } from "../stores/data-dir.js";
-import { openSqliteConnection, type SqliteDatabase } from "../stores/index.js";
+import { openSqliteConnection, type SqliteDatabase } from "../stores/sqlite-database.js";
 import { topKSimilar } from "../vectors/index.js";
 import { toFtsQuery } from "./fts-query.js";
+import { type FusionWeights, resolveFusionWeights } from "./fusion-weights.js";
 import {
   type ChunkRecord,
   type IndexCounts,
   IndexDatabase,
   type IndexSettings,
 } from "./index-database.js";
-import { type IndexPathsOptions, type IndexReport, indexPaths } from "./index-paths.js";
+import type { IndexPathsOptions, IndexReport } from "./index-paths.js";
 import { mixedEmbeddingsError } from "./mixed-embeddings-error.js";
 import { DEFAULT_RRF_K, reciprocalRankFusion } from "./reciprocal-rank-fusion.js";
+import { fuseByScore } from "./score-fusion.js";
 import { makeSnippet } from "./snippet.js";
 
 export type SearchMode = "keyword" | "semantic" | "hybrid";
+
+export type FusionMethod = "score" | "rrf";
+
+export const FUSION_METHODS: readonly FusionMethod[] = ["score", "rrf"];
 
 export const SEARCH_MODES: readonly SearchMode[] = ["hybrid", "keyword", "semantic"];
 
@@ -41,8 +48,15 @@ export interface SearchOptions {
   topK?: number;
   /** Embeds the query; must be the model the index was built with. Not needed for keyword mode. */
   embedder?: Embedder;
-  /** Reciprocal rank fusion constant for hybrid mode (default 60). */
+  /**
+   * How hybrid mode merges the rankings: "score" (default) sums each ranking's weighted score
+   * over its best score ({@link fuseByScore}); "rrf" sums weighted reciprocal ranks.
+   */
+  fusion?: FusionMethod;
+  /** Reciprocal rank fusion constant for `fusion: "rrf"` (default 60). */
   rrfK?: number;
+  /** How much each ranking counts in hybrid mode (default 1 each, see fusion-weights.ts). */
+  weights?: Partial<FusionWeights>;
   /** Candidates each ranking contributes to hybrid fusion (default max(50, 5 × topK)). */
   candidates?: number;
 }
@@ -60,8 +74,15 @@ export interface SearchHit {
   /** The chunk's full text. */
   text: string;
   /**
-   * Ranking score, higher is better: BM25 (keyword), cosine similarity (semantic) or the RRF
-   * sum (hybrid); only comparable within one mode.
+   * Every file holding this exact chunk text, this hit's own path first: copies of a file
+   * (grep, egrep and fgrep's identical pages, hard links) are one result, not several.
+   */
+  paths: string[];
+  /** The other places with the same text (empty when the text is unique). */
+  copies: Array<{ path: string; startLine: number; endLine: number }>;
+  /**
+   * Ranking score, higher is better: BM25 (keyword), cosine similarity (semantic) or the
+   * fused score (hybrid); only comparable within one mode.
    */
   score: number;
   /** Rank (from 1) of the chunk in the keyword and semantic rankings, where it appeared. */
@@ -80,7 +101,14 @@ export interface SearchResponse {
 interface LoadedVectors {
   version: string;
   ids: Int32Array;
+  hashes: string[];
   data: Float32Array;
+}
+
+interface Match {
+  id: number;
+  score: number;
+  contentHash: string;
 }
 
 export class SearchIndex {
@@ -126,6 +154,8 @@ export class SearchIndex {
    * ```
    */
   async index(paths: readonly string[], options: IndexPathsOptions): Promise<IndexReport> {
+    // Loaded on first use: searching needs none of the chunking, tokenizer or cache code.
+    const { indexPaths } = await import("./index-paths.js");
     return indexPaths(this.#index, paths, options);
   }
 
@@ -139,13 +169,14 @@ export class SearchIndex {
    * ```
    */
   async search(query: string, options: SearchOptions = {}): Promise<SearchResponse> {
-    const { mode, topK, rrfK, candidates } = readSearchOptions(query, options);
+    const { mode, topK, rrfK, candidates, fusion } = readSearchOptions(query, options);
     const notes: string[] = [];
     const settings = this.#index.settings();
     if (settings === undefined) {
       notes.push('the index is empty: run "tokenwise index <paths>" first');
       return { query, mode, results: [], notes };
     }
+    const weights = mode === "hybrid" ? resolveFusionWeights(options.weights) : undefined;
     const pool = mode === "hybrid" ? candidates : topK;
     const keyword = mode === "semantic" ? undefined : this.#keyword(query, pool, notes);
     const semantic =
@@ -153,14 +184,15 @@ export class SearchIndex {
         ? undefined
         : await this.#semantic(query, pool, settings, options.embedder, notes);
 
-    let ranked: Array<{ id: number; score: number }>;
+    let ranked: Match[];
     if (mode === "keyword") ranked = keyword ?? [];
     else if (mode === "semantic") ranked = semantic ?? [];
     else {
-      ranked = reciprocalRankFusion(
-        [(keyword ?? []).map((match) => match.id), (semantic ?? []).map((match) => match.id)],
-        { k: rrfK },
-      ).map((fused) => ({ id: fused.item, score: fused.score }));
+      ranked = fuse(keyword ?? [], semantic ?? [], {
+        fusion,
+        k: rrfK,
+        weights: weights as FusionWeights,
+      });
     }
     ranked = ranked.slice(0, topK);
     const keywordRank = rankLookup(keyword);
@@ -168,10 +200,20 @@ export class SearchIndex {
     const records = new Map(
       this.#index.chunks(ranked.map((match) => match.id)).map((record) => [record.id, record]),
     );
+    const copies = this.#index.copies(ranked.map((match) => match.contentHash));
     const results = ranked.flatMap((match) => {
       const record = records.get(match.id);
       if (record === undefined) return [];
-      return [toHit({ record, query, score: match.score, keywordRank, semanticRank })];
+      return [
+        toHit({
+          record,
+          query,
+          score: match.score,
+          keywordRank,
+          semanticRank,
+          copies: copies.get(match.contentHash) ?? [],
+        }),
+      ];
     });
     return { query, mode, results, notes };
   }
@@ -182,7 +224,7 @@ export class SearchIndex {
     if (this.#owned) this.#index.database.close();
   }
 
-  #keyword(query: string, limit: number, notes: string[]): Array<{ id: number; score: number }> {
+  #keyword(query: string, limit: number, notes: string[]): Match[] {
     const ftsQuery = toFtsQuery(query);
     if (ftsQuery === undefined) {
       notes.push("keyword search skipped: the query has no words, only punctuation");
@@ -197,7 +239,7 @@ export class SearchIndex {
     settings: IndexSettings,
     embedder: Embedder | undefined,
     notes: string[],
-  ): Promise<Array<{ id: number; score: number }>> {
+  ): Promise<Match[]> {
     if (embedder === undefined) {
       throw invalidInput(
         "embedder",
@@ -227,7 +269,11 @@ export class SearchIndex {
       {
         normalized: true,
       },
-    ).map((match) => ({ id: loaded.ids[match.index] as number, score: match.score }));
+    ).map((match) => ({
+      id: loaded.ids[match.index] as number,
+      score: match.score,
+      contentHash: loaded.hashes[match.index] as string,
+    }));
   }
 
   #loadVectors(dimensions: number): LoadedVectors {
@@ -291,6 +337,10 @@ function readSearchOptions(query: string, options: SearchOptions) {
   if (!Number.isSafeInteger(topK) || topK < 1 || topK > 1000) {
     throw invalidInput("topK", `must be an integer from 1 to 1000, got ${String(topK)}`);
   }
+  const fusion = options.fusion ?? "score";
+  if (!FUSION_METHODS.includes(fusion)) {
+    throw invalidInput("fusion", `must be "score" or "rrf", got ${JSON.stringify(fusion)}`);
+  }
   const rrfK = options.rrfK ?? DEFAULT_RRF_K;
   if (typeof rrfK !== "number" || !Number.isFinite(rrfK) || rrfK < 0) {
     throw invalidInput("rrfK", `must be a number >= 0 (60 is usual), got ${String(rrfK)}`);
@@ -302,14 +352,43 @@ function readSearchOptions(query: string, options: SearchOptions) {
       `must be an integer of at least topK (${topK}), got ${String(candidates)}`,
     );
   }
-  return { mode, topK, rrfK, candidates };
+  return { mode, topK, rrfK, candidates, fusion };
 }
 
-function rankLookup(
-  matches: Array<{ id: number; score: number }> | undefined,
-): Map<number, { rank: number; score: number }> {
+/** Fuses the two rankings by chunk text, weighted. */
+function fuse(
+  keyword: Match[],
+  semantic: Match[],
+  options: { fusion: FusionMethod; k: number; weights: FusionWeights },
+): Match[] {
+  const byHash = new Map<string, Match>();
+  for (const match of [...keyword, ...semantic]) {
+    if (!byHash.has(match.contentHash)) byHash.set(match.contentHash, match);
+  }
+  const { weights } = options;
+  const fused =
+    options.fusion === "rrf"
+      ? reciprocalRankFusion(
+          [keyword.map((match) => match.contentHash), semantic.map((match) => match.contentHash)],
+          { k: options.k, weights: [weights.keyword, weights.semantic] },
+        )
+      : fuseByScore([
+          { items: keyword.map(scoredHash), weight: weights.keyword },
+          { items: semantic.map(scoredHash), weight: weights.semantic },
+        ]);
+  return fused.map((entry) => ({ ...(byHash.get(entry.item) as Match), score: entry.score }));
+}
+
+function scoredHash(match: Match): { item: string; score: number } {
+  return { item: match.contentHash, score: match.score };
+}
+
+function rankLookup(matches: Match[] | undefined): Map<string, { rank: number; score: number }> {
   return new Map(
-    (matches ?? []).map((match, index) => [match.id, { rank: index + 1, score: match.score }]),
+    (matches ?? []).map((match, index) => [
+      match.contentHash,
+      { rank: index + 1, score: match.score },
+    ]),
   );
 }
 
@@ -317,13 +396,17 @@ function toHit(options: {
   record: ChunkRecord;
   query: string;
   score: number;
-  keywordRank: Map<number, { rank: number; score: number }>;
-  semanticRank: Map<number, { rank: number; score: number }>;
+  keywordRank: Map<string, { rank: number; score: number }>;
+  semanticRank: Map<string, { rank: number; score: number }>;
+  copies: Array<{ id: number; path: string; startLine: number; endLine: number }>;
 }): SearchHit {
   const { record, query, score } = options;
   const snippet = makeSnippet(record.text, query);
-  const keyword = options.keywordRank.get(record.id);
-  const semantic = options.semanticRank.get(record.id);
+  const keyword = options.keywordRank.get(record.contentHash);
+  const semantic = options.semanticRank.get(record.contentHash);
+  const copies = options.copies
+    .filter((copy) => copy.id !== record.id)
+    .map(({ path, startLine, endLine }) => ({ path, startLine, endLine }));
   return {
     chunkId: record.id,
     path: record.path,
@@ -332,6 +415,11 @@ function toHit(options: {
     snippetLine: record.startLine + snippet.lineOffset,
     snippet: snippet.text,
     text: record.text,
+    paths: [
+      record.path,
+      ...new Set(copies.map((copy) => copy.path).filter((path) => path !== record.path)),
+    ],
+    copies,
     score,
     ranks: { keyword: keyword?.rank, semantic: semantic?.rank },
     scores: { keyword: keyword?.score, semantic: semantic?.score },

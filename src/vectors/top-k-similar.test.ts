@@ -145,4 +145,34 @@ describe("topKSimilar", () => {
     );
     expect(() => topKSimilar([1, 0], rows, 1, { metric: "dot" })).toThrowError(/^vectors\[1\]/);
   });
+  it("scores four rows at a time exactly, with odd sizes and leftover rows", () => {
+    for (const [count, dimensions] of [
+      [7, 5],
+      [9, 1],
+      [4, 3],
+      [13, 8],
+    ] as const) {
+      const data = Float32Array.from({ length: count * dimensions }, (_, i) =>
+        Math.sin(i * 12.9898 + count),
+      );
+      const query = Array.from({ length: dimensions }, (_, i) => Math.cos(i + 0.5));
+      const expected = Array.from({ length: count }, (_, row) => {
+        let score = 0;
+        for (let i = 0; i < dimensions; i++) {
+          score += (query[i] as number) * (data[row * dimensions + i] as number);
+        }
+        return { index: row, score };
+      }).sort((a, b) => b.score - a.score || a.index - b.index);
+      const found = topKSimilar(query, { data, dimensions }, count, { metric: "dot" });
+      expect(found.map((match) => match.index)).toEqual(expected.map((match) => match.index));
+      found.forEach((match, position) => {
+        expect(match.score).toBeCloseTo(expected[position]?.score as number, 12);
+      });
+    }
+    const data = new Float32Array(8 * 2).fill(0.5);
+    data[5] = Number.NaN;
+    expect(() => topKSimilar([1, 0], { data, dimensions: 2 }, 1, { metric: "dot" })).toThrowError(
+      /^vectors\[2\] contains a value that is not a finite number/,
+    );
+  });
 });

@@ -5,7 +5,12 @@
 import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { Embedder } from "../../src/embeddings/index.js";
-import type { SearchIndex, SearchMode } from "../../src/search/index.js";
+import type {
+  FusionMethod,
+  FusionWeights,
+  SearchIndex,
+  SearchMode,
+} from "../../src/search/index.js";
 
 export interface LabelledPassage {
   file: string;
@@ -27,7 +32,15 @@ export interface ModeMetrics {
   perQuery: Array<{ id: string; recall: number; firstRelevantRank: number | undefined }>;
 }
 
+/** A question answered by whole files (the docs corpus): any of `files` counts. */
+export interface FileLabelledQuery {
+  id: string;
+  query: string;
+  files: string[];
+}
+
 export const FIXTURE_DIR = new URL(".", import.meta.url).pathname;
+export const DOCS_DIR = join(FIXTURE_DIR, "docs");
 export const CORPUS_DIR = join(FIXTURE_DIR, "corpus");
 
 /** The labelled queries shipped with the fixture. */
@@ -54,6 +67,8 @@ export async function evaluateMode(
     mode: SearchMode;
     embedder?: Embedder;
     rrfK?: number;
+    fusion?: FusionMethod;
+    weights?: Partial<FusionWeights>;
     recallAt?: number;
     mrrDepth?: number;
   },
@@ -67,6 +82,8 @@ export async function evaluateMode(
       topK: Math.max(recallAt, mrrDepth),
       embedder: options.embedder,
       rrfK: options.rrfK,
+      fusion: options.fusion,
+      weights: options.weights,
     });
     const matches = (hit: (typeof results)[number], passage: LabelledPassage) =>
       basename(hit.path) === passage.file &&
@@ -83,9 +100,64 @@ export async function evaluateMode(
       firstRelevantRank: firstRelevant === -1 ? undefined : firstRelevant + 1,
     });
   }
+  return summarise(options.mode, perQuery);
+}
+
+/** The labelled questions of the package-documentation corpus (docs/). */
+export function loadDocsQueries(): FileLabelledQuery[] {
+  const parsed = JSON.parse(readFileSync(join(DOCS_DIR, "queries.json"), "utf8")) as {
+    queries: FileLabelledQuery[];
+  };
+  return parsed.queries;
+}
+
+/**
+ * Runs every file-labelled question in one mode: recall@k is the share of questions with a
+ * labelled file among the top `recallAt` results (a folded copy counts through any of its
+ * paths), MRR the mean of 1 / rank of the first such result in the top `mrrDepth`.
+ *
+ * @example
+ * ```ts
+ * const metrics = await evaluateFiles(index, loadDocsQueries(), { mode: "keyword" });
+ * ```
+ */
+export async function evaluateFiles(
+  index: SearchIndex,
+  queries: readonly FileLabelledQuery[],
+  options: {
+    mode: SearchMode;
+    embedder?: Embedder;
+    fusion?: FusionMethod;
+    weights?: Partial<FusionWeights>;
+  },
+): Promise<ModeMetrics> {
+  const recallAt = 5;
+  const mrrDepth = 10;
+  const perQuery: ModeMetrics["perQuery"] = [];
+  for (const labelled of queries) {
+    const { results } = await index.search(labelled.query, {
+      mode: options.mode,
+      topK: mrrDepth,
+      embedder: options.embedder,
+      fusion: options.fusion,
+      weights: options.weights,
+    });
+    const first = results.findIndex((hit) =>
+      hit.paths.some((path) => labelled.files.includes(basename(path))),
+    );
+    perQuery.push({
+      id: labelled.id,
+      recall: first !== -1 && first < recallAt ? 1 : 0,
+      firstRelevantRank: first === -1 ? undefined : first + 1,
+    });
+  }
+  return summarise(options.mode, perQuery);
+}
+
+function summarise(mode: string, perQuery: ModeMetrics["perQuery"]): ModeMetrics {
   const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
   return {
-    mode: options.mode,
+    mode,
     recall: mean(perQuery.map((entry) => entry.recall)),
     mrr: mean(
       perQuery.map((entry) =>
@@ -94,4 +166,23 @@ export async function evaluateMode(
     ),
     perQuery,
   };
+}
+
+/**
+ * The table an eval prints (and bench/search/run.mjs copies into BENCHMARKS.md).
+ *
+ * @example
+ * ```ts
+ * console.log(formatMetrics("search eval: 37 queries", [keyword, hybrid]));
+ * ```
+ */
+export function formatMetrics(title: string, metrics: readonly ModeMetrics[]): string {
+  return [
+    title,
+    "mode         recall@5  MRR@10",
+    ...metrics.map(
+      (entry) =>
+        `${entry.mode.padEnd(12)} ${entry.recall.toFixed(3).padStart(8)}  ${entry.mrr.toFixed(3).padStart(6)}`,
+    ),
+  ].join("\n");
 }

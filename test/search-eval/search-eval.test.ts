@@ -5,7 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOfflineEmbedder } from "../../src/embeddings/index.js";
 import { findMostSimilar, openSearchIndex, type SearchIndex } from "../../src/search/index.js";
 import { cosineSimilarity } from "../../src/vectors/index.js";
-import { CORPUS_DIR, evaluateMode, loadQueries, type ModeMetrics } from "./evaluate-search.js";
+import {
+  CORPUS_DIR,
+  evaluateMode,
+  formatMetrics,
+  loadQueries,
+  type ModeMetrics,
+} from "./evaluate-search.js";
 
 /** Shared with other test runs: converting the word vectors takes seconds to a minute, once. */
 const GLOVE_CACHE_DIR = join(tmpdir(), "tokenwise-test-glove");
@@ -24,17 +30,18 @@ describe("search quality on the labelled fixture", () => {
     for (const mode of ["keyword", "semantic", "hybrid"] as const) {
       metrics.push(await evaluateMode(index, queries, { mode, embedder }));
     }
-    // Informational: a smaller RRF k lets the stronger (keyword) ranking's top ranks dominate.
-    const smallK = await evaluateMode(index, queries, { mode: "hybrid", embedder, rrfK: 10 });
+    // Informational: equal-weight reciprocal rank fusion, the hybrid default before score fusion.
+    const rrf = await evaluateMode(index, queries, {
+      mode: "hybrid",
+      embedder,
+      fusion: "rrf",
+      weights: { semantic: 1 },
+    });
     console.log(
-      [
+      formatMetrics(
         `search eval: ${queries.length} queries, ${report.index.chunks} chunks (${report.settings.chunkTokens}-token chunks, ${report.settings.model})`,
-        "mode         recall@5  MRR@10",
-        ...[...metrics, { ...smallK, mode: "hybrid k=10" }].map(
-          (entry) =>
-            `${entry.mode.padEnd(12)} ${entry.recall.toFixed(3).padStart(8)}  ${entry.mrr.toFixed(3).padStart(6)}`,
-        ),
-      ].join("\n"),
+        [...metrics, { ...rrf, mode: "hybrid rrf" }],
+      ),
     );
   }, 180_000);
 
@@ -101,13 +108,20 @@ describe("search quality on the labelled fixture", () => {
     expect(of("hybrid").recall).toBeGreaterThanOrEqual(HYBRID_RECALL_FLOOR);
     expect(of("hybrid").mrr).toBeGreaterThanOrEqual(HYBRID_MRR_FLOOR);
   });
+
+  // Recall@5 is what the fusion was calibrated for; MRR is reported, not promised (0.816
+  // against keyword's 0.833 when this was written).
+  it("finds no fewer passages in the top 5 in hybrid mode than keyword alone", () => {
+    expect(of("hybrid").recall).toBeGreaterThanOrEqual(of("keyword").recall);
+  });
 });
 
-// Measured when the fixture was made (keyword 0.932 / 0.820, semantic 0.802 / 0.641, hybrid
-// 0.883 / 0.795), minus a margin of about 0.08 so harmless changes pass and real breakage fails.
-const KEYWORD_RECALL_FLOOR = 0.85;
+// Measured (keyword 0.959 / 0.833 with stop words left out of the FTS query, semantic
+// 0.802 / 0.641; hybrid 0.883 / 0.804 with equal-weight RRF, 0.959 / 0.816 with best-score
+// fusion), minus a margin of about 0.08 so harmless changes pass and real breakage fails.
+const KEYWORD_RECALL_FLOOR = 0.88;
 const KEYWORD_MRR_FLOOR = 0.75;
 const SEMANTIC_RECALL_FLOOR = 0.72;
 const SEMANTIC_MRR_FLOOR = 0.55;
-const HYBRID_RECALL_FLOOR = 0.8;
-const HYBRID_MRR_FLOOR = 0.7;
+const HYBRID_RECALL_FLOOR = 0.88;
+const HYBRID_MRR_FLOOR = 0.74;

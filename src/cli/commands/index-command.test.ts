@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { installTinyOfflineVectors } from "../../embeddings/test-support/tiny-word-vectors.js";
 import { TokenwiseError } from "../../errors/index.js";
 import type { Output } from "../output.js";
-import { formatProgress, type ProgressTerminal, registerIndexCommand } from "./index-command.js";
+import { registerIndexCommand } from "./index-command.js";
+import { formatProgress, type ProgressTerminal } from "./progress-display.js";
 import { registerSearchCommand } from "./search-command.js";
 
 let root: string;

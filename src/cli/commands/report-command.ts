@@ -23,6 +23,7 @@ export interface LedgerFlags {
   ledger?: string;
   redisPrefix?: string;
   tablePrefix?: string;
+  schema?: string;
 }
 
 interface ReportFlags extends LedgerFlags {
@@ -42,7 +43,7 @@ interface ReportFlags extends LedgerFlags {
 }
 
 /**
- * Adds `--ledger`, `--redis-prefix` and `--table-prefix` to a command.
+ * Adds `--ledger`, `--redis-prefix`, `--table-prefix` and `--schema` to a command.
  *
  * @example
  * ```ts
@@ -56,7 +57,8 @@ export function withLedgerOptions(command: Command): Command {
       "data directory or SQLite file, redis://host:port, or postgres://… (default the data directory: .tokenwise or TOKENWISE_DATA_DIR)",
     )
     .option("--redis-prefix <prefix>", "key prefix of a Redis ledger", "tokenwise:ledger:")
-    .option("--table-prefix <prefix>", "table prefix of a SQLite ledger", "tokenwise_ledger");
+    .option("--table-prefix <prefix>", "table prefix of a SQLite ledger", "tokenwise_ledger")
+    .option("--schema <name>", "schema of a PostgreSQL ledger", "tokenwise");
 }
 
 /**
@@ -72,6 +74,7 @@ export function openLedgerFromFlags(flags: LedgerFlags) {
     location: flags.ledger,
     redisPrefix: flags.redisPrefix,
     tablePrefix: flags.tablePrefix,
+    postgresSchema: flags.schema,
   });
 }
 

@@ -1,0 +1,113 @@
+/**
+ * Search latency as a user meets it: `tokenwise search` in a fresh process (everything opened
+ * and loaded for one query), and `tokenwise search --serve` answering queries one after
+ * another with the index kept loaded. Peers in the same run: a bare `node -e ""` (the floor
+ * any Node CLI pays) and `tokenwise --version` (the whole program's modules, no search).
+ */
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { median, percentile } from "./stats.mjs";
+
+const TIME = "/usr/bin/time";
+
+/** Wall and CPU (user + system) milliseconds of one child process run. */
+function runOnce(command, args) {
+  if (existsSync(TIME)) {
+    const started = performance.now();
+    const result = spawnSync(TIME, ["-f", "%U %S", command, ...args], { encoding: "utf8" });
+    const wall = performance.now() - started;
+    if (result.status !== 0)
+      throw new Error(`${command} ${args.join(" ")} failed: ${result.stderr}`);
+    const [user, system] = result.stderr.trim().split("\n").at(-1).split(" ").map(Number);
+    return { wall, cpu: (user + system) * 1000 };
+  }
+  const started = performance.now();
+  execFileSync(command, args, { stdio: "ignore" });
+  return { wall: performance.now() - started, cpu: Number.NaN };
+}
+
+function summarise(name, runs) {
+  return {
+    name,
+    runs: runs.length,
+    wallMedian: median(runs.map((run) => run.wall)),
+    wallP95: percentile(
+      runs.map((run) => run.wall),
+      0.95,
+    ),
+    cpuMedian: median(runs.map((run) => run.cpu)),
+  };
+}
+
+/** Fresh-process figures: each query runs in a new `node dist/cli/main.js search` process. */
+export function measureFreshProcesses({ cli, dataDir, questions, mode }) {
+  const rows = [];
+  rows.push(
+    summarise(
+      'node -e "" (bare Node start)',
+      questions.map(() => runOnce("node", ["-e", ""])),
+    ),
+  );
+  rows.push(
+    summarise(
+      "tokenwise --version (whole program)",
+      questions.map(() => runOnce("node", [cli, "--version"])),
+    ),
+  );
+  for (const searchMode of mode) {
+    // One run first so the page cache holds the database and word vectors, as after any use.
+    runOnce("node", [cli, "search", questions[0], "--mode", searchMode, "--data-dir", dataDir]);
+    rows.push(
+      summarise(
+        `tokenwise search --mode ${searchMode} (fresh process)`,
+        questions.map((question) =>
+          runOnce("node", [cli, "search", question, "--mode", searchMode, "--data-dir", dataDir]),
+        ),
+      ),
+    );
+  }
+  return rows;
+}
+
+/** Resident figures: one `--serve` process, queries sent one at a time, timed by the client. */
+export async function measureServe({ cli, dataDir, questions, rounds }) {
+  const child = spawn("node", [cli, "search", "--serve", "--data-dir", dataDir], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const ask = async (query) => {
+    const started = performance.now();
+    child.stdin.write(`${query}\n`);
+    const { value } = await lines.next();
+    const answer = JSON.parse(value);
+    if (answer.error !== undefined) throw new Error(answer.error.message);
+    return { client: performance.now() - started, server: answer.ms, cpu: answer.cpuMs };
+  };
+  const first = await ask(questions[0]);
+  const timings = [];
+  for (let round = 0; round < rounds; round++) {
+    for (const question of questions) timings.push(await ask(`${question} ${round}`));
+  }
+  child.stdin.end();
+  await new Promise((resolve) => child.on("close", resolve));
+  return {
+    first: first.client,
+    queries: timings.length,
+    clientMedian: median(timings.map((timing) => timing.client)),
+    clientP95: percentile(
+      timings.map((timing) => timing.client),
+      0.95,
+    ),
+    serverMedian: median(timings.map((timing) => timing.server)),
+    serverP95: percentile(
+      timings.map((timing) => timing.server),
+      0.95,
+    ),
+    cpuMedian: median(timings.map((timing) => timing.cpu)),
+    cpuP95: percentile(
+      timings.map((timing) => timing.cpu),
+      0.95,
+    ),
+  };
+}
