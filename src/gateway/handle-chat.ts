@@ -16,6 +16,7 @@ import type { ChatChunk } from "../providers/types.js";
 import {
   type Admitted,
   admitCaller,
+  type CallerSeen,
   callOptions,
   remainingBudget,
   takeRateLimit,
@@ -52,12 +53,14 @@ export interface ChatExchange {
   route: string;
   /** Aborted when the caller goes away or the gateway drains. */
   signal: AbortSignal;
+  /** Receives the caller once its key is authenticated. */
+  seen: CallerSeen;
 }
 
 /**
  * @example
  * ```ts
- * const outcome = await handleChat({ context, front: chatCompletionsFront, req, res, body, requestId, signal });
+ * const outcome = await handleChat({ context, front: chatCompletionsFront, req, res, body, requestId, route, signal, seen: {} });
  * ```
  */
 export async function handleChat(exchange: ChatExchange): Promise<RequestOutcome> {
@@ -67,7 +70,7 @@ export async function handleChat(exchange: ChatExchange): Promise<RequestOutcome
   try {
     const parsed = front.parse(exchange.body);
     model = parsed.request.model;
-    admitted = await admitCaller(context, req.headers, parsed.request.model);
+    admitted = await admitCaller(context, req.headers, parsed.request.model, exchange.seen);
     const sent = upstreamRequest(context, parsed.request, admitted.model);
     const worst = worstCaseCost({ ...sent, model: admitted.model.model }, admitted.model.info);
     await takeRateLimit(context, admitted, worst.inputTokens + worst.outputTokens);

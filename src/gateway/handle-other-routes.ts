@@ -7,6 +7,7 @@ import { invalidInput } from "../errors/index.js";
 import { toDecimalString } from "../money/index.js";
 import {
   admitCaller,
+  type CallerSeen,
   callOptions,
   modelsAllowed,
   takeRateLimit,
@@ -24,7 +25,7 @@ import { sendJson } from "./http-response.js";
  *
  * @example
  * ```ts
- * await handleEmbeddings(context, req, res, body, requestId);
+ * await handleEmbeddings(context, req, res, body, requestId, seen);
  * ```
  */
 export async function handleEmbeddings(
@@ -33,6 +34,7 @@ export async function handleEmbeddings(
   res: ServerResponse,
   body: unknown,
   requestId: string,
+  seen: CallerSeen,
 ): Promise<RequestOutcome> {
   const root = objectAt(body, "body");
   const model = stringAt(root.model, "model", "text-embedding-3-small");
@@ -50,7 +52,7 @@ export async function handleEmbeddings(
   if (Array.isArray(input) && input.length === 0)
     throw invalidInput("input", "must hold at least one string");
   const dimensions = optionalNumberAt(root.dimensions, "dimensions", { min: 1, integer: true });
-  const admitted = await admitCaller(context, req.headers, model);
+  const admitted = await admitCaller(context, req.headers, model, seen);
   if (admitted.model.info.mode !== "embedding") {
     throw invalidInput(
       "model",
@@ -103,7 +105,7 @@ export async function handleEmbeddings(
  *
  * @example
  * ```ts
- * await handleModels(context, req, res, requestId);
+ * await handleModels(context, req, res, requestId, seen);
  * ```
  */
 export async function handleModels(
@@ -111,8 +113,10 @@ export async function handleModels(
   req: IncomingMessage,
   res: ServerResponse,
   requestId: string,
+  seen: CallerSeen,
 ): Promise<void> {
   const caller = await authenticateCaller(req.headers, context.registry);
+  seen.caller = caller;
   const data = modelsAllowed(context, caller).map((name) => ({
     id: name,
     object: "model",
@@ -128,7 +132,7 @@ export async function handleModels(
  *
  * @example
  * ```ts
- * await handleCountTokens(context, req, res, body, requestId);
+ * await handleCountTokens(context, req, res, body, requestId, seen);
  * ```
  */
 export async function handleCountTokens(
@@ -137,9 +141,10 @@ export async function handleCountTokens(
   res: ServerResponse,
   body: unknown,
   requestId: string,
+  seen: CallerSeen,
 ): Promise<void> {
   const { request } = parseAnthropicMessagesBody(body, { requireMaxTokens: false });
-  const admitted = await admitCaller(context, req.headers, request.model);
+  const admitted = await admitCaller(context, req.headers, request.model, seen);
   const sent = upstreamRequest(context, request, admitted.model);
   const count = await context.client.countTokens(sent);
   sendJson(
