@@ -154,6 +154,7 @@ export function callOptions(
 ): ClientCallOptions {
   const metadata = {
     keyId: admitted.key.id,
+    keyName: admitted.key.name,
     ...(admitted.key.team !== undefined ? { team: admitted.key.team } : {}),
     route: labels.route,
   };

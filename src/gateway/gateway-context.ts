@@ -15,6 +15,7 @@ import type { GatewayConfig } from "./gateway-config.js";
 import type { GatewayLogger } from "./gateway-logger.js";
 import type { GatewayMetrics } from "./gateway-metrics.js";
 import type { BudgetScope, KeyRegistry, RateLimiter, Team, VirtualKey } from "./keys/types.js";
+import { createRequestFacts, type RequestFacts } from "./request-facts.js";
 import type { RequestLog } from "./request-log.js";
 
 /** The admin API handler the keys module provides, mounted at `/admin/...`. */
@@ -43,6 +44,8 @@ export interface GatewayContext {
   adminApi: AdminApiHandler | undefined;
   /** The client every model call goes through (reservation → call → settle). */
   client: TokenwiseClient;
+  /** Adds latency, cache status and outcome to the records the client writes. */
+  facts: RequestFacts;
   /** The client reference ("upstream/model") of a configured model name. */
   referenceOf(model: string): string;
   now(): number;
@@ -92,9 +95,10 @@ export function createGatewayContext(options: {
           cacheNonDeterministic: config.defaults.cacheNonDeterministic,
         }
       : false;
+  const facts = createRequestFacts();
   const client = createClient({
     providers,
-    ledger: options.ledger,
+    ledger: facts.ledger(options.ledger),
     cache,
     embeddingCache: options.cacheStore === undefined ? false : { store: options.cacheStore },
     namespace: "gateway",
@@ -104,7 +108,7 @@ export function createGatewayContext(options: {
     registry: options.registry,
     rateLimiter: options.rateLimiter,
     budgetScopes: options.budgetScopes,
-    ledger: options.ledger,
+    ledger: facts.ledger(options.ledger),
     metrics: options.metrics,
     logger: options.logger,
     requestLog: options.requestLog,
@@ -112,5 +116,6 @@ export function createGatewayContext(options: {
     referenceOf,
     now: options.now ?? Date.now,
     client,
+    facts,
   };
 }

@@ -217,9 +217,10 @@ async function serve(
           route: route.name,
           signal: caller.signal,
           seen,
+          started,
         });
       } else if (route.kind === "embeddings") {
-        outcome = await handleEmbeddings(context, req, res, body, requestId, seen);
+        outcome = await handleEmbeddings(context, req, res, body, { requestId, seen, started });
       } else if (route.kind === "count_tokens") {
         await handleCountTokens(context, req, res, body, requestId, seen);
         outcome = { ...outcome, recorded: false };
@@ -327,7 +328,10 @@ function finish(
         status: outcome.status,
         route: routeName,
         latencyMs: Math.round(done.seconds * 1000),
+        firstByteMs: Math.round(done.seconds * 1000),
+        cacheStatus: outcome.cache,
         keyId: key.id,
+        keyName: key.name,
         ...(team !== undefined ? { team } : {}),
       },
     });

@@ -26,6 +26,7 @@ import type { ChatFront, StreamEncoder } from "./fronts/front.js";
 import type { GatewayContext } from "./gateway-context.js";
 import { failureOf, type GatewayFailure } from "./gateway-failure.js";
 import { eventStreamHeaders, sendJson } from "./http-response.js";
+import type { TrackedRequest } from "./request-facts.js";
 
 /** What a request came to, for its log line, metrics and ledger row. */
 export interface RequestOutcome {
@@ -55,12 +56,14 @@ export interface ChatExchange {
   signal: AbortSignal;
   /** Receives the caller once its key is authenticated. */
   seen: CallerSeen;
+  /** `performance.now()` when the request arrived. */
+  started: number;
 }
 
 /**
  * @example
  * ```ts
- * const outcome = await handleChat({ context, front: chatCompletionsFront, req, res, body, requestId, route, signal, seen: {} });
+ * const outcome = await handleChat({ context, front: chatCompletionsFront, req, res, body, requestId, route, signal, seen: {}, started });
  * ```
  */
 export async function handleChat(exchange: ChatExchange): Promise<RequestOutcome> {
@@ -85,14 +88,20 @@ export async function handleChat(exchange: ChatExchange): Promise<RequestOutcome
       ...(bypass ? { cache: false } : {}),
     };
     const { client } = context;
-    if (parsed.stream) {
-      return await relayStream({ exchange, admitted, sent, options, model, bypass });
+    const tracked = { started: exchange.started, bypass, signal: exchange.signal };
+    const untrack = context.facts.track(requestId, tracked);
+    try {
+      if (parsed.stream) {
+        return await relayStream({ exchange, admitted, sent, options, model, bypass, tracked });
+      }
+      const result = await client.chat(sent, options);
+      const outcome = servedOutcome(result, admitted, model, bypass);
+      const headers = await tokenwiseHeaders(context, requestId, admitted, outcome);
+      sendJson(res, 200, front.render(result, model), headers);
+      return outcome;
+    } finally {
+      untrack();
     }
-    const result = await client.chat(sent, options);
-    const outcome = servedOutcome(result, admitted, model, bypass);
-    const headers = await tokenwiseHeaders(context, requestId, admitted, outcome);
-    sendJson(res, 200, front.render(result, model), headers);
-    return outcome;
   } catch (error) {
     const failure = failureOf(error);
     const outcome: RequestOutcome = {
@@ -188,6 +197,7 @@ async function relayStream(options: {
   options: ClientCallOptions;
   model: string;
   bypass: boolean;
+  tracked: TrackedRequest;
 }): Promise<RequestOutcome> {
   const { exchange, admitted, sent, model, bypass } = options;
   const { context, front, res, requestId } = exchange;
@@ -239,6 +249,7 @@ async function relayStream(options: {
     });
     delete headers["x-tokenwise-cost"];
     res.writeHead(200, { ...headers, ...eventStreamHeaders(), trailer: "x-tokenwise-cost" });
+    options.tracked.firstByteAt = performance.now();
     try {
       while (current.done !== true) {
         const text = encoder.chunk(current.value);

@@ -25,7 +25,7 @@ import { sendJson } from "./http-response.js";
  *
  * @example
  * ```ts
- * await handleEmbeddings(context, req, res, body, requestId, seen);
+ * await handleEmbeddings(context, req, res, body, { requestId, seen, started: performance.now() });
  * ```
  */
 export async function handleEmbeddings(
@@ -33,9 +33,9 @@ export async function handleEmbeddings(
   req: IncomingMessage,
   res: ServerResponse,
   body: unknown,
-  requestId: string,
-  seen: CallerSeen,
+  request: { requestId: string; seen: CallerSeen; started: number },
 ): Promise<RequestOutcome> {
+  const { requestId, seen } = request;
   const root = objectAt(body, "body");
   const model = stringAt(root.model, "model", "text-embedding-3-small");
   const input =
@@ -62,14 +62,17 @@ export async function handleEmbeddings(
   const texts = typeof input === "string" ? [input] : input;
   const roughTokens = texts.reduce((sum, text) => sum + Math.ceil(text.length / 4), 0);
   await takeRateLimit(context, admitted, roughTokens);
-  const result = await context.client.embed(
-    {
-      model: context.referenceOf(model),
-      input,
-      ...(dimensions !== undefined ? { dimensions } : {}),
-    },
-    callOptions(admitted, { requestId, route: "embeddings" }),
-  );
+  const untrack = context.facts.track(requestId, { started: request.started, bypass: false });
+  const result = await context.client
+    .embed(
+      {
+        model: context.referenceOf(model),
+        input,
+        ...(dimensions !== undefined ? { dimensions } : {}),
+      },
+      callOptions(admitted, { requestId, route: "embeddings" }),
+    )
+    .finally(untrack);
   sendJson(
     res,
     200,
