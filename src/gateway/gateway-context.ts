@@ -81,6 +81,7 @@ export function createGatewayContext(options: {
       ...(upstream.baseUrl !== undefined ? { baseUrl: upstream.baseUrl } : {}),
       ...(apiKey !== undefined ? { apiKey } : {}),
       ...(upstream.kind === "openai" || upstream.kind === "ollama" ? { name } : {}),
+      ...(upstream.api !== undefined ? { api: upstream.api } : {}),
     } as ProviderSpec;
   }
   const referenceOf = (model: string) => {

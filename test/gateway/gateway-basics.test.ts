@@ -214,6 +214,35 @@ describe("gateway: /v1/chat/completions", () => {
     );
   });
 
+  it("answers a chat-completions caller from an upstream configured with api: responses", async () => {
+    const { id, secret } = await harness.key({
+      budget: { limit: usd("1"), period: "day", timeZone: "UTC" },
+    });
+    const before = harness.mock.requests.length;
+    const response = await post("/v1/chat/completions", secret, {
+      ...HELLO,
+      model: "gpt-4o-via-responses",
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      object: string;
+      choices: Array<{ message: { content: string } }>;
+      usage: { prompt_tokens: number; completion_tokens: number };
+    };
+    expect(body.object).toBe("chat.completion");
+    expect(body.choices[0]?.message.content.length).toBeGreaterThan(0);
+    expect(body.usage.completion_tokens).toBeGreaterThan(0);
+    expect(harness.mock.requests.slice(before).map((request) => request.path)).toEqual([
+      "/v1/responses",
+    ]);
+    const rows = (await harness.ledger.records()).filter((row) =>
+      row.scope.startsWith(`key:${id}:`),
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.cost).toBeGreaterThan(0n);
+    expect(usd(response.headers.get("x-tokenwise-cost") ?? "x")).toBe(rows[0]?.cost);
+  });
+
   it("refuses a revoked key and keeps a rotated one working through its grace period", async () => {
     const { id, secret } = await harness.key();
     const rotated = await harness.registry.rotate(id, { graceMs: 60_000 });
