@@ -8,6 +8,7 @@
 
 import type { TokenwiseClient } from "../client/client-types.js";
 import { createClient } from "../client/create-client.js";
+import type { DashboardHandler } from "../dashboard/index.js";
 import type { Ledger } from "../ledger/index.js";
 import type { ProviderSpec } from "../providers/provider-registry.js";
 import type { KeyValueStore } from "../stores/key-value-store.js";
@@ -42,6 +43,8 @@ export interface GatewayContext {
   logger: GatewayLogger;
   requestLog: RequestLog;
   adminApi: AdminApiHandler | undefined;
+  /** The spend dashboard, mounted at `/dashboard` (admin key required for its data). */
+  dashboard: DashboardHandler | undefined;
   /** The client every model call goes through (reservation → call → settle). */
   client: TokenwiseClient;
   /** Adds latency, cache status and outcome to the records the client writes. */
@@ -70,6 +73,7 @@ export function createGatewayContext(options: {
   requestLog: RequestLog;
   upstreamKeys: Record<string, string | undefined>;
   adminApi?: AdminApiHandler;
+  dashboard?: DashboardHandler;
   now?: () => number;
 }): GatewayContext {
   const { config } = options;
@@ -114,6 +118,7 @@ export function createGatewayContext(options: {
     logger: options.logger,
     requestLog: options.requestLog,
     adminApi: options.adminApi,
+    dashboard: options.dashboard,
     referenceOf,
     now: options.now ?? Date.now,
     client,

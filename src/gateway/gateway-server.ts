@@ -159,6 +159,7 @@ async function serve(
   state: { draining: () => boolean; drainSignal: AbortSignal },
 ): Promise<void> {
   const started = performance.now();
+  if (context.dashboard !== undefined && (await serveDashboard(context, req, res))) return;
   const requestId = `req_${randomUUID().replaceAll("-", "")}`;
   const method = req.method ?? "GET";
   const path = (req.url ?? "/").split("?")[0] as string;
@@ -257,6 +258,24 @@ async function serve(
     caller: seen.caller,
     seconds: (performance.now() - started) / 1000,
   });
+}
+
+/** `/dashboard/...`: true when the dashboard answered (its failures become a 500). */
+async function serveDashboard(
+  context: GatewayContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<boolean> {
+  try {
+    return (await context.dashboard?.(req, res)) === true;
+  } catch (error) {
+    context.logger.log("error", "dashboard failed", {
+      error: error instanceof Error ? error.message : String(error),
+    });
+    if (!res.headersSent) sendJson(res, 500, { error: { message: "The dashboard failed." } });
+    else res.destroy();
+    return true;
+  }
 }
 
 /** The routes whose every request of a known key is in the ledger. */

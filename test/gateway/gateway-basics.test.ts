@@ -243,6 +243,31 @@ describe("gateway: /v1/chat/completions", () => {
     expect(usd(response.headers.get("x-tokenwise-cost") ?? "x")).toBe(rows[0]?.cost);
   });
 
+  it("mounts the spend dashboard at /dashboard: its data needs the master key, a wrong key gets none", async () => {
+    const { secret } = await harness.key();
+    const served = await post("/v1/chat/completions", secret, HELLO);
+    expect(served.status).toBe(200);
+    await served.arrayBuffer();
+    const page = await fetch(`${harness.gateway.url}/dashboard/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toContain("text/html");
+    await page.arrayBuffer();
+    for (const key of [undefined, secret, "tw-wrong-master-key-000"]) {
+      const denied = await fetch(`${harness.gateway.url}/dashboard/api/data`, {
+        headers: key === undefined ? {} : { authorization: `Bearer ${key}` },
+      });
+      expect(denied.status).toBe(401);
+      const text = await denied.text();
+      expect(text).not.toContain("gpt-4o-mini");
+      expect(text).not.toMatch(/spend|total/i);
+    }
+    const data = await fetch(`${harness.gateway.url}/dashboard/api/data`, {
+      headers: { authorization: `Bearer ${MASTER_KEY}` },
+    });
+    expect(data.status).toBe(200);
+    expect(await data.text()).toContain("gpt-4o-mini");
+  });
+
   it("refuses a revoked key and keeps a rotated one working through its grace period", async () => {
     const { id, secret } = await harness.key();
     const rotated = await harness.registry.rotate(id, { graceMs: 60_000 });

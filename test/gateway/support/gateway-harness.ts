@@ -87,7 +87,11 @@ export async function startHarness(
       write: (line) => logs.push(line),
       secrets: Object.values(UPSTREAM_KEYS),
     }),
-    env: { TEST_OPENAI_KEY: UPSTREAM_KEYS.openai, TEST_ANTHROPIC_KEY: UPSTREAM_KEYS.anthropic },
+    env: {
+      TEST_OPENAI_KEY: UPSTREAM_KEYS.openai,
+      TEST_ANTHROPIC_KEY: UPSTREAM_KEYS.anthropic,
+      TOKENWISE_MASTER_KEY: MASTER_KEY,
+    },
   });
   return {
     mock,
