@@ -50,6 +50,12 @@ function start(command, commandArgs, env, ready) {
       const match = ready.exec(output);
       if (match) {
         clearTimeout(timer);
+        // Stop collecting (the logs keep coming) but keep draining, so the server never
+        // blocks on a full pipe and this process never re-scans a growing string.
+        child.stdout.off("data", onData);
+        child.stderr.off("data", onData);
+        child.stdout.resume();
+        child.stderr.resume();
         resolve({ child, match });
       }
     };

@@ -21,19 +21,29 @@ export interface Admitted extends Caller {
 }
 
 /**
- * Authenticates the caller and checks that it may use `modelName`.
+ * Where a request's handler leaves its caller once the key is authenticated, so a request
+ * refused after that (unknown model, rate limit, failure) is still booked to the key.
+ */
+export interface CallerSeen {
+  caller?: Caller;
+}
+
+/**
+ * Authenticates the caller (noting it in `seen`) and checks that it may use `modelName`.
  *
  * @example
  * ```ts
- * const admitted = await admitCaller(context, req.headers, request.model);
+ * const admitted = await admitCaller(context, req.headers, request.model, seen);
  * ```
  */
 export async function admitCaller(
   context: GatewayContext,
   headers: IncomingHttpHeaders,
   modelName: string,
+  seen: CallerSeen = {},
 ): Promise<Admitted> {
   const caller = await authenticateCaller(headers, context.registry);
+  seen.caller = caller;
   const model = configuredModel(context, modelName, caller);
   const scopes = context.budgetScopes(caller.key, caller.team, context.now());
   const tenant = caller.key.team !== undefined ? `team:${caller.key.team}` : `key:${caller.key.id}`;
@@ -144,6 +154,7 @@ export function callOptions(
 ): ClientCallOptions {
   const metadata = {
     keyId: admitted.key.id,
+    keyName: admitted.key.name,
     ...(admitted.key.team !== undefined ? { team: admitted.key.team } : {}),
     route: labels.route,
   };

@@ -30,6 +30,31 @@ describe("parseGatewayConfig", () => {
     expect(config.defaults.maxOutputTokens).toBeUndefined();
   });
 
+  it("takes api: responses on an openai upstream and refuses it elsewhere or misspelt", () => {
+    const config = parseGatewayConfig({
+      ...MINIMAL,
+      upstreams: { openai: { kind: "openai", apiKeyEnv: "OPENAI_API_KEY", api: "responses" } },
+    });
+    expect(config.upstreams.openai?.api).toBe("responses");
+    const issues = issuesOf({
+      ...MINIMAL,
+      upstreams: {
+        openai: { kind: "openai", apiKeyEnv: "OPENAI_API_KEY", api: "response" },
+        anthropic: { kind: "anthropic", apiKeyEnv: "ANTHROPIC_API_KEY", api: "responses" },
+      },
+    });
+    expect(issues).toEqual([
+      {
+        path: "upstreams.openai.api",
+        message: 'must be "chat-completions" or "responses", got "response"',
+      },
+      {
+        path: "upstreams.anthropic.api",
+        message: "applies to openai upstreams only; remove it from this anthropic one",
+      },
+    ]);
+  });
+
   it("reports every problem at once, each naming its field", () => {
     const issues = issuesOf({
       port: 70_000,

@@ -16,6 +16,8 @@ export interface UpstreamConfig {
   baseUrl?: string;
   /** Name of the environment variable holding the provider key (never the key itself). */
   apiKeyEnv?: string;
+  /** For an `openai` upstream: the wire API it speaks (default "chat-completions"). */
+  api?: "chat-completions" | "responses";
 }
 
 export interface ModelConfig {
@@ -147,8 +149,8 @@ function readUpstreams(value: unknown, issue: Issue): Record<string, UpstreamCon
           `${path}.apiKey`,
           'must not hold the key itself: put the key in an environment variable and name it in "apiKeyEnv"',
         );
-      } else if (!["kind", "baseUrl", "apiKeyEnv"].includes(key)) {
-        issue(`${path}.${key}`, "is not a setting; use kind, baseUrl, apiKeyEnv");
+      } else if (!["kind", "baseUrl", "apiKeyEnv", "api"].includes(key)) {
+        issue(`${path}.${key}`, "is not a setting; use kind, baseUrl, apiKeyEnv, api");
       }
     }
     const kind = entry.kind;
@@ -166,6 +168,15 @@ function readUpstreams(value: unknown, issue: Issue): Record<string, UpstreamCon
         );
       } else {
         upstream.baseUrl = baseUrl.replace(/\/+$/, "");
+      }
+    }
+    if (entry.api !== undefined) {
+      if (kind !== "openai") {
+        issue(`${path}.api`, `applies to openai upstreams only; remove it from this ${kind} one`);
+      } else if (entry.api !== "chat-completions" && entry.api !== "responses") {
+        issue(`${path}.api`, `must be "chat-completions" or "responses", got ${show(entry.api)}`);
+      } else {
+        upstream.api = entry.api;
       }
     }
     const apiKeyEnv = envName(entry.apiKeyEnv, `${path}.apiKeyEnv`, issue);

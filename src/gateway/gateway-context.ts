@@ -8,6 +8,7 @@
 
 import type { TokenwiseClient } from "../client/client-types.js";
 import { createClient } from "../client/create-client.js";
+import type { DashboardHandler } from "../dashboard/index.js";
 import type { Ledger } from "../ledger/index.js";
 import type { ProviderSpec } from "../providers/provider-registry.js";
 import type { KeyValueStore } from "../stores/key-value-store.js";
@@ -15,6 +16,7 @@ import type { GatewayConfig } from "./gateway-config.js";
 import type { GatewayLogger } from "./gateway-logger.js";
 import type { GatewayMetrics } from "./gateway-metrics.js";
 import type { BudgetScope, KeyRegistry, RateLimiter, Team, VirtualKey } from "./keys/types.js";
+import { createRequestFacts, type RequestFacts } from "./request-facts.js";
 import type { RequestLog } from "./request-log.js";
 
 /** The admin API handler the keys module provides, mounted at `/admin/...`. */
@@ -41,8 +43,12 @@ export interface GatewayContext {
   logger: GatewayLogger;
   requestLog: RequestLog;
   adminApi: AdminApiHandler | undefined;
+  /** The spend dashboard, mounted at `/dashboard` (admin key required for its data). */
+  dashboard: DashboardHandler | undefined;
   /** The client every model call goes through (reservation → call → settle). */
   client: TokenwiseClient;
+  /** Adds latency, cache status and outcome to the records the client writes. */
+  facts: RequestFacts;
   /** The client reference ("upstream/model") of a configured model name. */
   referenceOf(model: string): string;
   now(): number;
@@ -67,6 +73,7 @@ export function createGatewayContext(options: {
   requestLog: RequestLog;
   upstreamKeys: Record<string, string | undefined>;
   adminApi?: AdminApiHandler;
+  dashboard?: DashboardHandler;
   now?: () => number;
 }): GatewayContext {
   const { config } = options;
@@ -78,6 +85,7 @@ export function createGatewayContext(options: {
       ...(upstream.baseUrl !== undefined ? { baseUrl: upstream.baseUrl } : {}),
       ...(apiKey !== undefined ? { apiKey } : {}),
       ...(upstream.kind === "openai" || upstream.kind === "ollama" ? { name } : {}),
+      ...(upstream.api !== undefined ? { api: upstream.api } : {}),
     } as ProviderSpec;
   }
   const referenceOf = (model: string) => {
@@ -92,9 +100,10 @@ export function createGatewayContext(options: {
           cacheNonDeterministic: config.defaults.cacheNonDeterministic,
         }
       : false;
+  const facts = createRequestFacts();
   const client = createClient({
     providers,
-    ledger: options.ledger,
+    ledger: facts.ledger(options.ledger),
     cache,
     embeddingCache: options.cacheStore === undefined ? false : { store: options.cacheStore },
     namespace: "gateway",
@@ -104,13 +113,15 @@ export function createGatewayContext(options: {
     registry: options.registry,
     rateLimiter: options.rateLimiter,
     budgetScopes: options.budgetScopes,
-    ledger: options.ledger,
+    ledger: facts.ledger(options.ledger),
     metrics: options.metrics,
     logger: options.logger,
     requestLog: options.requestLog,
     adminApi: options.adminApi,
+    dashboard: options.dashboard,
     referenceOf,
     now: options.now ?? Date.now,
     client,
+    facts,
   };
 }

@@ -4,9 +4,12 @@
  * accepting, lets open streams finish (up to a deadline), and flushes the request log.
  */
 import { randomUUID } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { toDecimalString } from "../money/index.js";
+import type { CallerSeen } from "./admit-request.js";
+import type { Caller } from "./authenticate-caller.js";
 import { anthropicMessagesFront } from "./fronts/anthropic-messages-front.js";
 import { chatCompletionsFront } from "./fronts/chat-completions-front.js";
 import type { ChatFront } from "./fronts/front.js";
@@ -64,6 +67,8 @@ export async function listenGateway(
   const { defaults } = context.config;
   const open = new Set<Promise<void>>();
   const drain = new AbortController();
+  // Every open request listens for the drain: hundreds at once is normal, not a leak.
+  setMaxListeners(0, drain.signal);
   let draining = false;
   const server = createServer(
     {
@@ -154,6 +159,7 @@ async function serve(
   state: { draining: () => boolean; drainSignal: AbortSignal },
 ): Promise<void> {
   const started = performance.now();
+  if (context.dashboard !== undefined && (await serveDashboard(context, req, res))) return;
   const requestId = `req_${randomUUID().replaceAll("-", "")}`;
   const method = req.method ?? "GET";
   const path = (req.url ?? "/").split("?")[0] as string;
@@ -168,6 +174,7 @@ async function serve(
   res.on("close", onClose);
   const onDrain = () => caller.abort(state.drainSignal.reason);
   state.drainSignal.addEventListener("abort", onDrain, { once: true });
+  const seen: CallerSeen = {};
   let outcome: RequestOutcome = {
     status: 200,
     outcome: "served",
@@ -192,7 +199,8 @@ async function serve(
         message: "The gateway is shutting down; retry on another replica.",
       });
     } else if (route.kind === "models") {
-      await handleModels(context, req, res, requestId);
+      await handleModels(context, req, res, requestId, seen);
+      outcome = { ...outcome, recorded: false };
     } else {
       const body = await readJsonBody(req, {
         maxBytes: context.config.defaults.maxBodyBytes,
@@ -209,11 +217,14 @@ async function serve(
           requestId,
           route: route.name,
           signal: caller.signal,
+          seen,
+          started,
         });
       } else if (route.kind === "embeddings") {
-        outcome = await handleEmbeddings(context, req, res, body, requestId);
+        outcome = await handleEmbeddings(context, req, res, body, { requestId, seen, started });
       } else if (route.kind === "count_tokens") {
-        await handleCountTokens(context, req, res, body, requestId);
+        await handleCountTokens(context, req, res, body, requestId, seen);
+        outcome = { ...outcome, recorded: false };
       } else {
         await handleAdmin(context, req, res, body, path);
       }
@@ -244,9 +255,38 @@ async function serve(
     path,
     routeName,
     outcome,
+    caller: seen.caller,
     seconds: (performance.now() - started) / 1000,
   });
 }
+
+/** `/dashboard/...`: true when the dashboard answered (its failures become a 500). */
+async function serveDashboard(
+  context: GatewayContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<boolean> {
+  try {
+    return (await context.dashboard?.(req, res)) === true;
+  } catch (error) {
+    context.logger.log("error", "dashboard failed", {
+      error: error instanceof Error ? error.message : String(error),
+    });
+    if (!res.headersSent) sendJson(res, 500, { error: { message: "The dashboard failed." } });
+    else res.destroy();
+    return true;
+  }
+}
+
+/** The routes whose every request of a known key is in the ledger. */
+const API_ROUTES = new Set([
+  "chat_completions",
+  "responses",
+  "messages",
+  "embeddings",
+  "models",
+  "count_tokens",
+]);
 
 function frontOfPath(path: string): ChatFront {
   if (path.startsWith("/v1/messages")) return anthropicMessagesFront;
@@ -263,13 +303,14 @@ function finish(
     path: string;
     routeName: string;
     outcome: RequestOutcome;
+    caller: Caller | undefined;
     seconds: number;
   },
 ): void {
   const { outcome, routeName } = done;
   if (routeName === "healthz" || routeName === "metrics") return;
-  const key = outcome.admitted?.key;
-  const team = outcome.admitted?.key.team;
+  const key = outcome.admitted?.key ?? done.caller?.key;
+  const team = key?.team;
   context.metrics.request({
     route: routeName,
     model: outcome.model,
@@ -292,12 +333,12 @@ function finish(
       saved: outcome.saved ?? 0n,
     });
   }
-  const modelRoute = ["chat_completions", "responses", "messages", "embeddings"].includes(
-    routeName,
-  );
-  if (modelRoute && !outcome.recorded) {
+  // Every request of a known key gets a row (the client wrote it when it spent). Requests
+  // without a valid key get none, so anonymous traffic cannot grow the ledger: they show in
+  // the metrics and the log line only.
+  if (API_ROUTES.has(routeName) && !outcome.recorded && key !== undefined) {
     context.requestLog.add({
-      scope: key !== undefined ? `key:${key.id}` : "gateway:unauthenticated",
+      scope: `key:${key.id}`,
       model: outcome.model,
       provider: "gateway",
       requestId: done.requestId,
@@ -306,7 +347,10 @@ function finish(
         status: outcome.status,
         route: routeName,
         latencyMs: Math.round(done.seconds * 1000),
-        ...(key !== undefined ? { keyId: key.id } : {}),
+        firstByteMs: Math.round(done.seconds * 1000),
+        cacheStatus: outcome.cache,
+        keyId: key.id,
+        keyName: key.name,
         ...(team !== undefined ? { team } : {}),
       },
     });

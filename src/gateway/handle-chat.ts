@@ -16,6 +16,7 @@ import type { ChatChunk } from "../providers/types.js";
 import {
   type Admitted,
   admitCaller,
+  type CallerSeen,
   callOptions,
   remainingBudget,
   takeRateLimit,
@@ -25,6 +26,7 @@ import type { ChatFront, StreamEncoder } from "./fronts/front.js";
 import type { GatewayContext } from "./gateway-context.js";
 import { failureOf, type GatewayFailure } from "./gateway-failure.js";
 import { eventStreamHeaders, sendJson } from "./http-response.js";
+import type { TrackedRequest } from "./request-facts.js";
 
 /** What a request came to, for its log line, metrics and ledger row. */
 export interface RequestOutcome {
@@ -52,12 +54,16 @@ export interface ChatExchange {
   route: string;
   /** Aborted when the caller goes away or the gateway drains. */
   signal: AbortSignal;
+  /** Receives the caller once its key is authenticated. */
+  seen: CallerSeen;
+  /** `performance.now()` when the request arrived. */
+  started: number;
 }
 
 /**
  * @example
  * ```ts
- * const outcome = await handleChat({ context, front: chatCompletionsFront, req, res, body, requestId, signal });
+ * const outcome = await handleChat({ context, front: chatCompletionsFront, req, res, body, requestId, route, signal, seen: {}, started });
  * ```
  */
 export async function handleChat(exchange: ChatExchange): Promise<RequestOutcome> {
@@ -67,7 +73,7 @@ export async function handleChat(exchange: ChatExchange): Promise<RequestOutcome
   try {
     const parsed = front.parse(exchange.body);
     model = parsed.request.model;
-    admitted = await admitCaller(context, req.headers, parsed.request.model);
+    admitted = await admitCaller(context, req.headers, parsed.request.model, exchange.seen);
     const sent = upstreamRequest(context, parsed.request, admitted.model);
     const worst = worstCaseCost({ ...sent, model: admitted.model.model }, admitted.model.info);
     await takeRateLimit(context, admitted, worst.inputTokens + worst.outputTokens);
@@ -82,14 +88,20 @@ export async function handleChat(exchange: ChatExchange): Promise<RequestOutcome
       ...(bypass ? { cache: false } : {}),
     };
     const { client } = context;
-    if (parsed.stream) {
-      return await relayStream({ exchange, admitted, sent, options, model, bypass });
+    const tracked = { started: exchange.started, bypass, signal: exchange.signal };
+    const untrack = context.facts.track(requestId, tracked);
+    try {
+      if (parsed.stream) {
+        return await relayStream({ exchange, admitted, sent, options, model, bypass, tracked });
+      }
+      const result = await client.chat(sent, options);
+      const outcome = servedOutcome(result, admitted, model, bypass);
+      const headers = await tokenwiseHeaders(context, requestId, admitted, outcome);
+      sendJson(res, 200, front.render(result, model), headers);
+      return outcome;
+    } finally {
+      untrack();
     }
-    const result = await client.chat(sent, options);
-    const outcome = servedOutcome(result, admitted, model, bypass);
-    const headers = await tokenwiseHeaders(context, requestId, admitted, outcome);
-    sendJson(res, 200, front.render(result, model), headers);
-    return outcome;
   } catch (error) {
     const failure = failureOf(error);
     const outcome: RequestOutcome = {
@@ -185,6 +197,7 @@ async function relayStream(options: {
   options: ClientCallOptions;
   model: string;
   bypass: boolean;
+  tracked: TrackedRequest;
 }): Promise<RequestOutcome> {
   const { exchange, admitted, sent, model, bypass } = options;
   const { context, front, res, requestId } = exchange;
@@ -236,6 +249,7 @@ async function relayStream(options: {
     });
     delete headers["x-tokenwise-cost"];
     res.writeHead(200, { ...headers, ...eventStreamHeaders(), trailer: "x-tokenwise-cost" });
+    options.tracked.firstByteAt = performance.now();
     try {
       while (current.done !== true) {
         const text = encoder.chunk(current.value);

@@ -7,6 +7,7 @@ import { invalidInput } from "../errors/index.js";
 import { toDecimalString } from "../money/index.js";
 import {
   admitCaller,
+  type CallerSeen,
   callOptions,
   modelsAllowed,
   takeRateLimit,
@@ -24,7 +25,7 @@ import { sendJson } from "./http-response.js";
  *
  * @example
  * ```ts
- * await handleEmbeddings(context, req, res, body, requestId);
+ * await handleEmbeddings(context, req, res, body, { requestId, seen, started: performance.now() });
  * ```
  */
 export async function handleEmbeddings(
@@ -32,8 +33,9 @@ export async function handleEmbeddings(
   req: IncomingMessage,
   res: ServerResponse,
   body: unknown,
-  requestId: string,
+  request: { requestId: string; seen: CallerSeen; started: number },
 ): Promise<RequestOutcome> {
+  const { requestId, seen } = request;
   const root = objectAt(body, "body");
   const model = stringAt(root.model, "model", "text-embedding-3-small");
   const input =
@@ -50,7 +52,7 @@ export async function handleEmbeddings(
   if (Array.isArray(input) && input.length === 0)
     throw invalidInput("input", "must hold at least one string");
   const dimensions = optionalNumberAt(root.dimensions, "dimensions", { min: 1, integer: true });
-  const admitted = await admitCaller(context, req.headers, model);
+  const admitted = await admitCaller(context, req.headers, model, seen);
   if (admitted.model.info.mode !== "embedding") {
     throw invalidInput(
       "model",
@@ -60,14 +62,17 @@ export async function handleEmbeddings(
   const texts = typeof input === "string" ? [input] : input;
   const roughTokens = texts.reduce((sum, text) => sum + Math.ceil(text.length / 4), 0);
   await takeRateLimit(context, admitted, roughTokens);
-  const result = await context.client.embed(
-    {
-      model: context.referenceOf(model),
-      input,
-      ...(dimensions !== undefined ? { dimensions } : {}),
-    },
-    callOptions(admitted, { requestId, route: "embeddings" }),
-  );
+  const untrack = context.facts.track(requestId, { started: request.started, bypass: false });
+  const result = await context.client
+    .embed(
+      {
+        model: context.referenceOf(model),
+        input,
+        ...(dimensions !== undefined ? { dimensions } : {}),
+      },
+      callOptions(admitted, { requestId, route: "embeddings" }),
+    )
+    .finally(untrack);
   sendJson(
     res,
     200,
@@ -103,7 +108,7 @@ export async function handleEmbeddings(
  *
  * @example
  * ```ts
- * await handleModels(context, req, res, requestId);
+ * await handleModels(context, req, res, requestId, seen);
  * ```
  */
 export async function handleModels(
@@ -111,8 +116,10 @@ export async function handleModels(
   req: IncomingMessage,
   res: ServerResponse,
   requestId: string,
+  seen: CallerSeen,
 ): Promise<void> {
   const caller = await authenticateCaller(req.headers, context.registry);
+  seen.caller = caller;
   const data = modelsAllowed(context, caller).map((name) => ({
     id: name,
     object: "model",
@@ -128,7 +135,7 @@ export async function handleModels(
  *
  * @example
  * ```ts
- * await handleCountTokens(context, req, res, body, requestId);
+ * await handleCountTokens(context, req, res, body, requestId, seen);
  * ```
  */
 export async function handleCountTokens(
@@ -137,9 +144,10 @@ export async function handleCountTokens(
   res: ServerResponse,
   body: unknown,
   requestId: string,
+  seen: CallerSeen,
 ): Promise<void> {
   const { request } = parseAnthropicMessagesBody(body, { requireMaxTokens: false });
-  const admitted = await admitCaller(context, req.headers, request.model);
+  const admitted = await admitCaller(context, req.headers, request.model, seen);
   const sent = upstreamRequest(context, request, admitted.model);
   const count = await context.client.countTokens(sent);
   sendJson(

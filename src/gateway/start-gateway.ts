@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Catalog } from "../catalog/index.js";
+import { createDashboardHandler } from "../dashboard/index.js";
 import { createSqliteLedger, type Ledger } from "../ledger/index.js";
 import { DATABASE_FILE, resolveDataDir } from "../stores/data-dir.js";
 import type { KeyValueStore } from "../stores/key-value-store.js";
@@ -102,6 +103,11 @@ export async function startGateway(options: StartGatewayOptions): Promise<Starte
     requestLog,
     upstreamKeys: keys,
     ...(options.adminApi !== undefined ? { adminApi: options.adminApi } : {}),
+    // The master key opens the dashboard too; without one (or with one too short to be a
+    // secret) /dashboard is not mounted, so no one reads spend data.
+    ...(masterKey !== undefined && masterKey.length >= 8
+      ? { dashboard: createDashboardHandler({ ledger, adminKey: masterKey }) }
+      : {}),
   });
   const running = await listenGateway(context, {
     host: config.host,

@@ -3,7 +3,7 @@
  * mock upstream, budget enforcement before any upstream byte, the ledger row, headers.
  */
 import { connect } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { usd } from "../../src/money/index.js";
 import {
   type Harness,
@@ -151,6 +151,121 @@ describe("gateway: /v1/chat/completions", () => {
       expect(JSON.stringify(parsed)).not.toContain("tw-not-a-real-key-123456");
     }
     expect(harness.mock.requests.length).toBe(before);
+  });
+
+  it("writes no ledger row for unauthenticated requests, counting them in metrics and logs instead", async () => {
+    const requestIds: string[] = [];
+    for (const key of [undefined, "tw-not-a-real-key-654321"]) {
+      const response = await post("/v1/chat/completions", key, HELLO);
+      expect(response.status).toBe(401);
+      requestIds.push(response.headers.get("x-tokenwise-request-id") ?? "");
+      await response.arrayBuffer();
+    }
+    // A refusal of a known key is queued after them: once its row is in, theirs would be too.
+    const { id, secret } = await harness.key();
+    const refused = await post("/v1/chat/completions", secret, { ...HELLO, model: "gpt-9" });
+    expect(refused.status).toBe(404);
+    await vi.waitFor(
+      async () => {
+        const all = await harness.ledger.records();
+        expect(all.filter((row) => row.scope === `key:${id}`)).toHaveLength(1);
+      },
+      { timeout: 10_000 },
+    );
+    const rows = await harness.ledger.records();
+    expect(rows.filter((row) => requestIds.includes(row.requestId ?? ""))).toEqual([]);
+    expect(rows.filter((row) => !row.scope.startsWith("key:"))).toEqual([]);
+    const metrics = await (await fetch(`${harness.gateway.url}/metrics`)).text();
+    expect(metrics).toMatch(
+      /tokenwise_gateway_requests_total\{[^}]*outcome="authentication"[^}]*\} [1-9]/,
+    );
+    for (const id of requestIds) {
+      expect(harness.logs.some((line) => line.includes(id) && line.includes('"status":401'))).toBe(
+        true,
+      );
+    }
+  });
+
+  it("books /v1/models and /v1/messages/count_tokens to the key: a $0 row each, with its outcome", async () => {
+    const { id, secret } = await harness.key();
+    const models = await fetch(`${harness.gateway.url}/v1/models`, {
+      headers: { authorization: `Bearer ${secret}` },
+    });
+    expect(models.status).toBe(200);
+    const counted = await fetch(`${harness.gateway.url}/v1/messages/count_tokens`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-api-key": secret },
+      body: JSON.stringify({
+        model: "claude-haiku-4-5",
+        messages: [{ role: "user", content: "hi" }],
+      }),
+    });
+    expect(counted.status).toBe(200);
+    await vi.waitFor(
+      async () => {
+        const rows = (await harness.ledger.records()).filter((row) => row.scope === `key:${id}`);
+        expect(rows.map((row) => row.metadata?.route).sort()).toEqual(["count_tokens", "models"]);
+        for (const row of rows) {
+          expect(row.cost).toBe(0n);
+          expect(row.metadata).toMatchObject({ outcome: "served", status: 200, keyId: id });
+        }
+      },
+      { timeout: 10_000 },
+    );
+  });
+
+  it("answers a chat-completions caller from an upstream configured with api: responses", async () => {
+    const { id, secret } = await harness.key({
+      budget: { limit: usd("1"), period: "day", timeZone: "UTC" },
+    });
+    const before = harness.mock.requests.length;
+    const response = await post("/v1/chat/completions", secret, {
+      ...HELLO,
+      model: "gpt-4o-via-responses",
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      object: string;
+      choices: Array<{ message: { content: string } }>;
+      usage: { prompt_tokens: number; completion_tokens: number };
+    };
+    expect(body.object).toBe("chat.completion");
+    expect(body.choices[0]?.message.content.length).toBeGreaterThan(0);
+    expect(body.usage.completion_tokens).toBeGreaterThan(0);
+    expect(harness.mock.requests.slice(before).map((request) => request.path)).toEqual([
+      "/v1/responses",
+    ]);
+    const rows = (await harness.ledger.records()).filter((row) =>
+      row.scope.startsWith(`key:${id}:`),
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.cost).toBeGreaterThan(0n);
+    expect(usd(response.headers.get("x-tokenwise-cost") ?? "x")).toBe(rows[0]?.cost);
+  });
+
+  it("mounts the spend dashboard at /dashboard: its data needs the master key, a wrong key gets none", async () => {
+    const { secret } = await harness.key();
+    const served = await post("/v1/chat/completions", secret, HELLO);
+    expect(served.status).toBe(200);
+    await served.arrayBuffer();
+    const page = await fetch(`${harness.gateway.url}/dashboard/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toContain("text/html");
+    await page.arrayBuffer();
+    for (const key of [undefined, secret, "tw-wrong-master-key-000"]) {
+      const denied = await fetch(`${harness.gateway.url}/dashboard/api/data`, {
+        headers: key === undefined ? {} : { authorization: `Bearer ${key}` },
+      });
+      expect(denied.status).toBe(401);
+      const text = await denied.text();
+      expect(text).not.toContain("gpt-4o-mini");
+      expect(text).not.toMatch(/spend|total/i);
+    }
+    const data = await fetch(`${harness.gateway.url}/dashboard/api/data`, {
+      headers: { authorization: `Bearer ${MASTER_KEY}` },
+    });
+    expect(data.status).toBe(200);
+    expect(await data.text()).toContain("gpt-4o-mini");
   });
 
   it("refuses a revoked key and keeps a rotated one working through its grace period", async () => {

@@ -117,13 +117,11 @@ describe("tokenwise gateway (built CLI)", () => {
     const ledger = createSqliteLedger({ path: join(dataDir, DATABASE_FILE) });
     const rows = await ledger.records();
     await ledger.close();
-    expect(rows.map((row) => row.metadata?.outcome ?? "served").sort()).toEqual([
-      "not_found",
-      "served",
-    ]);
-    expect(rows.find((row) => row.metadata?.outcome === undefined)?.scope).toBe(
+    expect(rows.map((row) => row.metadata?.outcome).sort()).toEqual(["not_found", "served"]);
+    expect(rows.find((row) => row.metadata?.outcome === "served")?.scope).toBe(
       `key:${key.id}:none`,
     );
+    expect(rows.find((row) => row.metadata?.outcome === "not_found")?.scope).toBe(`key:${key.id}`);
     expect(gateway.stderrText()).not.toContain(secret);
     expect(gateway.stderrText()).not.toContain("sk-cli-upstream-secret-123456");
   });

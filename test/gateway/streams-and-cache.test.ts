@@ -211,4 +211,58 @@ describe("gateway response cache", () => {
     expect(deltas.join("")).toContain("cache me");
     expect(harness.mock.requests.length - before).toBe(3);
   });
+
+  it("writes latency, first-byte time, cache status and outcome on every row: served, cached, bypassed, streamed", async () => {
+    await harness.registry.setTeam({ name: "facts-team" });
+    const { id, secret } = await harness.key({
+      team: "facts-team",
+      budget: { limit: usd("1"), period: "day", timeZone: "UTC" },
+    });
+    harness.mock.setBehavior({ script: [], streamChunkDelayMs: 30 });
+    const body = {
+      model: "gpt-4o-mini",
+      temperature: 0,
+      max_tokens: 20,
+      messages: [{ role: "user", content: "facts on the row" }],
+    };
+    const ask = (extra: Record<string, unknown>, headers: Record<string, string> = {}) =>
+      fetch(`${harness.gateway.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          authorization: `Bearer ${secret}`,
+          ...headers,
+        },
+        body: JSON.stringify({ ...body, ...extra }),
+      }).then(async (response) => {
+        await response.text();
+        return response.headers.get("x-tokenwise-request-id") ?? "";
+      });
+    const served = await ask({});
+    const cached = await ask({});
+    const bypassed = await ask({}, { "x-tokenwise-cache": "off" });
+    const streamed = await ask(
+      { stream: true, messages: [{ role: "user", content: LONG }] },
+      {
+        "x-tokenwise-cache": "off",
+      },
+    );
+    const rows = await rowsOfKey(id);
+    const byId = (requestId: string) => rows.find((row) => row.requestId === requestId)?.metadata;
+    expect(byId(served)).toMatchObject({ outcome: "served", cacheStatus: "miss", keyId: id });
+    expect(byId(cached)).toMatchObject({ outcome: "cache_hit", cacheStatus: "hit" });
+    expect(byId(bypassed)).toMatchObject({ outcome: "served", cacheStatus: "bypass" });
+    expect(byId(streamed)).toMatchObject({ outcome: "served", cacheStatus: "bypass" });
+    for (const requestId of [served, cached, bypassed, streamed]) {
+      const metadata = byId(requestId);
+      expect(typeof metadata?.keyName).toBe("string");
+      expect(metadata?.team).toBe("facts-team");
+      expect(typeof metadata?.latencyMs).toBe("number");
+      expect(typeof metadata?.firstByteMs).toBe("number");
+      expect(Number(metadata?.firstByteMs)).toBeLessThanOrEqual(Number(metadata?.latencyMs));
+    }
+    // The stream's first byte went out long before its last chunk (30 ms apart each).
+    const stream = byId(streamed);
+    expect(Number(stream?.latencyMs) - Number(stream?.firstByteMs)).toBeGreaterThanOrEqual(100);
+  });
 });

@@ -52,12 +52,19 @@ export async function startHarness(
     dataDir: dir,
     upstreams: {
       openai: { kind: "openai", baseUrl: `${mock.url}/v1`, apiKeyEnv: "TEST_OPENAI_KEY" },
+      "openai-responses": {
+        kind: "openai",
+        api: "responses",
+        baseUrl: `${mock.url}/v1`,
+        apiKeyEnv: "TEST_OPENAI_KEY",
+      },
       anthropic: { kind: "anthropic", baseUrl: mock.url, apiKeyEnv: "TEST_ANTHROPIC_KEY" },
     },
     models: {
       "gpt-4o-mini": { upstream: "openai", fallbacks: ["claude-haiku-4-5"] },
       "claude-haiku-4-5": { upstream: "anthropic" },
       "claude-via-openai": { upstream: "openai", model: "gpt-4o" },
+      "gpt-4o-via-responses": { upstream: "openai-responses", model: "gpt-4o-mini" },
       "text-embedding-3-small": { upstream: "openai" },
     },
     defaults: { streamIdleTimeoutMs: 1_000, requestTimeoutMs: 2_000, ...options.defaults },
@@ -80,7 +87,11 @@ export async function startHarness(
       write: (line) => logs.push(line),
       secrets: Object.values(UPSTREAM_KEYS),
     }),
-    env: { TEST_OPENAI_KEY: UPSTREAM_KEYS.openai, TEST_ANTHROPIC_KEY: UPSTREAM_KEYS.anthropic },
+    env: {
+      TEST_OPENAI_KEY: UPSTREAM_KEYS.openai,
+      TEST_ANTHROPIC_KEY: UPSTREAM_KEYS.anthropic,
+      TOKENWISE_MASTER_KEY: MASTER_KEY,
+    },
   });
   return {
     mock,
