@@ -17,6 +17,7 @@ import { createGatewayMetrics } from "./gateway-metrics.js";
 import { listenGateway, type RunningGateway } from "./gateway-server.js";
 import type { KeyRegistry, RateLimiter } from "./keys/types.js";
 import { upstreamKeys } from "./load-gateway-config.js";
+import { registryBudgets } from "./registry-budgets.js";
 import { createRequestLog } from "./request-log.js";
 
 export interface StartGatewayOptions {
@@ -106,7 +107,18 @@ export async function startGateway(options: StartGatewayOptions): Promise<Starte
     // The master key opens the dashboard too; without one (or with one too short to be a
     // secret) /dashboard is not mounted, so no one reads spend data.
     ...(masterKey !== undefined && masterKey.length >= 8
-      ? { dashboard: createDashboardHandler({ ledger, adminKey: masterKey }) }
+      ? {
+          dashboard: createDashboardHandler({
+            ledger,
+            adminKey: masterKey,
+            budgets: () =>
+              registryBudgets({
+                registry: options.registry,
+                budgetScopes: options.budgetScopes,
+                now: Date.now(),
+              }),
+          }),
+        }
       : {}),
   });
   const running = await listenGateway(context, {

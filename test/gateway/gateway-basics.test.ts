@@ -4,7 +4,7 @@
  */
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { usd } from "../../src/money/index.js";
+import { toDecimalString, usd } from "../../src/money/index.js";
 import {
   type Harness,
   MASTER_KEY,
@@ -266,6 +266,42 @@ describe("gateway: /v1/chat/completions", () => {
     });
     expect(data.status).toBe(200);
     expect(await data.text()).toContain("gpt-4o-mini");
+  });
+
+  it("shows every key's and team's budget on the dashboard, spent as the ledger has it", async () => {
+    const team = `dash-${Math.random().toString(36).slice(2)}`;
+    await harness.registry.setTeam({
+      name: team,
+      budget: { limit: usd("2"), period: "none", timeZone: "UTC" },
+    });
+    const { id, secret } = await harness.key({
+      name: `dash-key-${Math.random().toString(36).slice(2)}`,
+      team,
+      budget: { limit: usd("1"), period: "month", timeZone: "UTC" },
+    });
+    const served = await post("/v1/chat/completions", secret, HELLO);
+    expect(served.status).toBe(200);
+    await served.arrayBuffer();
+    const response = await fetch(`${harness.gateway.url}/dashboard/api/data`, {
+      headers: { authorization: `Bearer ${MASTER_KEY}` },
+    });
+    expect(response.status).toBe(200);
+    const data = (await response.json()) as {
+      report: { budgets: Array<{ scope: string; name: string; limit: string; spent: string }> };
+    };
+    const keyBudget = data.report.budgets.find((budget) =>
+      budget.scope.startsWith(`key:${id}:month:`),
+    );
+    const teamBudget = data.report.budgets.find((budget) => budget.scope === `team:${team}:none`);
+    expect(keyBudget?.limit).toBe("1.00");
+    expect(teamBudget?.limit).toBe("2.00");
+    expect(teamBudget?.name).toBe(`team ${team}`);
+    const spent = await harness.ledger.spent(keyBudget?.scope ?? "");
+    expect(spent).toBeGreaterThan(0n);
+    expect(keyBudget?.spent).toBe(toDecimalString(spent));
+    expect(teamBudget?.spent).toBe(
+      toDecimalString(await harness.ledger.spent(`team:${team}:none`)),
+    );
   });
 
   it("refuses a revoked key and keeps a rotated one working through its grace period", async () => {
