@@ -5,12 +5,14 @@
 //
 //   npm run build && bash bench/gateway/install-peers.sh
 //   node bench/gateway/run.mjs [--rounds 3] [--seconds 5] [--write]
+
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import { writeBenchmarksSection } from "../benchmarks-file.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
@@ -284,15 +286,7 @@ try {
   ].join("\n");
   process.stdout.write(`${section}\n`);
   if (write) {
-    const path = join(root, "BENCHMARKS.md");
-    const text = readFileSync(path, "utf8");
-    const start = text.indexOf("## Gateway");
-    const next = start === -1 ? -1 : text.indexOf("\n## ", start + 1);
-    const updated =
-      start === -1
-        ? `${text.trimEnd()}\n\n${section}`
-        : `${text.slice(0, start)}${section}${next === -1 ? "" : text.slice(next + 1)}`;
-    writeFileSync(path, updated.endsWith("\n") ? updated : `${updated}\n`);
+    writeBenchmarksSection({ root, heading: "## Gateway", section });
   }
 } finally {
   for (const child of children) child.kill("SIGTERM");

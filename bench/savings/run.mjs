@@ -1,4 +1,10 @@
 #!/usr/bin/env node
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 /**
  * Savings benchmark: replays one seeded workload (chat sessions with long shared system
  * prompts, RAG over a document set with repeated and nearly repeated questions, long
@@ -9,12 +15,7 @@
  * Usage: npm run build && node bench/savings/run.mjs [--seed 2026] [--scale 1] [--write]
  * With --write the results replace the "## Savings" section of BENCHMARKS.md.
  */
-import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
+import { writeBenchmarksSection } from "../benchmarks-file.mjs";
 import { LEVER_LABELS, LEVERS, loadTokenwise, runArm } from "./replay.mjs";
 import { generateWorkload } from "./workload.mjs";
 
@@ -156,18 +157,6 @@ only summaries (and the provider's own prompt cache, present in every arm) reduc
 
 console.log(section);
 if (options.write) {
-  const path = join(root, "BENCHMARKS.md");
-  const current = readFileSync(path, "utf8");
-  const start = current.indexOf("## Savings");
-  let next = -1;
-  if (start >= 0) {
-    const after = current.slice(start + 1).search(/\n## /);
-    next = after < 0 ? -1 : start + 1 + after + 1;
-  }
-  const updated =
-    start < 0
-      ? `${current.trimEnd()}\n\n${section}`
-      : `${current.slice(0, start)}${section}${next < 0 ? "" : `\n${current.slice(next)}`}`;
-  writeFileSync(path, updated);
+  writeBenchmarksSection({ root, heading: "## Savings", section });
   console.error("BENCHMARKS.md updated");
 }

@@ -1,4 +1,12 @@
 #!/usr/bin/env node
+import { execFileSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import Database from "better-sqlite3";
+import * as sqliteVec from "sqlite-vec";
 /**
  * Search benchmark: exact top-k over one flat Float32Array (what `tokenwise search` runs)
  * against sqlite-vec 0.1.9 (vec0 virtual table, exact brute-force KNN in C) and a naive
@@ -16,22 +24,7 @@
  *   [--skip-quality] [--skip-latency] [--write]
  * With --write the results replace the "## Search" section of BENCHMARKS.md.
  */
-import { execFileSync } from "node:child_process";
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
-import { cpus, tmpdir, totalmem } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { parseArgs } from "node:util";
-import Database from "better-sqlite3";
-import * as sqliteVec from "sqlite-vec";
+import { writeBenchmarksSection } from "../benchmarks-file.mjs";
 import { measureFreshProcesses, measureServe } from "./cli-latency.mjs";
 import { evaluateManPages, MAN_QUESTIONS, manCorpus } from "./man-eval.mjs";
 import { median, percentile } from "./stats.mjs";
@@ -409,16 +402,5 @@ const section = lines.join("\n");
 console.log(section);
 
 if (options.write) {
-  const path = join(root, "BENCHMARKS.md");
-  const current = existsSync(path) ? readFileSync(path, "utf8") : "# Benchmarks\n";
-  const heading = "## Search";
-  const start = current.search(/^## Search$/m);
-  let next;
-  if (start === -1) next = `${current.trimEnd()}\n\n${section}\n`;
-  else {
-    const after = current.indexOf("\n## ", start + heading.length);
-    next = `${current.slice(0, start)}${section}\n${after === -1 ? "" : `\n${current.slice(after + 1)}`}`;
-  }
-  writeFileSync(path, next);
-  console.error(`wrote ${path}`);
+  console.error(`wrote ${writeBenchmarksSection({ root, heading: "## Search\n", section })}`);
 }

@@ -1,4 +1,11 @@
 #!/usr/bin/env node
+import { execFileSync, spawnSync } from "node:child_process";
+import { closeSync, existsSync, openSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { gatherCorpus } from "../../test/tokenizer-exactness/corpus.mjs";
 /**
  * Benchmark of `tokenwise tokens` on a big stdin: wall time and peak memory (maximum resident
  * set size, from /usr/bin/time -v) of the CLI process, one model at a time and several models
@@ -13,13 +20,7 @@
  * (test/tokenizer-exactness/corpus.mjs), its documents repeated in order up to the size asked
  * for, so it mixes English, code, other scripts and JSON.
  */
-import { execFileSync, spawnSync } from "node:child_process";
-import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
-import { gatherCorpus } from "../../test/tokenizer-exactness/corpus.mjs";
+import { writeBenchmarksSection } from "../benchmarks-file.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const { values: options } = parseArgs({
@@ -198,16 +199,6 @@ const section = lines.join("\n");
 console.log(section);
 
 if (options.write) {
-  const path = join(root, "BENCHMARKS.md");
-  const currentText = existsSync(path) ? readFileSync(path, "utf8") : "# Benchmarks\n";
   const heading = "## Tokenizer: `tokenwise tokens` on a big stdin";
-  const start = currentText.indexOf(heading);
-  let next;
-  if (start === -1) next = `${currentText.trimEnd()}\n\n${section}\n`;
-  else {
-    const after = currentText.indexOf("\n## ", start + heading.length);
-    next = `${currentText.slice(0, start)}${section}\n${after === -1 ? "" : `\n${currentText.slice(after + 1)}`}`;
-  }
-  writeFileSync(path, next);
-  console.error(`wrote ${path}`);
+  console.error(`wrote ${writeBenchmarksSection({ root, heading, section })}`);
 }

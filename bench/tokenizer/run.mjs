@@ -1,4 +1,13 @@
 #!/usr/bin/env node
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import * as gptO200k from "gpt-tokenizer/encoding/o200k_base";
+import { get_encoding } from "tiktoken";
+import { corpusCategories, gatherCorpus } from "../../test/tokenizer-exactness/corpus.mjs";
 /**
  * Benchmark of the tokenwise BPE engine against its peers, in one run on the same inputs:
  * gpt-tokenizer 4 (pure JavaScript) and tiktoken 1.0.22 (WASM). js-tiktoken is not installed,
@@ -13,15 +22,7 @@
  * machine disturb less than wall time; peers run interleaved, in rotating order, inside every
  * repetition, and ratios are medians of the per-repetition ratios.
  */
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { parseArgs } from "node:util";
-import * as gptO200k from "gpt-tokenizer/encoding/o200k_base";
-import { get_encoding } from "tiktoken";
-import { corpusCategories, gatherCorpus } from "../../test/tokenizer-exactness/corpus.mjs";
+import { writeBenchmarksSection } from "../benchmarks-file.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const { values: options } = parseArgs({
@@ -596,18 +597,8 @@ const section = lines.join("\n");
 console.log(section);
 
 if (options.write) {
-  const path = join(root, "BENCHMARKS.md");
-  const current = existsSync(path) ? readFileSync(path, "utf8") : "# Benchmarks\n";
   const heading = "## Tokenizer: tokenwise BPE engine";
-  const start = current.indexOf(heading);
-  let next;
-  if (start === -1) next = `${current.trimEnd()}\n\n${section}\n`;
-  else {
-    const after = current.indexOf("\n## ", start + heading.length);
-    next = `${current.slice(0, start)}${section}\n${after === -1 ? "" : `\n${current.slice(after + 1)}`}`;
-  }
-  writeFileSync(path, next);
-  console.error(`wrote ${path}`);
+  console.error(`wrote ${writeBenchmarksSection({ root, heading, section })}`);
 }
 tiktokenO200k.free();
 if (consumed < 0) console.error(consumed);
