@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Generates the committed data files of the BPE engine in src/tokens/bpe/data/ (JSON, which the
+ * Generates the committed data files of the BPE engine in src/core/tokens/bpe/data/ (JSON, which the
  * engine loads on first use of an encoding and `tsc` copies to dist/):
  *
  * - `<encoding>.json`: the mergeable ranks of o200k_base and cl100k_base, read from the installed
@@ -19,7 +19,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const outputDirectory = join(root, "src", "tokens", "bpe", "data");
+const outputDirectory = join(root, "src", "core", "tokens", "bpe", "data");
 const checkOnly = process.argv.includes("--check");
 
 const encodings = [
@@ -57,7 +57,7 @@ function crossCheckWithTiktoken(name, tokens) {
   });
 }
 
-// Keys, hashes and partitions; must match src/tokens/bpe/vocabulary.ts.
+// Keys, hashes and partitions; must match src/core/tokens/bpe/vocabulary.ts.
 const HASH_BASE = 0x01000193;
 const PARTITION_BITS = 9;
 const EIGHT_ASCII_FLAG = 1 << 31;
@@ -137,7 +137,7 @@ function encodeRanks(name, tokens) {
   return { shortCount, longCount: tokens.length - shortCount, ranks: packed.toString("base64") };
 }
 
-// Class bits; must match src/tokens/bpe/character-classes.ts.
+// Class bits; must match src/core/tokens/bpe/character-classes.ts.
 const UPPER_SET = 1; // [\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]
 const LOWER_SET = 2; // [\p{Ll}\p{Lm}\p{Lo}\p{M}]
 const LETTER = 4; // \p{L}

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Builds src/catalog/data/models.generated.ts from two copies of LiteLLM's
+ * Builds src/core/catalog/data/models.generated.ts from two copies of LiteLLM's
  * model_prices_and_context_window.json (a current one, and an older one that still lists
  * models removed since), pydantic/genai-prices' data.json (dated price periods, and the prices
  * of models LiteLLM lists only under third-party hosts) and the curated table in
@@ -13,7 +13,7 @@
  * the curation says the model is not offered in batch (realtime and live models).
  *
  * Prices, limits and capabilities come from LiteLLM through the catalog's own parser
- * (src/catalog/parse-litellm-prices.ts, transpiled on the fly: no build step needed), so the
+ * (src/core/catalog/parse-litellm-prices.ts, transpiled on the fly: no build step needed), so the
  * conversion code exists once. The result is validated with the catalog file validator and
  * checked for consistency before anything is written.
  */
@@ -87,9 +87,9 @@ const BATCH_SOURCE = {
 };
 
 const [litellm, catalogFile, override] = await importTypeScript([
-  "catalog/parse-litellm-prices.ts",
-  "catalog/parse-catalog-file.ts",
-  "catalog/model-override.ts",
+  "core/catalog/parse-litellm-prices.ts",
+  "core/catalog/parse-catalog-file.ts",
+  "core/catalog/model-override.ts",
 ]);
 
 const current = readLiteLLMFile(currentPath);

@@ -52,7 +52,9 @@ function parse(argv) {
     else fail(`unknown flag ${flag}`);
   }
   if (options.replicas > 0 && replicaCommand.length === 0) {
-    fail("--replicas needs the replica command after --, e.g. -- node dist/cli/main.js gateway");
+    fail(
+      "--replicas needs the replica command after --, e.g. -- node dist/faces/cli/main.js gateway",
+    );
   }
   return { command, options: { ...options, dir: resolve(options.dir) }, replicaCommand };
 }
@@ -194,8 +196,8 @@ async function start(options, replicaCommand) {
     if (!String(error.stderr).includes("already exists")) throw error;
   }
   const postgresUrl = `postgres://postgres@127.0.0.1:${postgresPort}/tokenwise`;
-  const cli = join(repository, "dist", "cli", "main.js");
-  if (!existsSync(cli)) fail("dist/cli/main.js is missing: run npm run build first");
+  const cli = join(repository, "dist", "faces", "cli", "main.js");
+  if (!existsSync(cli)) fail("dist/faces/cli/main.js is missing: run npm run build first");
   execFileSync(process.execPath, [cli, "db", "migrate", "--postgres", postgresUrl], {
     stdio: "inherit",
   });

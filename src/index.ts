@@ -14,12 +14,12 @@
  * ```
  * @module
  */
-export * from "./catalog/index.js";
-export * from "./cost/index.js";
-export * from "./errors/index.js";
-export * from "./messages/index.js";
-export * from "./money/index.js";
-export * from "./prompts/index.js";
-export * from "./sampling/index.js";
-export * from "./tokens/index.js";
-export * from "./vectors/index.js";
+export * from "./core/catalog/index.js";
+export * from "./core/cost/index.js";
+export * from "./core/errors/index.js";
+export * from "./core/messages/index.js";
+export * from "./core/money/index.js";
+export * from "./core/prompts/index.js";
+export * from "./core/sampling/index.js";
+export * from "./core/tokens/index.js";
+export * from "./core/vectors/index.js";

@@ -16,7 +16,7 @@ import { writeBenchmarksSection } from "../benchmarks-file.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
-const cli = join(root, "dist", "cli", "main.js");
+const cli = join(root, "dist", "faces", "cli", "main.js");
 const portkeyEntry = join(
   here,
   ".peers",
@@ -127,7 +127,7 @@ try {
     }),
   );
   const { createSqliteKeyRegistry } = await import(
-    join(root, "dist", "gateway", "keys", "index.js")
+    join(root, "dist", "apps", "gateway", "keys", "index.js")
   );
   const { mkdirSync } = await import("node:fs");
   mkdirSync(dataDir, { recursive: true });

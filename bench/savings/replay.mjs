@@ -36,15 +36,15 @@ const API_KEY = "bench-savings-key";
 export async function loadTokenwise(root) {
   const dist = (path) => import(pathToFileURL(join(root, "dist", path)).href);
   const [client, ledger, stores, providers, chat, cost, tokens, mock, money] = await Promise.all([
-    dist("client/index.js"),
-    dist("ledger/index.js"),
-    dist("stores/index.js"),
-    dist("providers/index.js"),
-    dist("chat/index.js"),
-    dist("cost/index.js"),
-    dist("tokens/index.js"),
-    dist("mock-upstream/index.js"),
-    dist("money/index.js"),
+    dist("apps/client/index.js"),
+    dist("adapters/ledger/index.js"),
+    dist("adapters/stores/index.js"),
+    dist("adapters/providers/index.js"),
+    dist("apps/chat/index.js"),
+    dist("core/cost/index.js"),
+    dist("core/tokens/index.js"),
+    dist("adapters/mock-upstream/index.js"),
+    dist("core/money/index.js"),
   ]);
   return {
     ...client,

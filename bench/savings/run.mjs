@@ -27,8 +27,8 @@ const { values: options } = parseArgs({
     write: { type: "boolean", default: false },
   },
 });
-if (!existsSync(join(root, "dist", "client", "index.js"))) {
-  console.error("dist/client/index.js is missing: run npm run build first");
+if (!existsSync(join(root, "dist", "apps", "client", "index.js"))) {
+  console.error("dist/apps/client/index.js is missing: run npm run build first");
   process.exit(1);
 }
 const tw = await loadTokenwise(root);

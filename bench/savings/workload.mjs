@@ -14,7 +14,7 @@
  */
 // The mock upstream's mulberry32 generator, from the build (run `npm run build` first).
 const { createSeededRandom } = await import(
-  new URL("../../dist/mock-upstream/seeded-random.js", import.meta.url).href
+  new URL("../../dist/adapters/mock-upstream/seeded-random.js", import.meta.url).href
 );
 
 const ONSETS = [

@@ -26,9 +26,9 @@ const { values: options } = parseArgs({
 });
 const dist = (path) => pathToFileURL(join(root, "dist", path)).href;
 const { openSearchIndex, fuseByScore, reciprocalRankFusion } = await import(
-  dist("search/index.js")
+  dist("apps/search/index.js")
 );
-const { createOfflineEmbedder } = await import(dist("embeddings/index.js"));
+const { createOfflineEmbedder } = await import(dist("adapters/embeddings/index.js"));
 
 const work = join(tmpdir(), "tokenwise-bench-search");
 mkdirSync(work, { recursive: true });

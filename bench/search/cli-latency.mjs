@@ -40,7 +40,7 @@ function summarise(name, runs) {
   };
 }
 
-/** Fresh-process figures: each query runs in a new `node dist/cli/main.js search` process. */
+/** Fresh-process figures: each query runs in a new `node dist/faces/cli/main.js search` process. */
 export function measureFreshProcesses({ cli, dataDir, questions, mode }) {
   const rows = [];
   rows.push(

@@ -46,13 +46,15 @@ const dimensions = Number(options.dimensions);
 const TOP_K = 10;
 
 const dist = (path) => pathToFileURL(join(root, "dist", path)).href;
-if (!existsSync(join(root, "dist", "search", "index.js"))) {
-  console.error("dist/search/index.js is missing: run npm run build first");
+if (!existsSync(join(root, "dist", "apps", "search", "index.js"))) {
+  console.error("dist/apps/search/index.js is missing: run npm run build first");
   process.exit(1);
 }
-const { topKSimilar, cosineSimilarity } = await import(dist("vectors/index.js"));
-const { openSearchIndex } = await import(dist("search/index.js"));
-const { createOfflineEmbedder, OFFLINE_VECTORS_FILE } = await import(dist("embeddings/index.js"));
+const { topKSimilar, cosineSimilarity } = await import(dist("core/vectors/index.js"));
+const { openSearchIndex } = await import(dist("apps/search/index.js"));
+const { createOfflineEmbedder, OFFLINE_VECTORS_FILE } = await import(
+  dist("adapters/embeddings/index.js")
+);
 
 /** mulberry32: a small seeded generator, so every run measures the same vectors. */
 function seededRandom(seed) {
@@ -307,7 +309,7 @@ async function measureLatency() {
   }
   await embedder.load();
   copyFileSync(join(gloveDir, OFFLINE_VECTORS_FILE), join(dataDir, OFFLINE_VECTORS_FILE));
-  const cli = join(root, "dist", "cli", "main.js");
+  const cli = join(root, "dist", "faces", "cli", "main.js");
   execFileSync("node", [cli, "index", pages, "--data-dir", dataDir, "--no-progress"], {
     stdio: "ignore",
   });
@@ -365,7 +367,7 @@ const lines = [
 if (latency !== undefined) {
   lines.push(
     "",
-    `Latency of \`tokenwise search\` on an index of ${latency.counts.chunks.toLocaleString("en-US")} chunks (${latency.counts.files} man pages, offline embedder), ${latency.fresh[0].runs} different questions each. Fresh process: one \`node dist/cli/main.js search ...\` per question, timed from spawn to exit (wall) and by /usr/bin/time (CPU = user + system); the page cache is warm. Peers in the same run: a bare Node start and the whole program's start.`,
+    `Latency of \`tokenwise search\` on an index of ${latency.counts.chunks.toLocaleString("en-US")} chunks (${latency.counts.files} man pages, offline embedder), ${latency.fresh[0].runs} different questions each. Fresh process: one \`node dist/faces/cli/main.js search ...\` per question, timed from spawn to exit (wall) and by /usr/bin/time (CPU = user + system); the page cache is warm. Peers in the same run: a bare Node start and the whole program's start.`,
     "",
     "| Command | Median wall ms | p95 wall ms | Median CPU ms |",
     "|---|---:|---:|---:|",

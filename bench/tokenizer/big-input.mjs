@@ -34,11 +34,11 @@ const { values: options } = parseArgs({
 });
 const targetBytes = Math.round(Number(options.megabytes) * 1_000_000);
 const repetitions = Number(options.repetitions);
-const current = join(root, "dist", "cli", "main.js");
+const current = join(root, "dist", "faces", "cli", "main.js");
 const baseline =
   options.baseline === undefined
     ? undefined
-    : join(resolve(options.baseline), "dist", "cli", "main.js");
+    : join(resolve(options.baseline), "dist", "faces", "cli", "main.js");
 for (const entry of [current, baseline]) {
   if (entry !== undefined && !existsSync(entry)) {
     console.error(`${entry} is missing: build it first`);

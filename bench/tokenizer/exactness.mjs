@@ -20,7 +20,7 @@ const { values: options } = parseArgs({
   },
 });
 const { createBpeTokenizer } = await import(
-  pathToFileURL(join(resolve(options.dist), "tokens", "bpe", "index.js")).href
+  pathToFileURL(join(resolve(options.dist), "core", "tokens", "bpe", "index.js")).href
 );
 const corpus = gatherCorpus({ bytesPerCategory: Number(options["bytes-per-category"]) });
 if (corpus.totalBytes < 10_000_000) {

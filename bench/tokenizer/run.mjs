@@ -38,7 +38,7 @@ const { values: options } = parseArgs({
 const only = options.only;
 const repetitions = Number(options.repetitions);
 const distDirectory = resolve(options.dist);
-const engineUrl = pathToFileURL(join(distDirectory, "tokens", "bpe", "index.js")).href;
+const engineUrl = pathToFileURL(join(distDirectory, "core", "tokens", "bpe", "index.js")).href;
 if (!existsSync(fileURLToPath(engineUrl))) {
   console.error(`${fileURLToPath(engineUrl)} is missing: run npm run build first`);
   process.exit(1);

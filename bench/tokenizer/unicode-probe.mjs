@@ -14,7 +14,7 @@ import { get_encoding } from "tiktoken";
 
 const distDirectory = resolve(process.argv[2] ?? "dist");
 const { createBpeTokenizer } = await import(
-  pathToFileURL(join(distDirectory, "tokens", "bpe", "index.js")).href
+  pathToFileURL(join(distDirectory, "core", "tokens", "bpe", "index.js")).href
 );
 
 const contexts = [

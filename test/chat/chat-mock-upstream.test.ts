@@ -8,21 +8,21 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { defaultCatalog } from "../../src/catalog/index.js";
+import type { MockUpstream } from "../../src/adapters/mock-upstream/index.js";
+import { startMockUpstream } from "../../src/adapters/mock-upstream/index.js";
+import { createOpenAICompatibleProvider } from "../../src/adapters/providers/index.js";
 import {
   type ChatClient,
   createChat,
   createProviderChatClient,
   createSqliteSessionStore,
   resumeChat,
-} from "../../src/chat/index.js";
-import { createClient } from "../../src/client/index.js";
-import { TokenwiseError } from "../../src/errors/index.js";
-import type { ChatMessage } from "../../src/messages/index.js";
-import type { MockUpstream } from "../../src/mock-upstream/index.js";
-import { startMockUpstream } from "../../src/mock-upstream/index.js";
-import { usd } from "../../src/money/index.js";
-import { createOpenAICompatibleProvider } from "../../src/providers/index.js";
+} from "../../src/apps/chat/index.js";
+import { createClient } from "../../src/apps/client/index.js";
+import { defaultCatalog } from "../../src/core/catalog/index.js";
+import { TokenwiseError } from "../../src/core/errors/index.js";
+import type { ChatMessage } from "../../src/core/messages/index.js";
+import { usd } from "../../src/core/money/index.js";
 
 let mock: MockUpstream;
 const directories: string[] = [];

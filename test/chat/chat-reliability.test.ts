@@ -5,11 +5,11 @@
  */
 import { PassThrough } from "node:stream";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type Chat, type ChatRetryEvent, createChat } from "../../src/chat/index.js";
-import { runChatRepl } from "../../src/chat/repl/index.js";
-import { type CreateClientOptions, createClient } from "../../src/client/index.js";
-import type { ChatMessage } from "../../src/messages/index.js";
-import { type MockUpstream, startMockUpstream } from "../../src/mock-upstream/index.js";
+import { type MockUpstream, startMockUpstream } from "../../src/adapters/mock-upstream/index.js";
+import { type Chat, type ChatRetryEvent, createChat } from "../../src/apps/chat/index.js";
+import { type CreateClientOptions, createClient } from "../../src/apps/client/index.js";
+import type { ChatMessage } from "../../src/core/messages/index.js";
+import { runChatRepl } from "../../src/faces/repl/index.js";
 
 let mock: MockUpstream;
 

@@ -1,12 +1,12 @@
 /**
  * The built command line as a person runs it: a real process, real stdin and exit codes.
- * `npm test` builds first (the `pretest` script), so dist/cli/main.js is current.
+ * `npm test` builds first (the `pretest` script), so dist/faces/cli/main.js is current.
  */
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
-const bin = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
+const bin = fileURLToPath(new URL("../../dist/faces/cli/main.js", import.meta.url));
 
 function runCli(
   args: string[],

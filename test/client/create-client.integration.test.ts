@@ -7,33 +7,37 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type CreateClientOptions, createClient } from "../../src/client/index.js";
-import { costFromUsage } from "../../src/cost/cost-from-usage.js";
-import { emptyUsage } from "../../src/cost/usage.js";
-import { TokenwiseError } from "../../src/errors/index.js";
 import {
   createMemoryLedger,
   createRedisLedger,
   createSqliteLedger,
   type Ledger,
-} from "../../src/ledger/index.js";
-import type { ChatRequest } from "../../src/messages/types.js";
+} from "../../src/adapters/ledger/index.js";
 import {
   type MockUpstream,
   pseudoEmbedding,
   startMockUpstream,
-} from "../../src/mock-upstream/index.js";
-import { usd } from "../../src/money/index.js";
-import type { ProviderSpec } from "../../src/providers/index.js";
-import type { ChatChunk } from "../../src/providers/types.js";
-import { createRedisStore, createSqliteStore, type KeyValueStore } from "../../src/stores/index.js";
+} from "../../src/adapters/mock-upstream/index.js";
+import type { ProviderSpec } from "../../src/adapters/providers/index.js";
+import type { ChatChunk } from "../../src/adapters/providers/types.js";
+import {
+  createRedisStore,
+  createSqliteStore,
+  type KeyValueStore,
+} from "../../src/adapters/stores/index.js";
 import {
   deleteRedisPrefix,
   describeWithRedis,
   newRedisClient,
   uniqueRedisPrefix,
-} from "../../src/stores/test-support/redis-for-tests.js";
-import { countChatTokens, countTextTokens } from "../../src/tokens/index.js";
+} from "../../src/adapters/stores/test-support/redis-for-tests.js";
+import { type CreateClientOptions, createClient } from "../../src/apps/client/index.js";
+import { costFromUsage } from "../../src/core/cost/cost-from-usage.js";
+import { emptyUsage } from "../../src/core/cost/usage.js";
+import { TokenwiseError } from "../../src/core/errors/index.js";
+import type { ChatRequest } from "../../src/core/messages/types.js";
+import { usd } from "../../src/core/money/index.js";
+import { countChatTokens, countTextTokens } from "../../src/core/tokens/index.js";
 
 const KEYS = {
   openai: "sk-test-openai-secret-0123456789abcdef",

@@ -10,11 +10,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { emptyUsage } from "../../src/cost/usage.js";
-import { createDashboardHandler } from "../../src/dashboard/index.js";
-import { createSqliteLedger, type Ledger } from "../../src/ledger/index.js";
-import { toDecimalString, usd } from "../../src/money/index.js";
-import { buildSpendReport } from "../../src/report/index.js";
+import { createSqliteLedger, type Ledger } from "../../src/adapters/ledger/index.js";
+import { buildSpendReport } from "../../src/apps/report/index.js";
+import { emptyUsage } from "../../src/core/cost/usage.js";
+import { toDecimalString, usd } from "../../src/core/money/index.js";
+import { createDashboardHandler } from "../../src/faces/dashboard/index.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const inCi = process.env.CI !== undefined && process.env.CI !== "" && process.env.CI !== "false";

@@ -8,11 +8,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { emptyUsage } from "../../src/cost/usage.js";
-import { createSqliteLedger } from "../../src/ledger/index.js";
-import { usd } from "../../src/money/index.js";
+import { createSqliteLedger } from "../../src/adapters/ledger/index.js";
+import { emptyUsage } from "../../src/core/cost/usage.js";
+import { usd } from "../../src/core/money/index.js";
 
-const bin = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
+const bin = fileURLToPath(new URL("../../dist/faces/cli/main.js", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "tokenwise-dashboard-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -1,6 +1,6 @@
 /**
  * `tokenwise keys` as a person runs it: the built CLI in a real process over a real data dir.
- * `npm test` builds first (the `pretest` script), so dist/cli/main.js is current.
+ * `npm test` builds first (the `pretest` script), so dist/faces/cli/main.js is current.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
-const bin = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
+const bin = fileURLToPath(new URL("../../dist/faces/cli/main.js", import.meta.url));
 let dataDir: string;
 
 beforeEach(() => {

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, expect, it } from "vitest";
 
 const limiterModule = fileURLToPath(
-  new URL("../../dist/gateway/keys/sqlite-rate-limiter.js", import.meta.url),
+  new URL("../../dist/apps/gateway/keys/sqlite-rate-limiter.js", import.meta.url),
 );
 
 let directory: string;

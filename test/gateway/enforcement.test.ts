@@ -3,10 +3,10 @@
  * per-key rate limits, and embeddings on budget.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defaultCatalog } from "../../src/catalog/index.js";
-import { worstCaseCost } from "../../src/client/worst-case-cost.js";
-import type { ChatRequest } from "../../src/messages/types.js";
-import { sumMoney, usd } from "../../src/money/index.js";
+import { worstCaseCost } from "../../src/apps/client/worst-case-cost.js";
+import { defaultCatalog } from "../../src/core/catalog/index.js";
+import type { ChatRequest } from "../../src/core/messages/types.js";
+import { sumMoney, usd } from "../../src/core/money/index.js";
 import { type Harness, startHarness } from "./support/gateway-harness.js";
 
 let harness: Harness;

@@ -4,7 +4,7 @@
  */
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { toDecimalString, usd } from "../../src/money/index.js";
+import { toDecimalString, usd } from "../../src/core/money/index.js";
 import {
   type Harness,
   MASTER_KEY,

@@ -10,7 +10,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import { generateText, jsonSchema, streamText, tool } from "ai";
 import OpenAI from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { usd } from "../../src/money/index.js";
+import { usd } from "../../src/core/money/index.js";
 import { type Harness, startHarness } from "./support/gateway-harness.js";
 
 let harness: Harness;

@@ -4,7 +4,7 @@
  */
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { usd } from "../../src/money/index.js";
+import { usd } from "../../src/core/money/index.js";
 import { type Harness, startHarness } from "./support/gateway-harness.js";
 
 let harness: Harness;

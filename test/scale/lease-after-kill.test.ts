@@ -6,28 +6,31 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { rmSync } from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import type { Ledger } from "../../src/ledger/ledger.js";
-import { createPostgresLedger } from "../../src/ledger/postgres-ledger.js";
-import { createRedisLedger } from "../../src/ledger/redis-ledger.js";
-import { compileForNode } from "../../src/ledger/test-support/compile-for-node.js";
-import type { LeaseJob, LeaseReport } from "../../src/ledger/test-support/postgres-lease-worker.js";
-import { usd } from "../../src/money/index.js";
-import { migratePostgres } from "../../src/stores/migrations/postgres-migrator.js";
-import { sleep } from "../../src/stores/test-support/manual-clock.js";
+import type { Ledger } from "../../src/adapters/ledger/ledger.js";
+import { createPostgresLedger } from "../../src/adapters/ledger/postgres-ledger.js";
+import { createRedisLedger } from "../../src/adapters/ledger/redis-ledger.js";
+import { compileForNode } from "../../src/adapters/ledger/test-support/compile-for-node.js";
+import type {
+  LeaseJob,
+  LeaseReport,
+} from "../../src/adapters/ledger/test-support/postgres-lease-worker.js";
+import { migratePostgres } from "../../src/adapters/stores/migrations/postgres-migrator.js";
+import { sleep } from "../../src/adapters/stores/test-support/manual-clock.js";
 import {
   describeWithPostgres,
   dropPostgresSchema,
   newPostgresPool,
   POSTGRES_TEST_URL,
   uniquePostgresSchema,
-} from "../../src/stores/test-support/postgres-for-tests.js";
+} from "../../src/adapters/stores/test-support/postgres-for-tests.js";
 import {
   deleteRedisPrefix,
   describeWithRedis,
   newRedisClient,
   REDIS_TEST_URL,
   uniqueRedisPrefix,
-} from "../../src/stores/test-support/redis-for-tests.js";
+} from "../../src/adapters/stores/test-support/redis-for-tests.js";
+import { usd } from "../../src/core/money/index.js";
 
 const TTL_MS = 800;
 const limit = usd("1");
@@ -35,7 +38,7 @@ const limit = usd("1");
 let compiled: { entry: string; directory: string };
 
 beforeAll(() => {
-  compiled = compileForNode("ledger/test-support/postgres-lease-worker.ts");
+  compiled = compileForNode("adapters/ledger/test-support/postgres-lease-worker.ts");
 });
 
 afterAll(() => {

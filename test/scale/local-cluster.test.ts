@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { privateClusterUnavailable } from "../../src/stores/test-support/postgres-private-cluster.js";
+import { privateClusterUnavailable } from "../../src/adapters/stores/test-support/postgres-private-cluster.js";
 
 const script = fileURLToPath(new URL("../../scripts/local-cluster.mjs", import.meta.url));
 // Each replica answers with what it was told about the cluster.

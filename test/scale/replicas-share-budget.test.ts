@@ -4,21 +4,21 @@
  * replica, for real HTTP calls to the mock upstream.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createClient } from "../../src/client/index.js";
-import { TokenwiseError } from "../../src/errors/index.js";
-import type { Ledger } from "../../src/ledger/ledger.js";
-import { createPostgresLedger } from "../../src/ledger/postgres-ledger.js";
-import type { ChatRequest } from "../../src/messages/types.js";
-import { type MockUpstream, startMockUpstream } from "../../src/mock-upstream/index.js";
-import { usd } from "../../src/money/index.js";
-import { createOpenAICompatibleProvider } from "../../src/providers/openai-compatible-provider.js";
-import { migratePostgres } from "../../src/stores/migrations/postgres-migrator.js";
+import type { Ledger } from "../../src/adapters/ledger/ledger.js";
+import { createPostgresLedger } from "../../src/adapters/ledger/postgres-ledger.js";
+import { type MockUpstream, startMockUpstream } from "../../src/adapters/mock-upstream/index.js";
+import { createOpenAICompatibleProvider } from "../../src/adapters/providers/openai-compatible-provider.js";
+import { migratePostgres } from "../../src/adapters/stores/migrations/postgres-migrator.js";
 import {
   describeWithPostgres,
   dropPostgresSchema,
   newPostgresPool,
   uniquePostgresSchema,
-} from "../../src/stores/test-support/postgres-for-tests.js";
+} from "../../src/adapters/stores/test-support/postgres-for-tests.js";
+import { createClient } from "../../src/apps/client/index.js";
+import { TokenwiseError } from "../../src/core/errors/index.js";
+import type { ChatRequest } from "../../src/core/messages/types.js";
+import { usd } from "../../src/core/money/index.js";
 
 const HELLO: ChatRequest = {
   model: "gpt-4o-mini",

@@ -2,8 +2,8 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createOfflineEmbedder } from "../../src/embeddings/index.js";
-import { openSearchIndex, type SearchIndex } from "../../src/search/index.js";
+import { createOfflineEmbedder } from "../../src/adapters/embeddings/index.js";
+import { openSearchIndex, type SearchIndex } from "../../src/apps/search/index.js";
 import {
   DOCS_DIR,
   evaluateFiles,

@@ -4,13 +4,13 @@
  */
 import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import type { Embedder } from "../../src/embeddings/index.js";
+import type { Embedder } from "../../src/adapters/embeddings/index.js";
 import type {
   FusionMethod,
   FusionWeights,
   SearchIndex,
   SearchMode,
-} from "../../src/search/index.js";
+} from "../../src/apps/search/index.js";
 
 export interface LabelledPassage {
   file: string;

@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createOfflineEmbedder } from "../../src/embeddings/index.js";
-import { findMostSimilar, openSearchIndex, type SearchIndex } from "../../src/search/index.js";
-import { cosineSimilarity } from "../../src/vectors/index.js";
+import { createOfflineEmbedder } from "../../src/adapters/embeddings/index.js";
+import { findMostSimilar, openSearchIndex, type SearchIndex } from "../../src/apps/search/index.js";
+import { cosineSimilarity } from "../../src/core/vectors/index.js";
 import {
   CORPUS_DIR,
   evaluateMode,

@@ -1,7 +1,7 @@
 // biome-ignore-all lint/style/noNonNullAssertion: tests index fixtures they just built.
 import { get_encoding } from "tiktoken";
 import { describe, expect, it } from "vitest";
-import { createBpeTokenizer } from "../../src/tokens/bpe/index.js";
+import { createBpeTokenizer } from "../../src/core/tokens/bpe/index.js";
 import { corpusCategories, gatherCorpus, readMessageCatalog } from "./corpus.mjs";
 
 /**

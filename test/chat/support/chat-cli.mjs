@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 /**
- * A stand-in for `dist/cli/main.js` until the lead wires `chat` into the program: the built
+ * A stand-in for `dist/faces/cli/main.js` until the lead wires `chat` into the program: the built
  * `registerChatCommand` on a fresh commander program, with the same one-line error handling.
  */
 import { Command } from "commander";
-import { registerChatCommand } from "../../../dist/cli/commands/chat-command.js";
+import { registerChatCommand } from "../../../dist/faces/cli/commands/chat-command.js";
 
 const program = new Command("tokenwise").exitOverride();
 registerChatCommand(program);

@@ -1,6 +1,6 @@
 /**
  * How the chat tests run the CLI as a user would: the built JavaScript through node. The build
- * is refreshed when a chat source is newer than its output; `dist/cli/main.js` is used once the
+ * is refreshed when a chat source is newer than its output; `dist/faces/cli/main.js` is used once the
  * program registers `chat`, otherwise a small entry that registers it on a fresh program.
  */
 import { execFileSync } from "node:child_process";
@@ -9,11 +9,11 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-const builtCommand = join(repositoryRoot, "dist/cli/commands/chat-command.js");
-const builtProgram = join(repositoryRoot, "dist/cli/program.js");
+const builtCommand = join(repositoryRoot, "dist/faces/cli/commands/chat-command.js");
+const builtProgram = join(repositoryRoot, "dist/faces/cli/program.js");
 
 function newestSource(): number {
-  const files = [join(repositoryRoot, "src/cli/commands/chat-command.ts")];
+  const files = [join(repositoryRoot, "src/faces/cli/commands/chat-command.ts")];
   const walk = (directory: string) => {
     for (const entry of readdirSync(directory, { withFileTypes: true })) {
       const path = join(directory, entry.name);
@@ -21,7 +21,7 @@ function newestSource(): number {
       else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts")) files.push(path);
     }
   };
-  walk(join(repositoryRoot, "src/chat"));
+  walk(join(repositoryRoot, "src/apps/chat"));
   return Math.max(...files.map((file) => statSync(file).mtimeMs));
 }
 
@@ -44,7 +44,7 @@ export function cliEntry(): string[] {
   const programRegistersChat =
     existsSync(builtProgram) && readFileSync(builtProgram, "utf8").includes("registerChatCommand");
   return programRegistersChat
-    ? [join(repositoryRoot, "dist/cli/main.js")]
+    ? [join(repositoryRoot, "dist/faces/cli/main.js")]
     : [join(repositoryRoot, "test/chat/support/chat-cli.mjs")];
 }
 

@@ -6,23 +6,24 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseGatewayConfig } from "../../../src/gateway/gateway-config.js";
-import { createJsonLogger } from "../../../src/gateway/gateway-logger.js";
+import { createSqliteLedger, type Ledger } from "../../../src/adapters/ledger/index.js";
+import {
+  type MockUpstream,
+  type MockUpstreamOptions,
+  startMockUpstream,
+} from "../../../src/adapters/mock-upstream/index.js";
+import { createSqliteStore } from "../../../src/adapters/stores/index.js";
+import { parseGatewayConfig } from "../../../src/apps/gateway/gateway-config.js";
+import { createJsonLogger } from "../../../src/apps/gateway/gateway-logger.js";
 import {
   budgetScopes,
   createAdminApi,
   createSqliteKeyRegistry,
   createSqliteRateLimiter,
-} from "../../../src/gateway/keys/index.js";
-import type { CreateKeyInput, KeyRegistry } from "../../../src/gateway/keys/types.js";
-import { type StartedGateway, startGateway } from "../../../src/gateway/start-gateway.js";
-import { createSqliteLedger, type Ledger } from "../../../src/ledger/index.js";
-import {
-  type MockUpstream,
-  type MockUpstreamOptions,
-  startMockUpstream,
-} from "../../../src/mock-upstream/index.js";
-import { createSqliteStore } from "../../../src/stores/index.js";
+} from "../../../src/apps/gateway/keys/index.js";
+import type { CreateKeyInput, KeyRegistry } from "../../../src/apps/gateway/keys/types.js";
+import { type StartedGateway, startGateway } from "../../../src/apps/gateway/start-gateway.js";
+import { createDashboardHandler } from "../../../src/faces/dashboard/index.js";
 
 export const UPSTREAM_KEYS = {
   openai: "sk-upstream-openai-secret-0123456789",
@@ -80,6 +81,7 @@ export async function startHarness(
     registry,
     rateLimiter,
     budgetScopes,
+    dashboard: createDashboardHandler,
     adminApi: createAdminApi({ registry, masterKey: MASTER_KEY }),
     ledger,
     cacheStore,

@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import { TokenwiseError } from "../../core/errors/index.js";
+import { cosineSimilarity } from "../../core/vectors/index.js";
+import { sifWeightsByRank } from "./sif-weights.js";
+import { tinyWordVectors } from "./test-support/tiny-word-vectors.js";
+import { Vocabulary } from "./vocabulary.js";
+import { createWordVectorEmbedder } from "./word-vector-embedder.js";
+
+describe("createWordVectorEmbedder", () => {
+  it("is the SIF-weighted average of the word vectors, at unit length", async () => {
+    // Two orthogonal words: the average's components are exactly their weights.
+    const vectors = {
+      dimensions: 2,
+      vocabulary: Vocabulary.fromWords(["common", "rare"]),
+      scales: new Float32Array([1, 1]),
+      values: new Int8Array([1, 0, 0, 1]),
+      source: "test",
+    };
+    const embedder = createWordVectorEmbedder({
+      vectors,
+      model: "m",
+      smoothing: 0.5,
+      removeCommonDirection: false,
+    });
+    const [vector] = await embedder.embed(["rare common common"]);
+    const [commonWeight, rareWeight] = sifWeightsByRank({
+      words: 2,
+      smoothing: 0.5,
+    }) as unknown as [number, number];
+    const length = Math.hypot(2 * commonWeight, rareWeight);
+    expect(Array.from(vector as Float32Array)).toEqual([
+      Math.fround((2 * commonWeight) / length),
+      Math.fround(rareWeight / length),
+    ]);
+  });
+
+  it("places texts on one topic close together and apart from others", async () => {
+    const embedder = createWordVectorEmbedder({ vectors: tinyWordVectors(), model: "tiny" });
+    const [cats, pets, cars] = await embedder.embed([
+      "the cat and the kitten",
+      "a dog is a pet",
+      "the car engine",
+    ]);
+    expect(cosineSimilarity(cats as Float32Array, pets as Float32Array)).toBeGreaterThan(0.6);
+    expect(cosineSimilarity(cats as Float32Array, cars as Float32Array)).toBeLessThan(0.2);
+  });
+
+  it("removes the common direction from every vector", async () => {
+    const vectors = tinyWordVectors();
+    const withIt = createWordVectorEmbedder({ vectors, model: "tiny" });
+    const without = createWordVectorEmbedder({
+      vectors,
+      model: "tiny",
+      removeCommonDirection: false,
+    });
+    const [kept] = await without.embed(["the cat"]);
+    const [removed] = await withIt.embed(["the cat"]);
+    expect(Array.from(kept as Float32Array)).not.toEqual(Array.from(removed as Float32Array));
+  });
+
+  it("gives the zero vector to text without a known word, and is deterministic", async () => {
+    const embedder = createWordVectorEmbedder({ vectors: tinyWordVectors(), model: "tiny" });
+    const [unknown, first, second] = await embedder.embed(["12345 !!", "kitten", "kitten"]);
+    expect(Array.from(unknown as Float32Array).every((value) => value === 0)).toBe(true);
+    expect(Array.from(first as Float32Array)).toEqual(Array.from(second as Float32Array));
+    expect(embedder.dimensions).toBe(100);
+    expect(embedder.model).toBe("tiny");
+  });
+
+  it("rejects bad smoothing and non-string texts", async () => {
+    expect(() =>
+      createWordVectorEmbedder({ vectors: tinyWordVectors(), model: "m", smoothing: 0 }),
+    ).toThrow(/smoothing must be a positive number/);
+    const embedder = createWordVectorEmbedder({ vectors: tinyWordVectors(), model: "m" });
+    const error = await embedder
+      .embed(["ok", 5 as unknown as string])
+      .catch((caught: unknown) => caught);
+    expect(TokenwiseError.hasCode(error, "invalid_input")).toBe(true);
+    expect((error as Error).message).toBe("texts[1] must be a string, got number");
+  });
+});

@@ -1,0 +1,62 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { TokenwiseError } from "../../core/errors/index.js";
+import { tinyWordVectors } from "./test-support/tiny-word-vectors.js";
+import { readWordVectorsFile, writeWordVectorsFile } from "./word-vectors-file.js";
+
+const directories: string[] = [];
+function temporaryDirectory(): string {
+  const directory = mkdtempSync(join(tmpdir(), "tokenwise-word-vectors-"));
+  directories.push(directory);
+  return directory;
+}
+
+afterEach(() => {
+  for (const directory of directories.splice(0))
+    rmSync(directory, { recursive: true, force: true });
+});
+
+describe("word vectors file", () => {
+  it("round-trips words, scales and int8 values exactly", async () => {
+    const path = join(temporaryDirectory(), "nested", "vectors.bin");
+    const vectors = tinyWordVectors(7);
+    await writeWordVectorsFile(path, vectors);
+    const read = await readWordVectorsFile(path);
+    expect(read?.dimensions).toBe(7);
+    expect(read?.source).toBe("tiny");
+    expect(read?.vocabulary.size).toBe(20);
+    expect(read?.vocabulary.rowOf("kitten")).toBe(vectors.vocabulary.rowOf("kitten"));
+    expect(Array.from(read?.scales ?? [])).toEqual(Array.from(vectors.scales));
+    expect(Array.from(read?.values ?? [])).toEqual(Array.from(vectors.values));
+  });
+
+  it("leaves no temporary file behind", async () => {
+    const directory = temporaryDirectory();
+    await writeWordVectorsFile(join(directory, "vectors.bin"), tinyWordVectors(5));
+    expect(readdirSync(directory)).toEqual(["vectors.bin"]);
+  });
+
+  it("returns undefined for a missing file", async () => {
+    expect(await readWordVectorsFile(join(temporaryDirectory(), "none.bin"))).toBeUndefined();
+  });
+
+  it("refuses a truncated file with store_error and the fix", async () => {
+    const path = join(temporaryDirectory(), "vectors.bin");
+    await writeWordVectorsFile(path, tinyWordVectors(5));
+    const bytes = readFileSync(path);
+    writeFileSync(path, bytes.subarray(0, bytes.length - 3));
+    const error = await readWordVectorsFile(path).catch((caught: unknown) => caught);
+    expect(TokenwiseError.hasCode(error, "store_error")).toBe(true);
+    expect((error as Error).message).toMatch(
+      /\(4513 bytes instead of 4516: truncated\); delete it and it will be rebuilt/,
+    );
+  });
+
+  it("refuses a file that is not a word vectors file", async () => {
+    const path = join(temporaryDirectory(), "vectors.bin");
+    writeFileSync(path, Buffer.alloc(5000, 1));
+    await expect(readWordVectorsFile(path)).rejects.toThrow(/wrong magic bytes/);
+  });
+});

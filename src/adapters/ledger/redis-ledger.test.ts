@@ -1,0 +1,110 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { usd } from "../../core/money/index.js";
+import { createManualClock, sleep } from "../stores/test-support/manual-clock.js";
+import {
+  deleteRedisPrefix,
+  describeWithRedis,
+  newRedisClient,
+  uniqueRedisPrefix,
+} from "../stores/test-support/redis-for-tests.js";
+import type { Ledger } from "./ledger.js";
+import { createRedisLedger } from "./redis-ledger.js";
+import { describeLedgerConformance } from "./test-support/ledger-conformance.js";
+
+describeWithRedis("Redis ledger", () => {
+  describeLedgerConformance("Redis", async () => {
+    const prefix = uniqueRedisPrefix("ledger");
+    const clock = createManualClock();
+    const clients = [newRedisClient()];
+    const ledgers: Ledger[] = [];
+    const connect = async () => {
+      const client = newRedisClient();
+      clients.push(client);
+      const ledger = createRedisLedger({ client, prefix, now: clock.now });
+      ledgers.push(ledger);
+      return ledger;
+    };
+    return {
+      ledger: await connect(),
+      connect,
+      now: clock.now,
+      advance: async (ms) => {
+        await sleep(ms);
+        await clock.advance(ms);
+      },
+      cleanup: async () => {
+        await Promise.all(ledgers.map((ledger) => ledger.close()));
+        const [janitor] = clients;
+        if (janitor) await deleteRedisPrefix(janitor, prefix);
+        await Promise.all(clients.map((client) => client.quit()));
+      },
+    };
+  });
+
+  describe("createRedisLedger", () => {
+    const client = newRedisClient();
+    const prefix = uniqueRedisPrefix("ledger-engine");
+
+    afterAll(async () => {
+      await deleteRedisPrefix(client, prefix);
+      await client.quit();
+    });
+
+    it("stores money as exact decimal strings under its prefix", async () => {
+      const ledger = createRedisLedger({ client, prefix });
+      const { id } = await ledger.reserve({
+        scope: "team:a",
+        amount: usd("12345.678901234567"),
+        ttlMs: 60_000,
+        limit: usd("1000000"),
+      });
+      expect(await client.hget(`${prefix}amounts:team%3Aa`, id)).toBe("12345678901234567");
+      await ledger.settle(id, usd("12345.678901234567"));
+      expect(await client.get(`${prefix}spent:team%3Aa`)).toBe("12345678901234567");
+      expect(await client.zscore(`${prefix}active:team%3Aa`, id)).toBeNull();
+      expect(await client.hget(`${prefix}amounts:team%3Aa`, id)).toBeNull();
+      // The settled result stays for the late-settle window, so a retried settle charges nothing.
+      expect(await client.hget(`${prefix}reservation:${id}`, "settled")).toBe("1");
+    });
+
+    it("lets the reservation key expire after its TTL plus the late-settle window", async () => {
+      const ledger = createRedisLedger({ client, prefix, lateSettleWindowMs: 50 });
+      const { id } = await ledger.reserve({ scope: "short", amount: 1n, ttlMs: 50, limit: 1n });
+      const ttl = await client.pttl(`${prefix}reservation:${id}`);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(100);
+      await sleep(150);
+      await expect(ledger.settle(id, 1n)).rejects.toMatchObject({ code: "not_found" });
+      expect(await ledger.reserved("short")).toBe(0n);
+      expect(await client.zcard(`${prefix}active:short`)).toBe(0);
+    });
+
+    it("forgets a settled result after the late-settle window", async () => {
+      const ledger = createRedisLedger({ client, prefix, lateSettleWindowMs: 50 });
+      const { id } = await ledger.reserve({ scope: "once", amount: 1n, ttlMs: 60_000, limit: 1n });
+      await ledger.settle(id, 1n);
+      const ttl = await client.pttl(`${prefix}reservation:${id}`);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(50);
+      await sleep(100);
+      await expect(ledger.settle(id, 1n)).rejects.toMatchObject({ code: "not_found" });
+      expect(await ledger.spent("once")).toBe(1n);
+    });
+
+    it("renews on the server's clock, whatever the caller's clock says", async () => {
+      const skewed = createRedisLedger({ client, prefix, now: () => 0 });
+      const { id, expiresAt } = await skewed.reserve({
+        scope: "skew",
+        amount: 1n,
+        ttlMs: 60_000,
+        limit: 1n,
+      });
+      const [seconds] = await client.time();
+      const serverNow = Number(seconds) * 1000;
+      expect(expiresAt).toBeGreaterThan(serverNow);
+      const renewed = await skewed.renew(id, 120_000);
+      expect(renewed?.expiresAt).toBeGreaterThanOrEqual(serverNow + 119_000);
+      expect(Number(await client.zscore(`${prefix}active:skew`, id))).toBe(renewed?.expiresAt);
+    });
+  });
+});

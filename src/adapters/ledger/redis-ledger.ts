@@ -1,0 +1,286 @@
+/**
+ * A ledger in Redis, for budgets shared by several processes or machines. Every
+ * check-and-write is one Lua script, so it is atomic on the server, and expiry and lease
+ * renewal use the server's clock (`TIME`), never the caller's. A multi-scope reservation is
+ * one script over all its scopes. Standalone Redis (or one primary): the scripts derive some
+ * key names from stored data, and one call touches several scopes' keys, which Redis Cluster
+ * allows only within one hash slot (hash tags).
+ *
+ * The spend log is a sorted set by time; totals are summed exactly in JavaScript, reading the
+ * matching records in pages. For very large logs keep durable records in SQL.
+ */
+import { randomUUID } from "node:crypto";
+import type { Redis } from "ioredis";
+import type { Picodollars } from "../../core/money/index.js";
+// Internal: createEngineLifecycle stays out of the public index of adapters/stores.
+import { createEngineLifecycle } from "../stores/engine-lifecycle.js";
+// Internal: assertRedisPrefix, RedisScript, runRedisScript stays out of the public index of adapters/stores.
+import {
+  assertRedisPrefix,
+  openRedisConnection,
+  type RedisConnectionOptions,
+  type RedisScript,
+  runRedisScript,
+} from "../stores/redis-connection.js";
+import type {
+  Ledger,
+  LedgerOptions,
+  ReserveOptions,
+  ScopeBudget,
+  SettleRecord,
+  SpendQuery,
+  SpendRecord,
+  SpendRecordInput,
+  SpendRecordsQuery,
+  SpendTotalsQuery,
+} from "./ledger.js";
+import { budgetExceeded, reservationNotFound } from "./ledger-errors.js";
+import {
+  assertRemainingInput,
+  assertReservationId,
+  assertScope,
+  assertSpendQuery,
+  assertTotalsQuery,
+  assertTtl,
+  lateSettleWindowOf,
+  toReserveInput,
+  toSettleDetails,
+  toSpendRecord,
+} from "./ledger-input.js";
+import {
+  balanceScript,
+  recordScript,
+  releaseScript,
+  renewScript,
+  reserveScript,
+  settleScript,
+} from "./redis-ledger-scripts.js";
+import { matchesSpendQuery, totalSpend } from "./spend-totals.js";
+
+export interface RedisLedgerOptions extends RedisConnectionOptions, LedgerOptions {
+  /** Namespace put before every key (default "tokenwise:ledger:"). */
+  prefix?: string;
+  /** Clock for the default time of spend records (default `Date.now`). Expiry uses Redis's clock. */
+  now?: () => number;
+}
+
+const PAGE_SIZE = 1000;
+const SEQUENCE_LENGTH = 16;
+
+/**
+ * Creates a Redis-backed ledger.
+ *
+ * @example
+ * ```ts
+ * import { Redis } from "ioredis";
+ * const ledger = createRedisLedger({ client: new Redis(), prefix: "myapp:ledger:" });
+ * await ledger.reserve({ scope: "team-a", amount: usd("0.02"), ttlMs: 60_000, limit: usd("50") });
+ * ```
+ */
+export function createRedisLedger(options: RedisLedgerOptions): Ledger {
+  const prefix = options.prefix ?? "tokenwise:ledger:";
+  assertRedisPrefix(prefix);
+  const lateSettleWindowMs = lateSettleWindowOf(options);
+  const now = options.now ?? Date.now;
+  const { client, owned } = openRedisConnection(options);
+  const logKey = `${prefix}log`;
+  const sequenceKey = `${prefix}log:sequence`;
+  // Encoding keeps scope names from colliding with the key structure (":" becomes %3A).
+  const scopeKeys = (scope: string) => {
+    const encoded = encodeURIComponent(scope);
+    return {
+      encoded,
+      spent: `${prefix}spent:${encoded}`,
+      active: `${prefix}active:${encoded}`,
+      amounts: `${prefix}amounts:${encoded}`,
+    };
+  };
+  const reservationKey = (id: string) => `${prefix}reservation:${id}`;
+  const lifecycle = createEngineLifecycle("Redis ledger");
+  const run = lifecycle.runAsync;
+
+  const script = (used: RedisScript, keys: string[], args: string[]) =>
+    runRedisScript({ client, script: used, keys, args });
+
+  const balance = async (scope: string) => {
+    const keys = scopeKeys(scope);
+    const [spent, reserved] = asStrings(
+      await script(balanceScript, [keys.spent, keys.active, keys.amounts], []),
+    );
+    return { spent: BigInt(spent ?? "0"), reserved: BigInt(reserved ?? "0") };
+  };
+
+  const readLog = async (query: SpendQuery, limit: number | undefined) =>
+    readSpendLog({ client, key: logKey, query, limit });
+
+  return {
+    async reserve(reserveOptions: ReserveOptions) {
+      const { amount, ttlMs, budgets } = toReserveInput(reserveOptions);
+      return run("reserve", async () => {
+        const id = randomUUID();
+        const scopes = budgets.map((budget) => budget.scope);
+        const keys = scopes.map(scopeKeys);
+        const reply = asStrings(
+          await script(
+            reserveScript,
+            [...keys.flatMap((key) => [key.spent, key.active, key.amounts]), reservationKey(id)],
+            [
+              amount.toString(),
+              String(ttlMs),
+              String(lateSettleWindowMs),
+              id,
+              JSON.stringify(scopes),
+              JSON.stringify(keys.map((key) => key.encoded)),
+              ...budgets.map((budget) => budget.limit.toString()),
+            ],
+          ),
+        );
+        if (reply[0] !== "1") {
+          const budget = budgets[Number(reply[1]) - 1] as ScopeBudget;
+          throw budgetExceeded({
+            ...budget,
+            spent: BigInt(reply[2] ?? "0"),
+            reserved: BigInt(reply[3] ?? "0"),
+            requested: amount,
+          });
+        }
+        return { id, scope: scopes[0] as string, scopes, amount, expiresAt: Number(reply[1]) };
+      });
+    },
+    async renew(id: string, ttlMs: number) {
+      assertReservationId(id);
+      assertTtl(ttlMs);
+      return run("renew", async () => {
+        const reply = await script(
+          renewScript,
+          [reservationKey(id)],
+          [prefix, id, String(ttlMs), String(lateSettleWindowMs)],
+        );
+        if (reply === null) return undefined;
+        const [expiresAt, scopesJson, amount] = asStrings(reply);
+        return {
+          id,
+          ...scopesFrom(scopesJson),
+          amount: BigInt(amount ?? "0"),
+          expiresAt: Number(expiresAt),
+        };
+      });
+    },
+    async settle(id: string, actual: Picodollars, record?: SettleRecord) {
+      const details = toSettleDetails({ id, actual, record, at: now() });
+      return run("settle", async () => {
+        const reply = await script(
+          settleScript,
+          [reservationKey(id), logKey, sequenceKey],
+          [
+            prefix,
+            id,
+            actual.toString(),
+            details === undefined ? "" : JSON.stringify(details),
+            String(details?.time ?? 0),
+            String(lateSettleWindowMs),
+          ],
+        );
+        if (reply === null) throw reservationNotFound(id);
+        const [scopesJson, reserved, charged] = asStrings(reply);
+        return {
+          id,
+          ...scopesFrom(scopesJson),
+          reserved: BigInt(reserved ?? "0"),
+          actual: BigInt(charged ?? "0"),
+        };
+      });
+    },
+    async release(id: string) {
+      assertReservationId(id);
+      return run(
+        "release",
+        async () => (await script(releaseScript, [reservationKey(id)], [prefix, id])) === 1,
+      );
+    },
+    async spent(scope: string) {
+      assertScope(scope);
+      return run("spent", async () => BigInt((await client.get(scopeKeys(scope).spent)) ?? "0"));
+    },
+    async reserved(scope: string) {
+      assertScope(scope);
+      return run("reserved", async () => (await balance(scope)).reserved);
+    },
+    async remaining(scope: string, limit: Picodollars) {
+      assertRemainingInput(scope, limit);
+      return run("remaining", async () => {
+        const { spent, reserved } = await balance(scope);
+        const left = limit - spent - reserved;
+        return left > 0n ? left : 0n;
+      });
+    },
+    async record(input: SpendRecordInput) {
+      const record = toSpendRecord(input, now());
+      await run("record", async () => {
+        await script(
+          recordScript,
+          [
+            logKey,
+            sequenceKey,
+            ...(record.scopes ?? [record.scope]).map((scope) => scopeKeys(scope).spent),
+          ],
+          [record.cost.toString(), String(record.time), serializeRecord(record)],
+        );
+      });
+      return structuredClone(record);
+    },
+    async records(query: SpendRecordsQuery = {}) {
+      assertSpendQuery(query);
+      return run("records", () => readLog(query, query.limit));
+    },
+    async totals(query: SpendTotalsQuery) {
+      assertTotalsQuery(query);
+      return run("totals", async () => totalSpend(await readLog(query, undefined), query));
+    },
+    async close() {
+      if (lifecycle.close() && owned) await client.quit();
+    },
+  };
+}
+
+async function readSpendLog(options: {
+  client: Redis;
+  key: string;
+  query: SpendQuery;
+  limit: number | undefined;
+}): Promise<SpendRecord[]> {
+  const { client, key, query, limit } = options;
+  const min = query.since === undefined ? "-inf" : String(query.since);
+  const max = query.until === undefined ? "+inf" : `(${query.until}`;
+  const records: SpendRecord[] = [];
+  for (let offset = 0; ; offset += PAGE_SIZE) {
+    const members = await client.zrangebyscore(key, min, max, "LIMIT", offset, PAGE_SIZE);
+    for (const member of members) {
+      const record = parseRecord(member.slice(SEQUENCE_LENGTH + 1));
+      if (!matchesSpendQuery(record, query)) continue;
+      records.push(record);
+      if (records.length === limit) return records;
+    }
+    if (members.length < PAGE_SIZE) return records;
+  }
+}
+
+function serializeRecord(record: SpendRecord): string {
+  return JSON.stringify({ ...record, cost: record.cost.toString() });
+}
+
+function parseRecord(json: string): SpendRecord {
+  const stored = JSON.parse(json) as Omit<SpendRecord, "cost"> & { cost: string };
+  return { ...stored, cost: BigInt(stored.cost) };
+}
+
+/** A reservation's scopes as a script returned them (JSON), the first one apart. */
+function scopesFrom(json: string | undefined): { scope: string; scopes: string[] } {
+  const scopes = JSON.parse(json ?? "[]") as string[];
+  return { scope: scopes[0] as string, scopes };
+}
+
+function asStrings(reply: unknown): Array<string | undefined> {
+  if (!Array.isArray(reply)) return [];
+  return reply.map((item) => (item === null || item === undefined ? undefined : String(item)));
+}

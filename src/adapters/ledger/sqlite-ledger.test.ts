@@ -1,0 +1,207 @@
+import { type ChildProcess, fork } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { usd } from "../../core/money/index.js";
+import { createManualClock } from "../stores/test-support/manual-clock.js";
+import type { Ledger } from "./ledger.js";
+import { createSqliteLedger } from "./sqlite-ledger.js";
+import { compileForNode } from "./test-support/compile-for-node.js";
+import { describeLedgerConformance } from "./test-support/ledger-conformance.js";
+import type { WorkerJob, WorkerReport } from "./test-support/sqlite-reserve-worker.js";
+
+describeLedgerConformance("SQLite", async () => {
+  const directory = mkdtempSync(join(tmpdir(), "tokenwise-sqlite-ledger-"));
+  const path = join(directory, "ledger.db");
+  const clock = createManualClock();
+  const open: Ledger[] = [];
+  const connect = async () => {
+    const ledger = createSqliteLedger({ path, now: clock.now });
+    open.push(ledger);
+    return ledger;
+  };
+  return {
+    ledger: await connect(),
+    connect,
+    now: clock.now,
+    advance: clock.advance,
+    cleanup: async () => {
+      await Promise.all(open.map((ledger) => ledger.close()));
+      rmSync(directory, { recursive: true, force: true });
+    },
+  };
+});
+
+describe("createSqliteLedger", () => {
+  let directory: string;
+  let path: string;
+
+  beforeEach(() => {
+    directory = mkdtempSync(join(tmpdir(), "tokenwise-sqlite-ledger-"));
+    path = join(directory, "ledger.db");
+  });
+
+  afterEach(() => {
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  it("keeps spend and reservations across reopening the file", async () => {
+    const first = createSqliteLedger({ path });
+    const { id } = await first.reserve({
+      scope: "s",
+      amount: usd("0.2"),
+      ttlMs: 600_000,
+      limit: usd("1"),
+    });
+    await first.settle(id, usd("0.15"));
+    const { id: open } = await first.reserve({
+      scope: "s",
+      amount: usd("0.3"),
+      ttlMs: 600_000,
+      limit: usd("1"),
+    });
+    await first.close();
+    const second = createSqliteLedger({ path });
+    expect(await second.spent("s")).toBe(usd("0.15"));
+    expect(await second.reserved("s")).toBe(usd("0.3"));
+    expect(await second.settle(open, usd("0.3"))).toMatchObject({
+      scope: "s",
+      reserved: usd("0.3"),
+    });
+    await second.close();
+  });
+
+  it("stores money exactly: INTEGER amounts and TEXT running totals", async () => {
+    const ledger = createSqliteLedger({ path });
+    const { id } = await ledger.reserve({
+      scope: "s",
+      amount: 9_007_199_254_740_993n,
+      ttlMs: 600_000,
+      limit: usd("100000"),
+    });
+    const raw = new Database(path);
+    raw.defaultSafeIntegers(true);
+    expect(raw.prepare("SELECT amount FROM tokenwise_ledger_holds").pluck().get()).toBe(
+      9_007_199_254_740_993n,
+    );
+    await ledger.settle(id, 2n ** 63n - 1n);
+    await ledger
+      .reserve({ scope: "s", amount: 0n, ttlMs: 1, limit: usd("100000") })
+      .catch(() => undefined);
+    const { id: again } = await ledger.reserve({
+      scope: "t",
+      amount: 1n,
+      ttlMs: 600_000,
+      limit: 1n,
+    });
+    await ledger.settle(again, 2n ** 63n - 1n);
+    const { id: third } = await ledger.reserve({
+      scope: "t",
+      amount: 0n,
+      ttlMs: 600_000,
+      limit: usd("10000000") * 3n,
+    });
+    await ledger.settle(third, 2n ** 63n - 1n);
+    expect(
+      raw.prepare("SELECT spent FROM tokenwise_ledger_scopes WHERE scope = 't'").pluck().get(),
+    ).toBe(((2n ** 63n - 1n) * 2n).toString());
+    raw.close();
+    await ledger.close();
+  });
+
+  it("uses its own table prefix so several ledgers can share one file", async () => {
+    const database = new Database(path);
+    const billing = createSqliteLedger({ database, tablePrefix: "billing" });
+    const quota = createSqliteLedger({ database, tablePrefix: "quota" });
+    await billing.reserve({ scope: "s", amount: 5n, ttlMs: 60_000, limit: 5n });
+    expect(await quota.reserved("s")).toBe(0n);
+    await billing.close();
+    expect(database.open).toBe(true);
+    database.close();
+  });
+});
+
+describe("createSqliteLedger across processes", () => {
+  let compiled: { entry: string; directory: string };
+  let directory: string;
+  let path: string;
+
+  beforeAll(async () => {
+    compiled = compileForNode("adapters/ledger/test-support/sqlite-reserve-worker.ts");
+  });
+
+  afterAll(() => {
+    rmSync(compiled.directory, { recursive: true, force: true });
+  });
+
+  beforeEach(async () => {
+    directory = mkdtempSync(join(tmpdir(), "tokenwise-sqlite-race-"));
+    path = join(directory, "ledger.db");
+    // Create the tables first, so the racing processes only contend for budget.
+    await createSqliteLedger({ path }).close();
+  });
+
+  afterEach(() => {
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  /** Runs the same job in `processes` processes started at the same moment. */
+  async function race(processes: number, job: Omit<WorkerJob, "path">): Promise<WorkerReport[]> {
+    const workers: ChildProcess[] = [];
+    try {
+      return await new Promise<WorkerReport[]>((resolve, reject) => {
+        const reports: WorkerReport[] = [];
+        let ready = 0;
+        for (let index = 0; index < processes; index++) {
+          const worker = fork(compiled.entry, [], {
+            execArgv: [],
+            stdio: ["ignore", "inherit", "inherit", "ipc"],
+          });
+          workers.push(worker);
+          worker.on("error", reject);
+          worker.on("exit", (code) => {
+            if (code !== 0) reject(new Error(`worker ${index} exited with code ${code}`));
+          });
+          worker.on("message", (message: unknown) => {
+            if (message === "ready") {
+              ready += 1;
+              if (ready === processes) for (const each of workers) each.send("go");
+              return;
+            }
+            reports.push(message as WorkerReport);
+            if (reports.length === processes) resolve(reports);
+          });
+          worker.send({ ...job, path });
+        }
+      });
+    } finally {
+      for (const worker of workers) if (worker.exitCode === null) worker.kill();
+    }
+  }
+
+  it("lets exactly 100 of 200 $0.01 reservations from 4 processes through a $1.00 limit", async () => {
+    const reports = await race(4, {
+      scopes: ["race"],
+      attemptsPerScope: 50,
+      amount: usd("0.01").toString(),
+      limit: usd("1").toString(),
+    });
+    expect(reports.reduce((sum, report) => sum + report.granted, 0)).toBe(100);
+    expect(reports.reduce((sum, report) => sum + report.refused, 0)).toBe(100);
+    expect(reports.every((report) => BigInt(report.mostHeld) <= usd("1"))).toBe(true);
+    const ledger = createSqliteLedger({ path });
+    expect(await ledger.reserved("race")).toBe(usd("1"));
+    expect(await ledger.spent("race")).toBe(0n);
+    await ledger.close();
+  });
+
+  it("grants each of 2000 last-slot races to exactly one of 4 processes", async () => {
+    const scopes = Array.from({ length: 2000 }, (_, index) => `slot-${index}`);
+    const reports = await race(4, { scopes, attemptsPerScope: 1, amount: "1", limit: "1" });
+    expect(reports.reduce((sum, report) => sum + report.granted, 0)).toBe(2000);
+    expect(reports.reduce((sum, report) => sum + report.refused, 0)).toBe(6000);
+    expect(reports.every((report) => report.mostHeld === "1")).toBe(true);
+  });
+});

@@ -1,0 +1,313 @@
+/**
+ * The steps a chat call takes whether or not it streams: the request checked and routed, the
+ * response cache consulted, each route tried under its own budget reservation, and the reply
+ * that was served charged at its exact cost.
+ */
+import type { ResponseCache } from "../../adapters/cache/index.js";
+import type { JsonValue, ScopeBudget } from "../../adapters/ledger/index.js";
+import type { ChatResult } from "../../adapters/providers/index.js";
+import { type CostBreakdown, costFromUsage } from "../../core/cost/index.js";
+import { invalidInput, TokenwiseError } from "../../core/errors/index.js";
+import type { ChatRequest } from "../../core/messages/index.js";
+import { type Charge, openCharge } from "./budget-guard.js";
+import { cacheKeyRequest, readCache, recordCacheHit } from "./cache-hit.js";
+import type { ClientContext } from "./client-context.js";
+import type { ClientCallOptions, ClientChatResult } from "./client-types.js";
+import { failureReason } from "./failure-reason.js";
+import { withFallback } from "./fallback.js";
+import { contextFitOptions, fallbackCandidates } from "./fallback-candidates.js";
+import type { ModelRoute } from "./model-router.js";
+import { endFailedCharge, reportedUsage } from "./partial-usage.js";
+import type { RetryPolicy } from "./retry-policy.js";
+import { type WorstCase, worstCaseCost } from "./worst-case-cost.js";
+
+/** A checked chat request with its routes, budget and response cache. */
+export interface PreparedChat {
+  /** The routes to try in order: the request's model, then the fallbacks. */
+  routes: ModelRoute[];
+  /** Where the spend is recorded (with budgets: the first one's scope). */
+  scope: string;
+  /** The budgets reserved on; none when the call only records its spend. */
+  budgets: ScopeBudget[];
+  /** The response cache, unless the client has none or the call opted out. */
+  cache: ResponseCache | undefined;
+  /** The request as the response cache keys it. */
+  keyed: ChatRequest;
+  options: ClientCallOptions;
+}
+
+/** One route being tried, under the reservation of its own worst case. */
+export interface RouteAttempt {
+  route: ModelRoute;
+  worstCase: WorstCase;
+  charge: Charge;
+  /**
+   * The retry policy for this route: the client's, with a signal that also aborts when the
+   * charge's lease is lost, and `onRetry` reporting the route's model.
+   */
+  policy: RetryPolicy;
+}
+
+/**
+ * Checks the parts of a request the client reads before any provider does.
+ *
+ * @example
+ * ```ts
+ * assertChatRequest({ model: "gpt-4o-mini", messages: [] }); // ok
+ * ```
+ */
+export function assertChatRequest(request: unknown): asserts request is ChatRequest {
+  if (typeof request !== "object" || request === null) {
+    throw invalidInput("request", "must be a chat request object { model, messages, ... }");
+  }
+  const { messages } = request as { messages?: unknown };
+  if (!Array.isArray(messages) || messages.length === 0) {
+    throw invalidInput(
+      "request.messages",
+      'must be a non-empty array of messages such as [{ role: "user", content: "Hi" }]',
+    );
+  }
+}
+
+/**
+ * Checks a chat request and resolves what the call needs before any I/O: its routes (unknown
+ * models fail here), budget scope and limit, and response cache key.
+ *
+ * @example
+ * ```ts
+ * const prepared = prepareChat(context, { model: "gpt-4o-mini", messages }, {});
+ * prepared.routes[0].reference; // "gpt-4o-mini"
+ * ```
+ */
+export function prepareChat(
+  context: ClientContext,
+  request: ChatRequest,
+  options: ClientCallOptions,
+): PreparedChat {
+  assertChatRequest(request);
+  const routes = context.candidatesFor(request.model, options);
+  const primary = routes[0] as ModelRoute;
+  const { scope, budgets } = context.budgetFor(options);
+  const cache = options.cache === false ? undefined : context.responseCacheFor(options);
+  return { routes, scope, budgets, cache, keyed: cacheKeyRequest(request, primary), options };
+}
+
+/**
+ * The spend-record fields a call adds: its `requestId` and `metadata`, under the client's own
+ * metadata (which wins on a clash, so records stay truthful).
+ *
+ * @example
+ * ```ts
+ * callRecordFields({ requestId: "r1", metadata: { user: "u" } }, { reference: "gpt-4o-mini" });
+ * // { requestId: "r1", metadata: { user: "u", reference: "gpt-4o-mini" } }
+ * ```
+ */
+export function callRecordFields(
+  options: ClientCallOptions,
+  metadata: { [key: string]: JsonValue },
+): { requestId?: string; metadata: { [key: string]: JsonValue } } {
+  const fields: { requestId?: string; metadata: { [key: string]: JsonValue } } = {
+    metadata: { ...options.metadata, ...metadata },
+  };
+  if (options.requestId !== undefined) fields.requestId = options.requestId;
+  return fields;
+}
+
+/**
+ * The retry policy of one route: the call's signal joined with the charge's (so a lost lease
+ * stops the call), and `onRetry` told which model is retried and why.
+ *
+ * @example
+ * ```ts
+ * withRetry(fn, routePolicy(context.retryPolicyFor(options), options, route, charge));
+ * ```
+ */
+export function routePolicy(
+  policy: RetryPolicy,
+  options: ClientCallOptions,
+  model: string,
+  charge: Charge,
+): RetryPolicy {
+  const signals = [policy.signal, charge.signal].filter(
+    (signal): signal is AbortSignal => signal !== undefined,
+  );
+  const clientOnRetry = policy.onRetry;
+  return {
+    ...policy,
+    signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
+    onRetry(info) {
+      clientOnRetry?.(info);
+      options.onRetry?.({ ...info, model, reason: failureReason(info.error) });
+    },
+  };
+}
+
+/**
+ * The error to report for a failed route: the lease-lost error when the charge stopped the
+ * call (keeping the usage the stream reported), else the error itself.
+ *
+ * @example
+ * ```ts
+ * throw routeError(error, charge);
+ * ```
+ */
+export function routeError(error: unknown, charge: Charge): unknown {
+  if (!charge.signal.aborted) return error;
+  const reason: unknown = charge.signal.reason;
+  if (TokenwiseError.isInstance(reason) && TokenwiseError.isInstance(error)) {
+    for (const key of ["usage", "cost"]) {
+      if (error.details[key] !== undefined) reason.details[key] = error.details[key];
+    }
+  }
+  return reason;
+}
+
+/**
+ * The cached reply to a prepared call, recorded in the ledger as a $0 hit, or undefined on a
+ * miss (or without a cache).
+ *
+ * @example
+ * ```ts
+ * const cached = await cachedReply(context, prepared);
+ * if (cached !== undefined) return cached;
+ * ```
+ */
+export async function cachedReply(
+  context: ClientContext,
+  prepared: PreparedChat,
+): Promise<ClientChatResult | undefined> {
+  if (prepared.cache === undefined) return undefined;
+  const hit = await readCache(prepared.cache, prepared.keyed);
+  if (hit === undefined) return undefined;
+  const primary = prepared.routes[0] as ModelRoute;
+  return recordCacheHit({
+    ledger: context.ledger,
+    hit,
+    primary,
+    scopes: scopesOf(prepared),
+    options: prepared.options,
+  });
+}
+
+/** Every scope a prepared call charges, its record scope first. */
+function scopesOf(prepared: PreparedChat): string[] {
+  return prepared.budgets.length > 0
+    ? prepared.budgets.map((budget) => budget.scope)
+    : [prepared.scope];
+}
+
+/**
+ * Tries the prepared routes in turn (with `withFallback`'s rules), reserving each route's
+ * worst case before `attempt` runs. When `attempt` throws, the reservation is released, or the
+ * part the provider reported as used is charged, and the error goes on to `withFallback`.
+ *
+ * @example
+ * ```ts
+ * const result = await tryRoutes({ context, request, prepared, attempt: async ({ route, charge, policy }) => {
+ *   const result = await withRetry(({ signal }) => route.provider().chat({ ...request, model: route.model }, { signal }), policy);
+ *   await settleServed({ charge, route, result, options, metadata: { reference: route.reference } });
+ *   return result;
+ * } });
+ * ```
+ */
+export async function tryRoutes<T>(options: {
+  context: ClientContext;
+  request: ChatRequest;
+  prepared: PreparedChat;
+  attempt: (step: RouteAttempt) => Promise<T>;
+}): Promise<T> {
+  const { context, request, prepared, attempt } = options;
+  const { routes, scope, budgets } = prepared;
+  const policy = context.retryPolicyFor(prepared.options);
+  const worstCases = routes.map((route) =>
+    worstCaseCost({ ...request, model: route.model }, route.info),
+  );
+  return withFallback(
+    fallbackCandidates(routes),
+    async (_candidate, { index }) => {
+      const route = routes[index] as ModelRoute;
+      const worstCase = worstCases[index] as WorstCase;
+      const charge = await openCharge({
+        ledger: context.ledger,
+        scope,
+        budgets,
+        worstCase,
+        reservationTtlMs: context.reservationTtlMs,
+      });
+      const step = {
+        route,
+        worstCase,
+        charge,
+        policy: routePolicy(policy, prepared.options, route.reference, charge),
+      };
+      try {
+        return await attempt(step);
+      } catch (caught) {
+        const error = routeError(caught, charge);
+        await endFailedCharge({
+          charge,
+          error,
+          model: route.info,
+          provider: route.providerName,
+          usage: reportedUsage(error),
+          ...callRecordFields(prepared.options, { reference: route.reference }),
+        });
+        throw error;
+      }
+    },
+    contextFitOptions(routes, request, (worstCases[0] as WorstCase).inputTokens),
+  );
+}
+
+/**
+ * Charges a served reply at its exact cost and appends its spend record; returns the cost.
+ *
+ * @example
+ * ```ts
+ * const cost = await settleServed({ charge, route, result, options, metadata: { reference: route.reference } });
+ * ```
+ */
+export async function settleServed(options: {
+  charge: Charge;
+  route: ModelRoute;
+  result: ChatResult;
+  /** The call's options: their `requestId` and `metadata` go into the record. */
+  options: ClientCallOptions;
+  metadata: { [key: string]: JsonValue };
+}): Promise<CostBreakdown> {
+  const { charge, route, result } = options;
+  const cost = costFromUsage(route.info, result.usage);
+  await charge.settle(cost.total, {
+    model: route.info.id,
+    provider: result.provider,
+    usage: result.usage,
+    requestId: result.id,
+    ...callRecordFields(options.options, options.metadata),
+  });
+  return cost;
+}
+
+/**
+ * A reply the provider served, as the client returns it.
+ *
+ * @example
+ * ```ts
+ * servedResult({ result, cost, route, attempts: 1, partial: false }).modelUsed; // route.reference
+ * ```
+ */
+export function servedResult(options: {
+  result: ChatResult;
+  cost: CostBreakdown;
+  route: ModelRoute;
+  attempts: number;
+  partial: boolean;
+}): ClientChatResult {
+  return {
+    ...options.result,
+    cost: options.cost,
+    cached: false,
+    attempts: options.attempts,
+    modelUsed: options.route.reference,
+    partial: options.partial,
+  };
+}

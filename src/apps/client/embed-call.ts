@@ -1,0 +1,180 @@
+import { createEmbeddingCache } from "../../adapters/cache/index.js";
+import type { ChatProvider } from "../../adapters/providers/index.js";
+import { costFromUsage, emptyUsage } from "../../core/cost/index.js";
+import { invalidInput } from "../../core/errors/index.js";
+import { countTextTokens } from "../../core/tokens/index.js";
+import { openCharge } from "./budget-guard.js";
+import { callRecordFields, routeError, routePolicy } from "./chat-pipeline.js";
+import type { ClientContext } from "./client-context.js";
+import type { ClientCallOptions, ClientEmbedRequest, ClientEmbedResult } from "./client-types.js";
+import { withRetry } from "./retry.js";
+
+/** Most inputs per embeddings request, by provider (OpenAI allows 2048; Gemini's batch 100). */
+const MAX_BATCH_INPUTS: Record<string, number> = { gemini: 100 };
+const DEFAULT_MAX_BATCH_INPUTS = 2048;
+
+/**
+ * Embeds texts: with the embedding cache, only texts it lacks go to the provider (once each,
+ * in provider-sized batches); the worst case (every input counted) is reserved against the
+ * budget and the exact cost of what was sent is settled in the ledger.
+ *
+ * @example
+ * ```ts
+ * const { vectors, hits, misses, cost } = await runEmbed(context, { model: "text-embedding-3-small", input: ["a", "b"] }, {});
+ * ```
+ */
+export async function runEmbed(
+  context: ClientContext,
+  request: ClientEmbedRequest,
+  options: ClientCallOptions,
+): Promise<ClientEmbedResult> {
+  const texts = readInput(request);
+  const route = context.router.route(request?.model, "request.model");
+  if (route.info.mode !== "embedding") {
+    throw invalidInput(
+      "request.model",
+      `names ${route.info.id}, a ${route.info.mode} model; use an embedding model such as "text-embedding-3-small"`,
+    );
+  }
+  const provider = route.provider();
+  const embed = provider.embed?.bind(provider);
+  if (embed === undefined) {
+    throw invalidInput(
+      "request.model",
+      `is served by ${provider.name}, which has no embeddings endpoint; use an OpenAI or Gemini embedding model`,
+    );
+  }
+  const tokenizer = route.info.tokenizer;
+  const countTokens = (text: string) => countTextTokens(text, tokenizer).tokens;
+  const worstInputTokens = texts.reduce((sum, text) => sum + countTokens(text), 0);
+  const worstUsage = { ...emptyUsage(), inputTokens: worstInputTokens };
+  const { scope, budgets } = context.budgetFor(options);
+  const charge = await openCharge({
+    ledger: context.ledger,
+    scope,
+    budgets,
+    worstCase: {
+      model: route.info.id,
+      inputTokens: worstInputTokens,
+      exact: tokenizer !== "claude" && tokenizer !== "gemini",
+      outputTokens: 0,
+      amount: costFromUsage(route.info, worstUsage).total,
+    },
+    reservationTtlMs: context.reservationTtlMs,
+  });
+
+  const policy = routePolicy(context.retryPolicyFor(options), options, route.reference, charge);
+  const usage = { inputTokens: 0, estimated: false };
+  let providerCalls = 0;
+  const embedBatch = async (batch: string[]): Promise<Float32Array[]> => {
+    const answer = await withRetry(
+      ({ signal }) =>
+        embed(
+          { model: route.model, input: batch, dimensions: request.dimensions },
+          context.providerOptionsFor(options, signal),
+        ),
+      policy,
+    );
+    providerCalls += 1;
+    usage.inputTokens += answer.usage.inputTokens;
+    if (answer.usage.estimated === true) usage.estimated = true;
+    return answer.vectors;
+  };
+
+  let outcome: { vectors: Float32Array[]; hits: number; misses: number };
+  try {
+    outcome = await embedTexts({
+      context,
+      texts,
+      route,
+      provider,
+      embedBatch,
+      countTokens,
+      request,
+      callOptions: options,
+    });
+  } catch (caught) {
+    const error = routeError(caught, charge);
+    // Batches already paid for are charged; a failure before any is released.
+    if (usage.inputTokens > 0) await settleEmbedding(usage.inputTokens, true);
+    else await charge.release().catch(() => {});
+    throw error;
+  }
+  const cost = await settleEmbedding(usage.inputTokens, false);
+  return { vectors: outcome.vectors, usage, cost, hits: outcome.hits, misses: outcome.misses };
+
+  async function settleEmbedding(inputTokens: number, partial: boolean) {
+    const billed = { ...emptyUsage(), inputTokens };
+    const cost = costFromUsage(route.info, billed);
+    await charge.settle(cost.total, {
+      model: route.info.id,
+      provider: provider.name,
+      usage: billed,
+      cached: providerCalls === 0,
+      ...callRecordFields(options, {
+        reference: route.reference,
+        operation: "embed",
+        inputs: texts.length,
+        usageEstimated: usage.estimated,
+        ...(partial ? { partial: true } : {}),
+      }),
+    });
+    return cost;
+  }
+}
+
+async function embedTexts(options: {
+  context: ClientContext;
+  texts: string[];
+  route: ReturnType<ClientContext["router"]["route"]>;
+  provider: ChatProvider;
+  embedBatch: (batch: string[]) => Promise<Float32Array[]>;
+  countTokens: (text: string) => number;
+  request: ClientEmbedRequest;
+  callOptions: ClientCallOptions;
+}): Promise<{ vectors: Float32Array[]; hits: number; misses: number }> {
+  const { context, texts, route, provider, embedBatch } = options;
+  const maxBatchInputs = MAX_BATCH_INPUTS[provider.name] ?? DEFAULT_MAX_BATCH_INPUTS;
+  const settings = context.embeddingCacheFor(options.callOptions);
+  if (settings !== undefined) {
+    const cache = createEmbeddingCache({
+      store: settings.store,
+      embed: embedBatch,
+      model: route.info.id,
+      dimensions: options.request.dimensions,
+      maxBatchInputs,
+      maxInputTokens: route.info.maxInputTokens ?? route.info.contextWindow,
+      countTokens: options.countTokens,
+      ttlMs: settings.ttlMs,
+    });
+    const { vectors, hits, misses } = await cache.embedMany(texts);
+    return { vectors, hits, misses };
+  }
+  const vectors: Float32Array[] = [];
+  for (let start = 0; start < texts.length; start += maxBatchInputs) {
+    vectors.push(...(await embedBatch(texts.slice(start, start + maxBatchInputs))));
+  }
+  return { vectors, hits: 0, misses: texts.length };
+}
+
+function readInput(request: ClientEmbedRequest): string[] {
+  if (typeof request !== "object" || request === null) {
+    throw invalidInput(
+      "request",
+      'must be { model, input } such as { model: "text-embedding-3-small", input: ["text"] }',
+    );
+  }
+  const texts = typeof request.input === "string" ? [request.input] : request.input;
+  if (!Array.isArray(texts) || texts.length === 0) {
+    throw invalidInput(
+      "request.input",
+      "must be a non-empty string or a non-empty array of strings",
+    );
+  }
+  texts.forEach((text: unknown, index) => {
+    if (typeof text !== "string" || text === "") {
+      throw invalidInput(`request.input[${index}]`, "must be a non-empty string");
+    }
+  });
+  return texts;
+}

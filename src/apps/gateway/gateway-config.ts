@@ -1,0 +1,375 @@
+/**
+ * The gateway's configuration: upstream providers (base URL and the NAME of the environment
+ * variable holding the key, never the key), the models each serves with their fallbacks, and
+ * defaults. {@link parseGatewayConfig} checks a parsed JSON/YAML document and names the field
+ * and the fix for every problem it finds.
+ */
+
+import type { ModelInfo } from "../../core/catalog/index.js";
+import { type Catalog, defaultCatalog } from "../../core/catalog/index.js";
+import { TokenwiseError } from "../../core/errors/index.js";
+
+export type UpstreamKind = "openai" | "anthropic" | "gemini" | "ollama";
+
+export interface UpstreamConfig {
+  kind: UpstreamKind;
+  /** API root, e.g. "https://api.openai.com/v1" (default: the provider's own). */
+  baseUrl?: string;
+  /** Name of the environment variable holding the provider key (never the key itself). */
+  apiKeyEnv?: string;
+  /** For an `openai` upstream: the wire API it speaks (default "chat-completions"). */
+  api?: "chat-completions" | "responses";
+}
+
+export interface ModelConfig {
+  /** The upstream that serves it. */
+  upstream: string;
+  /** The model id sent upstream and priced with the catalog (default: the configured name). */
+  model: string;
+  /** Other configured model names tried in order when this one fails retryably. */
+  fallbacks: string[];
+  /** The model's catalog entry (prices, tokenizer, limits). */
+  info: ModelInfo;
+}
+
+export interface GatewayDefaults {
+  /** Output cap reserved (and sent) when a request gives no max tokens (default: the model's maximum). */
+  maxOutputTokens?: number;
+  /** Largest request body accepted, in bytes (default 4 MiB). */
+  maxBodyBytes: number;
+  /** A stream with no upstream event for this long is cut (default 60 s). */
+  streamIdleTimeoutMs: number;
+  /** Whole-request time limit for receiving a request's headers and body (default 30 s). */
+  requestTimeoutMs: number;
+  /** How long a response stays in the response cache (default one day); 0 turns the cache off. */
+  cacheTtlMs: number;
+  /** Cache sampled (temperature > 0) requests too (default false: deterministic ones only). */
+  cacheNonDeterministic: boolean;
+}
+
+export interface GatewayConfig {
+  host: string;
+  port: number;
+  /** Where the embedded SQLite file lives (default: TOKENWISE_DATA_DIR or .tokenwise). */
+  dataDir?: string;
+  /** Name of the environment variable holding the admin master key (default TOKENWISE_MASTER_KEY). */
+  masterKeyEnv: string;
+  upstreams: Record<string, UpstreamConfig>;
+  models: Record<string, ModelConfig>;
+  defaults: GatewayDefaults;
+}
+
+const UPSTREAM_KINDS: readonly UpstreamKind[] = ["openai", "anthropic", "gemini", "ollama"];
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const TOP_LEVEL = ["host", "port", "dataDir", "masterKeyEnv", "upstreams", "models", "defaults"];
+
+/** One problem found in a configuration: where, and what to do about it. */
+export interface ConfigIssue {
+  path: string;
+  message: string;
+}
+
+/**
+ * Checks a parsed configuration document and fills in its defaults. Every problem is
+ * reported at once, each naming its field and the fix, in one `invalid_input` error whose
+ * `details.issues` lists them.
+ *
+ * @example
+ * ```ts
+ * const config = parseGatewayConfig({
+ *   upstreams: { openai: { kind: "openai", apiKeyEnv: "OPENAI_API_KEY" } },
+ *   models: { "gpt-4o-mini": { upstream: "openai" } },
+ * });
+ * config.port; // 4000
+ * ```
+ */
+export function parseGatewayConfig(
+  document: unknown,
+  options: { catalog?: Catalog } = {},
+): GatewayConfig {
+  const catalog = options.catalog ?? defaultCatalog;
+  const issues: ConfigIssue[] = [];
+  const issue = (path: string, message: string) => issues.push({ path, message });
+  if (!isObject(document)) {
+    throw configError([
+      {
+        path: "(top level)",
+        message: 'must be an object such as { "upstreams": {…}, "models": {…} }',
+      },
+    ]);
+  }
+  for (const key of Object.keys(document)) {
+    if (!TOP_LEVEL.includes(key)) {
+      issue(key, `is not a setting; the settings are ${TOP_LEVEL.join(", ")}`);
+    }
+  }
+  const host = optionalString(document.host, "host", issue) ?? "127.0.0.1";
+  const port = wholeNumber(document.port, "port", issue, { min: 0, max: 65_535 }) ?? 4000;
+  const dataDir = optionalString(document.dataDir, "dataDir", issue);
+  const masterKeyEnv =
+    envName(document.masterKeyEnv, "masterKeyEnv", issue) ?? "TOKENWISE_MASTER_KEY";
+  const upstreams = readUpstreams(document.upstreams, issue);
+  const models = readModels(document.models, upstreams, catalog, issue);
+  const defaults = readDefaults(document.defaults, issue);
+  if (issues.length > 0) throw configError(issues);
+  return {
+    host,
+    port,
+    ...(dataDir !== undefined ? { dataDir } : {}),
+    masterKeyEnv,
+    upstreams,
+    models,
+    defaults,
+  };
+}
+
+type Issue = (path: string, message: string) => void;
+
+function readUpstreams(value: unknown, issue: Issue): Record<string, UpstreamConfig> {
+  const upstreams: Record<string, UpstreamConfig> = {};
+  if (!isObject(value) || Object.keys(value).length === 0) {
+    issue(
+      "upstreams",
+      'must name at least one provider, e.g. { "openai": { "kind": "openai", "apiKeyEnv": "OPENAI_API_KEY" } }',
+    );
+    return upstreams;
+  }
+  for (const [name, entry] of Object.entries(value)) {
+    const path = `upstreams.${name}`;
+    if (!/^[A-Za-z0-9_.-]+$/.test(name)) {
+      issue(path, "must be named with letters, digits, '_', '.' or '-' only");
+      continue;
+    }
+    if (!isObject(entry)) {
+      issue(path, 'must be an object such as { "kind": "openai", "apiKeyEnv": "OPENAI_API_KEY" }');
+      continue;
+    }
+    for (const key of Object.keys(entry)) {
+      if (key === "apiKey") {
+        issue(
+          `${path}.apiKey`,
+          'must not hold the key itself: put the key in an environment variable and name it in "apiKeyEnv"',
+        );
+      } else if (!["kind", "baseUrl", "apiKeyEnv", "api"].includes(key)) {
+        issue(`${path}.${key}`, "is not a setting; use kind, baseUrl, apiKeyEnv, api");
+      }
+    }
+    const kind = entry.kind;
+    if (typeof kind !== "string" || !UPSTREAM_KINDS.includes(kind as UpstreamKind)) {
+      issue(`${path}.kind`, `must be one of ${UPSTREAM_KINDS.join(", ")}, got ${show(kind)}`);
+      continue;
+    }
+    const upstream: UpstreamConfig = { kind: kind as UpstreamKind };
+    const baseUrl = optionalString(entry.baseUrl, `${path}.baseUrl`, issue);
+    if (baseUrl !== undefined) {
+      if (!/^https?:\/\/[^\s?#]+$/.test(baseUrl)) {
+        issue(
+          `${path}.baseUrl`,
+          `must be an http(s) URL without a query, such as "https://api.openai.com/v1", got "${baseUrl}"`,
+        );
+      } else {
+        upstream.baseUrl = baseUrl.replace(/\/+$/, "");
+      }
+    }
+    if (entry.api !== undefined) {
+      if (kind !== "openai") {
+        issue(`${path}.api`, `applies to openai upstreams only; remove it from this ${kind} one`);
+      } else if (entry.api !== "chat-completions" && entry.api !== "responses") {
+        issue(`${path}.api`, `must be "chat-completions" or "responses", got ${show(entry.api)}`);
+      } else {
+        upstream.api = entry.api;
+      }
+    }
+    const apiKeyEnv = envName(entry.apiKeyEnv, `${path}.apiKeyEnv`, issue);
+    if (apiKeyEnv !== undefined) upstream.apiKeyEnv = apiKeyEnv;
+    else if (kind !== "ollama" && entry.apiKeyEnv === undefined) {
+      issue(
+        `${path}.apiKeyEnv`,
+        `is required for a ${kind} upstream: name the environment variable that holds its key, e.g. "${kind.toUpperCase()}_API_KEY"`,
+      );
+    }
+    upstreams[name] = upstream;
+  }
+  return upstreams;
+}
+
+function readModels(
+  value: unknown,
+  upstreams: Record<string, UpstreamConfig>,
+  catalog: Catalog,
+  issue: Issue,
+): Record<string, ModelConfig> {
+  const models: Record<string, ModelConfig> = {};
+  if (!isObject(value) || Object.keys(value).length === 0) {
+    issue(
+      "models",
+      'must name at least one model, e.g. { "gpt-4o-mini": { "upstream": "openai" } }',
+    );
+    return models;
+  }
+  const pendingFallbacks: Array<{ path: string; name: string; fallbacks: unknown }> = [];
+  for (const [name, entry] of Object.entries(value)) {
+    const path = `models.${name}`;
+    if (!isObject(entry)) {
+      issue(path, 'must be an object such as { "upstream": "openai" }');
+      continue;
+    }
+    for (const key of Object.keys(entry)) {
+      if (!["upstream", "model", "fallbacks"].includes(key)) {
+        issue(`${path}.${key}`, "is not a setting; use upstream, model, fallbacks");
+      }
+    }
+    const upstream = entry.upstream;
+    if (typeof upstream !== "string" || !Object.hasOwn(upstreams, upstream)) {
+      const known = Object.keys(upstreams);
+      issue(
+        `${path}.upstream`,
+        `must name one of the configured upstreams (${known.length > 0 ? known.join(", ") : "none configured"}), got ${show(upstream)}`,
+      );
+      continue;
+    }
+    const model = optionalString(entry.model, `${path}.model`, issue) ?? name;
+    let info: ModelInfo;
+    try {
+      info = catalog.get(model);
+    } catch (error) {
+      const reason = TokenwiseError.isInstance(error) ? error.message : String(error);
+      issue(
+        `${path}.model`,
+        `is not in the model catalog, so its calls cannot be priced: ${reason}`,
+      );
+      continue;
+    }
+    models[name] = { upstream, model, fallbacks: [], info };
+    pendingFallbacks.push({ path: `${path}.fallbacks`, name, fallbacks: entry.fallbacks });
+  }
+  for (const { path, name, fallbacks } of pendingFallbacks) {
+    if (fallbacks === undefined) continue;
+    if (!Array.isArray(fallbacks) || fallbacks.some((item) => typeof item !== "string")) {
+      issue(path, 'must be a list of other configured model names, e.g. ["claude-haiku-4-5"]');
+      continue;
+    }
+    const list = fallbacks as string[];
+    list.forEach((fallback, index) => {
+      if (fallback === name) issue(`${path}[${index}]`, "must not be the model itself");
+      else if (!Object.hasOwn(models, fallback)) {
+        issue(
+          `${path}[${index}]`,
+          `must name a configured model, got "${fallback}"; add it under "models"`,
+        );
+      }
+    });
+    (models[name] as ModelConfig).fallbacks = list;
+  }
+  return models;
+}
+
+function readDefaults(value: unknown, issue: Issue): GatewayDefaults {
+  const defaults: GatewayDefaults = {
+    maxBodyBytes: 4 * 1024 * 1024,
+    streamIdleTimeoutMs: 60_000,
+    requestTimeoutMs: 30_000,
+    cacheTtlMs: 24 * 60 * 60 * 1000,
+    cacheNonDeterministic: false,
+  };
+  if (value === undefined) return defaults;
+  if (!isObject(value)) {
+    issue("defaults", 'must be an object such as { "maxOutputTokens": 4096 }');
+    return defaults;
+  }
+  const known = [
+    "maxOutputTokens",
+    "maxBodyBytes",
+    "streamIdleTimeoutMs",
+    "requestTimeoutMs",
+    "cacheTtlMs",
+    "cacheNonDeterministic",
+  ];
+  for (const key of Object.keys(value)) {
+    if (!known.includes(key)) issue(`defaults.${key}`, `is not a setting; use ${known.join(", ")}`);
+  }
+  const cap = wholeNumber(value.maxOutputTokens, "defaults.maxOutputTokens", issue, { min: 1 });
+  if (cap !== undefined) defaults.maxOutputTokens = cap;
+  const numbers = [
+    ["maxBodyBytes", 1],
+    ["streamIdleTimeoutMs", 1],
+    ["requestTimeoutMs", 1],
+    ["cacheTtlMs", 0],
+  ] as const;
+  for (const [key, min] of numbers) {
+    const read = wholeNumber(value[key], `defaults.${key}`, issue, { min });
+    if (read !== undefined) defaults[key] = read;
+  }
+  if (value.cacheNonDeterministic !== undefined) {
+    if (typeof value.cacheNonDeterministic !== "boolean") {
+      issue(
+        "defaults.cacheNonDeterministic",
+        `must be true or false, got ${show(value.cacheNonDeterministic)}`,
+      );
+    } else {
+      defaults.cacheNonDeterministic = value.cacheNonDeterministic;
+    }
+  }
+  return defaults;
+}
+
+function configError(issues: ConfigIssue[]): TokenwiseError {
+  const lines = issues.map((item) => `  ${item.path}: ${item.message}`);
+  return new TokenwiseError(
+    "invalid_input",
+    `gateway config has ${issues.length} problem${issues.length === 1 ? "" : "s"}:\n${lines.join("\n")}`,
+    { details: { field: issues[0]?.path ?? "config", issues } },
+  );
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function show(value: unknown): string {
+  return value === undefined ? "nothing" : JSON.stringify(value);
+}
+
+function optionalString(value: unknown, path: string, issue: Issue): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "string" || value.trim() === "") {
+    issue(path, `must be a non-empty string, got ${show(value)}`);
+    return undefined;
+  }
+  return value;
+}
+
+function envName(value: unknown, path: string, issue: Issue): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "string" || !ENV_NAME.test(value)) {
+    issue(
+      path,
+      `must be the NAME of an environment variable such as "OPENAI_API_KEY" (letters, digits, _), not a key; got ${typeof value === "string" ? `a string of ${value.length} characters` : show(value)}`,
+    );
+    return undefined;
+  }
+  return value;
+}
+
+function wholeNumber(
+  value: unknown,
+  path: string,
+  issue: Issue,
+  range: { min: number; max?: number },
+): number | undefined {
+  if (value === undefined) return undefined;
+  const max = range.max ?? Number.MAX_SAFE_INTEGER;
+  if (
+    typeof value !== "number" ||
+    !Number.isSafeInteger(value) ||
+    value < range.min ||
+    value > max
+  ) {
+    issue(
+      path,
+      `must be a whole number from ${range.min}${range.max !== undefined ? ` to ${range.max}` : " up"}, got ${show(value)}`,
+    );
+    return undefined;
+  }
+  return value;
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import { createMemoryLedger } from "../../adapters/ledger/index.js";
+import { defaultCatalog } from "../../core/catalog/index.js";
+import { costFromUsage, emptyUsage } from "../../core/cost/index.js";
+import { usd } from "../../core/money/index.js";
+import { ledgerSavings } from "./ledger-savings.js";
+
+describe("ledgerSavings", () => {
+  it("adds cache-hit savings and the prompt cache's discount to what was spent", async () => {
+    const ledger = createMemoryLedger();
+    const promptCached = {
+      ...emptyUsage(),
+      inputTokens: 10_000,
+      cachedInputTokens: 8192,
+      outputTokens: 100,
+    };
+    const paid = costFromUsage("gpt-4o-mini", promptCached).total;
+    const uncached = costFromUsage("gpt-4o-mini", { ...promptCached, cachedInputTokens: 0 }).total;
+    await ledger.record({
+      scope: "s",
+      model: "gpt-4o-mini",
+      provider: "openai",
+      usage: promptCached,
+      cost: paid,
+    });
+    await ledger.record({
+      scope: "s",
+      model: "gpt-4o",
+      provider: "openai",
+      usage: emptyUsage(),
+      cost: 0n,
+      cached: true,
+      metadata: { savedCost: "0.25" },
+    });
+    await ledger.record({
+      scope: "s",
+      model: "gpt-4o",
+      provider: "openai",
+      usage: emptyUsage(),
+      cost: 0n,
+      cached: true,
+    });
+    await ledger.record({
+      scope: "s",
+      model: "in-house-model",
+      provider: "vllm",
+      usage: { ...emptyUsage(), inputTokens: 5000, cachedInputTokens: 4096 },
+      cost: usd("0.01"),
+    });
+    const savings = await ledgerSavings({ ledger, catalog: defaultCatalog });
+    expect(savings.calls).toBe(4);
+    expect(savings.cacheHits).toBe(2);
+    expect(savings.cacheHitsWithoutSavedCost).toBe(1);
+    expect(savings.spent).toBe(paid + usd("0.01"));
+    expect(savings.cacheHitSaved).toBe(usd("0.25"));
+    expect(savings.promptCacheSaved).toBe(uncached - paid);
+    expect(savings.promptCacheSaved > 0n).toBe(true);
+    expect(savings.promptCachedTokens).toBe(8192 + 4096);
+    expect(savings.unpricedModels).toEqual(["in-house-model"]);
+    expect(savings.withoutSavings).toBe(savings.spent + usd("0.25") + (uncached - paid));
+    expect(savings.byModel[0]?.model).toBe("gpt-4o");
+    expect(savings.savedFraction).toBeGreaterThan(0.9);
+  });
+
+  it("counts Anthropic cache writes against the prompt cache's saving", async () => {
+    const ledger = createMemoryLedger();
+    const written = {
+      ...emptyUsage(),
+      inputTokens: 4000,
+      cacheWriteTokens: 4000,
+      outputTokens: 10,
+    };
+    const cost = costFromUsage("claude-haiku-4-5", written).total;
+    await ledger.record({
+      scope: "s",
+      model: "claude-haiku-4-5",
+      provider: "anthropic",
+      usage: written,
+      cost,
+    });
+    const savings = await ledgerSavings({ ledger });
+    expect(savings.promptCacheSaved < 0n).toBe(true);
+    expect(savings.savedFraction).toBeLessThan(0);
+  });
+});

@@ -1,0 +1,252 @@
+import type {
+  LanguageModelV3GenerateResult,
+  LanguageModelV3StreamPart,
+  LanguageModelV3Usage,
+} from "@ai-sdk/provider";
+import { generateText, simulateReadableStream, streamText, wrapLanguageModel } from "ai";
+import { MockLanguageModelV3 } from "ai/test";
+import { describe, expect, it } from "vitest";
+import { createMemoryLedger, type Ledger } from "../../adapters/ledger/index.js";
+import { createMemoryStore } from "../../adapters/stores/index.js";
+import { costFromUsage, emptyUsage } from "../../core/cost/index.js";
+import { TokenwiseError } from "../../core/errors/index.js";
+import { usd } from "../../core/money/index.js";
+import { countTextTokens } from "../../core/tokens/index.js";
+import { type TokenwiseMiddlewareOptions, tokenwiseMiddleware } from "./index.js";
+
+const SDK_USAGE: LanguageModelV3Usage = {
+  inputTokens: { total: 1000, noCache: 800, cacheRead: 200, cacheWrite: undefined },
+  outputTokens: { total: 300, text: 250, reasoning: 50 },
+};
+const USAGE = {
+  inputTokens: 1000,
+  cachedInputTokens: 200,
+  cacheWriteTokens: 0,
+  outputTokens: 300,
+  reasoningTokens: 50,
+};
+/** gpt-4o-mini: 800 × $0.15/M + 200 × $0.075/M + 300 × $0.60/M. */
+const USAGE_COST = usd("0.000315");
+/** "Hello there" as one user message: 3 + 1 + 2 + 3 priming tokens (o200k_base). */
+const PROMPT_TOKENS = 9;
+
+function generated(text: string, usage = SDK_USAGE): LanguageModelV3GenerateResult {
+  return {
+    content: [{ type: "text", text }],
+    finishReason: { unified: "stop", raw: "stop" },
+    usage,
+    warnings: [],
+    response: { id: "response-1", modelId: "gpt-4o-mini", timestamp: new Date(0) },
+  };
+}
+
+function streamParts(words: string[], usage = SDK_USAGE): LanguageModelV3StreamPart[] {
+  return [
+    { type: "stream-start", warnings: [] },
+    { type: "text-start", id: "t1" },
+    ...words.map((delta): LanguageModelV3StreamPart => ({ type: "text-delta", id: "t1", delta })),
+    { type: "text-end", id: "t1" },
+    { type: "finish", usage, finishReason: { unified: "stop", raw: "stop" } },
+  ];
+}
+
+function setup(options: TokenwiseMiddlewareOptions & { texts?: string[]; words?: string[] } = {}) {
+  const ledger: Ledger = options.ledger ?? createMemoryLedger();
+  const texts = [...(options.texts ?? ["Hello!"])];
+  const mock = new MockLanguageModelV3({
+    modelId: "gpt-4o-mini",
+    doGenerate: async () => generated(texts.shift() ?? "no more"),
+    doStream: async () => ({
+      stream: simulateReadableStream({ chunks: streamParts(options.words ?? ["One", " two"]) }),
+    }),
+  });
+  const middleware = tokenwiseMiddleware({ ...options, ledger });
+  const model = wrapLanguageModel({ model: mock, middleware });
+  return { mock, model, ledger, middleware };
+}
+
+describe("tokenwiseMiddleware with generateText", () => {
+  it("records the SDK's usage at its exact cost", async () => {
+    const { model, ledger } = setup({ budget: { limit: "1" } });
+    const { text } = await generateText({ model, prompt: "Hello there" });
+    expect(text).toBe("Hello!");
+    const [record] = await ledger.records();
+    expect(record).toMatchObject({
+      model: "gpt-4o-mini",
+      provider: "mock-provider",
+      usage: USAGE,
+      cost: USAGE_COST,
+      requestId: "response-1",
+    });
+    expect(await ledger.spent("default")).toBe(USAGE_COST);
+    expect(await ledger.reserved("default")).toBe(0n);
+  });
+
+  it("reserves the worst case: the counted prompt plus maxOutputTokens", async () => {
+    const ledger = createMemoryLedger();
+    const amounts: bigint[] = [];
+    const spy: Ledger = {
+      ...ledger,
+      reserve: (options) => {
+        amounts.push(options.amount);
+        return ledger.reserve(options);
+      },
+    };
+    const { model } = setup({ ledger: spy, budget: { limit: "1" } });
+    await generateText({ model, prompt: "Hello there", maxOutputTokens: 100 });
+    // 9 × $0.15/M + 100 × $0.60/M
+    expect(PROMPT_TOKENS).toBe(9);
+    expect(amounts).toEqual([usd("0.00006135")]);
+  });
+
+  it("refuses a call over budget without calling the model", async () => {
+    const { model, mock, ledger } = setup({ budget: { scope: "team", limit: "0.00005" } });
+    const failure = await generateText({
+      model,
+      prompt: "Hello there",
+      maxOutputTokens: 100,
+      maxRetries: 0,
+    }).catch((error: unknown) => error);
+    expect(TokenwiseError.hasCode(failure, "budget_exceeded")).toBe(true);
+    expect((failure as TokenwiseError).message).toContain("worst case is $0.00006135");
+    expect(mock.doGenerateCalls).toHaveLength(0);
+    expect(await ledger.records()).toEqual([]);
+  });
+
+  it("refuses a model the catalog does not know before calling it", async () => {
+    const mock = new MockLanguageModelV3({ modelId: "gpt-4o-mnii", doGenerate: generated("x") });
+    const model = wrapLanguageModel({ model: mock, middleware: tokenwiseMiddleware() });
+    const failure = await generateText({ model, prompt: "Hi", maxRetries: 0 }).catch(
+      (error: unknown) => error,
+    );
+    expect(TokenwiseError.hasCode(failure, "unknown_model")).toBe(true);
+    expect(mock.doGenerateCalls).toHaveLength(0);
+  });
+
+  it("prices with the `model` option when the SDK's model id is not a catalog name", async () => {
+    const mock = new MockLanguageModelV3({ modelId: "my-deployment", doGenerate: generated("x") });
+    const middleware = tokenwiseMiddleware({ model: "gpt-4o-mini" });
+    await generateText({ model: wrapLanguageModel({ model: mock, middleware }), prompt: "Hi" });
+    expect((await middleware.ledger.records())[0]?.cost).toBe(USAGE_COST);
+  });
+
+  it("serves a repeated temperature-0 call from the cache at $0", async () => {
+    const { model, mock, ledger } = setup({
+      texts: ["first", "second"],
+      cache: { store: createMemoryStore(), namespace: "tenant-a" },
+    });
+    const first = await generateText({ model, prompt: "Hello there", temperature: 0 });
+    const second = await generateText({ model, prompt: "Hello there", temperature: 0 });
+    expect([first.text, second.text]).toEqual(["first", "first"]);
+    expect(mock.doGenerateCalls).toHaveLength(1);
+    const records = await ledger.records();
+    expect(records.map((record) => [record.cost, record.cached === true])).toEqual([
+      [USAGE_COST, false],
+      [0n, true],
+    ]);
+  });
+
+  it("does not cache sampled calls, and keeps namespaces apart", async () => {
+    const store = createMemoryStore();
+    const { model, mock } = setup({ texts: ["a", "b"], cache: { store, namespace: "tenant-a" } });
+    await generateText({ model, prompt: "Hello there", temperature: 0.7 });
+    await generateText({ model, prompt: "Hello there", temperature: 0.7 });
+    expect(mock.doGenerateCalls).toHaveLength(2);
+    const tenantA = setup({ texts: ["for A"], cache: { store, namespace: "tenant-a" } });
+    const tenantB = setup({ texts: ["for B"], cache: { store, namespace: "tenant-b" } });
+    await generateText({ model: tenantA.model, prompt: "Tenant", temperature: 0 });
+    const answer = await generateText({ model: tenantB.model, prompt: "Tenant", temperature: 0 });
+    expect(answer.text).toBe("for B");
+  });
+
+  it("counts usage locally when the model reports none", async () => {
+    const silent: LanguageModelV3Usage = {
+      inputTokens: {
+        total: undefined,
+        noCache: undefined,
+        cacheRead: undefined,
+        cacheWrite: undefined,
+      },
+      outputTokens: { total: undefined, text: undefined, reasoning: undefined },
+    };
+    const mock = new MockLanguageModelV3({
+      modelId: "gpt-4o-mini",
+      doGenerate: generated("Four words right here", silent),
+    });
+    const middleware = tokenwiseMiddleware();
+    await generateText({
+      model: wrapLanguageModel({ model: mock, middleware }),
+      prompt: "Hello there",
+    });
+    const [record] = await middleware.ledger.records();
+    const outputTokens = countTextTokens("Four words right here", "o200k_base").tokens;
+    expect(record?.usage).toEqual({ ...emptyUsage(), inputTokens: PROMPT_TOKENS, outputTokens });
+    expect(record?.metadata?.usageCountedLocally).toBe(true);
+  });
+
+  it("releases the reservation when the model fails", async () => {
+    const mock = new MockLanguageModelV3({
+      modelId: "gpt-4o-mini",
+      doGenerate: async () => {
+        throw new Error("upstream down");
+      },
+    });
+    const middleware = tokenwiseMiddleware({ budget: { limit: "1" } });
+    const model = wrapLanguageModel({ model: mock, middleware });
+    await expect(generateText({ model, prompt: "Hi", maxRetries: 0 })).rejects.toThrow(
+      "upstream down",
+    );
+    expect(await middleware.ledger.reserved("default")).toBe(0n);
+    expect(await middleware.ledger.records()).toEqual([]);
+  });
+});
+
+describe("tokenwiseMiddleware with streamText", () => {
+  it("records the streamed usage at its exact cost", async () => {
+    const { model, ledger } = setup({ words: ["One", " two", " three"], budget: { limit: "1" } });
+    const result = streamText({ model, prompt: "Hello there" });
+    expect(await result.text).toBe("One two three");
+    const [record] = await ledger.records();
+    expect(record).toMatchObject({ usage: USAGE, cost: USAGE_COST });
+    expect(await ledger.reserved("default")).toBe(0n);
+  });
+
+  it("replays a cached reply as a stream without calling the model", async () => {
+    const { model, mock, ledger } = setup({
+      words: ["Cached", " reply"],
+      cache: { store: createMemoryStore() },
+    });
+    expect(await streamText({ model, prompt: "Hello there", temperature: 0 }).text).toBe(
+      "Cached reply",
+    );
+    const replay = streamText({ model, prompt: "Hello there", temperature: 0 });
+    expect(await replay.text).toBe("Cached reply");
+    expect((await replay.usage).inputTokens).toBe(1000);
+    expect(mock.doStreamCalls).toHaveLength(1);
+    expect((await ledger.records()).map((record) => record.cached === true)).toEqual([false, true]);
+  });
+
+  it("charges the part that arrived when the reader stops early", async () => {
+    const { model, ledger } = setup({ words: ["Alpha", " beta", " gamma", " delta"] });
+    const { stream } = await model.doStream({
+      prompt: [{ role: "user", content: [{ type: "text", text: "Hello there" }] }],
+    });
+    const reader = stream.getReader();
+    const seen: LanguageModelV3StreamPart[] = [];
+    while (seen.length < 3) {
+      const next = await reader.read();
+      if (next.done) break;
+      seen.push(next.value);
+    }
+    await reader.cancel();
+    expect(seen.map((part) => part.type)).toEqual(["stream-start", "text-start", "text-delta"]);
+    const [record] = await ledger.records();
+    const usage = {
+      ...emptyUsage(),
+      inputTokens: PROMPT_TOKENS,
+      outputTokens: countTextTokens("Alpha", "o200k_base").tokens,
+    };
+    expect(record).toMatchObject({ usage, cost: costFromUsage("gpt-4o-mini", usage).total });
+    expect(record?.metadata?.partial).toBe(true);
+  });
+});
