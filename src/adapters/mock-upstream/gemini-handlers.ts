@@ -10,7 +10,7 @@ import {
   geminiStreamErrorFrame,
   geminiStreamFrames,
 } from "./gemini-format.js";
-import { isRecord } from "./json.js";
+import { isRecord, record } from "./json.js";
 import { conversationFromGemini, MockRequestError } from "./mock-conversation.js";
 import type {
   ChatEndpoint,
@@ -92,7 +92,7 @@ function embeddingsEndpoint(model: string): EmbeddingsEndpoint {
     embeddingsBody(body, behavior) {
       if (!Array.isArray(body.requests)) throw new MockRequestError("requests: field required");
       const embeddings = body.requests.map((raw, index) => {
-        const item = isRecord(raw) ? raw : {};
+        const item = record(raw);
         if (item.model !== expectedModel) {
           throw new MockRequestError(
             `requests[${index}].model: "${String(item.model)}" does not match the model in the path (${expectedModel})`,

@@ -20,7 +20,10 @@ export interface ErrorFraming {
 /** A model call: Chat Completions, Responses, Messages, generateContent. */
 export interface ChatEndpoint {
   operation: "chat";
-  /** True when the endpoint always streams (Gemini's streamGenerateContent); otherwise a body with `stream: true` asks for a stream. */
+  /**
+   * True when the endpoint always streams (Gemini's streamGenerateContent); otherwise a body
+   * with `stream: true` asks for a stream.
+   */
   alwaysStreams: boolean;
   /**
    * A URL the API refuses (message of a 400), checked once the script step is taken and
@@ -30,7 +33,7 @@ export interface ChatEndpoint {
   /** Reads the request; throws `MockRequestError` when the body lacks what the API requires. */
   conversation(body: Json): MockConversation;
   replyBody(reply: MockReply, context: ReplyContext): unknown;
-  /** The stream's events, each a complete SSE frame; `body` carries options such as `stream_options`. */
+  /** The stream's events, each a whole SSE frame; `body` has options like `stream_options`. */
   streamFrames(reply: MockReply, context: ReplyContext, body: Json): string[];
   /** The frame an API sends when a stream fails after it started. */
   streamErrorFrame(status: number, message: string): string;

@@ -52,25 +52,25 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
     const bodyText = await readBody(request);
     const body = parseJson(bodyText);
     const route = routeOf(request.method ?? "GET", url.pathname);
-    const endpoint = route?.endpoint;
     const streaming =
-      endpoint?.operation === "chat" &&
-      (endpoint.alwaysStreams || (isRecord(body) && body.stream === true));
+      route?.endpoint.operation === "chat" &&
+      (route.endpoint.alwaysStreams || (isRecord(body) && body.stream === true));
     requests.push({
       provider: route?.provider ?? "unknown",
-      operation: endpoint === undefined ? "unknown" : streaming ? "stream" : endpoint.operation,
+      operation: route === undefined ? "unknown" : streaming ? "stream" : route.endpoint.operation,
       method: request.method ?? "GET",
       path: url.pathname,
       query: redactQuery(url.searchParams),
       headers: redactHeaders(request.headers),
       body: body ?? bodyText,
     });
-    if (route === undefined || endpoint === undefined) {
+    if (route === undefined) {
       sendJson(response, 404, {
         error: { message: `No mock route for ${request.method} ${url.pathname}` },
       });
       return;
     }
+    const { endpoint } = route;
     const fail = (status: number, message: string, headers: Record<string, string> = {}) =>
       sendJson(response, status, route.errors.errorBody(status, message), headers);
 
