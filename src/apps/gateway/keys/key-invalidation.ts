@@ -247,8 +247,14 @@ export function createRedisKeyInvalidation(options: RedisKeyInvalidationOptions)
       try {
         await Promise.race([publisher.publish(channel, message), timeout]);
       } catch (cause) {
+        // ioredis's own words for a dead connection ("max retries per request") say little.
+        const reason =
+          publisher.status === "ready"
+            ? cause instanceof Error
+              ? cause.message
+              : String(cause)
+            : `no connection to Redis (${status.lastError ?? publisher.status})`;
         noteError(cause);
-        const reason = cause instanceof Error ? cause.message : String(cause);
         throw new TokenwiseError(
           "store_error",
           `Could not publish the key change to Redis channel ${channel}: ${reason}`,

@@ -152,13 +152,15 @@ async function withSharedRegistry<T>(
           `tokenwise: warning: the change is saved in PostgreSQL, but the running gateways could not be told over Redis (${error.message}); each sees it within its key cache TTL (1 s by default).`,
         ),
     });
-  } else if (options.write) {
-    output.error(
-      `tokenwise: note: no --redis (or ${REDIS_URL_ENV}) given, so running gateways see this change within their key cache TTL (1 s by default) instead of at once.`,
-    );
   }
   try {
-    return await work(registry);
+    const result = await work(registry);
+    if (options.write && redis === undefined) {
+      output.error(
+        `tokenwise: note: no --redis (or ${REDIS_URL_ENV}) given, so running gateways see this change within their key cache TTL (1 s by default) instead of at once.`,
+      );
+    }
+    return result;
   } finally {
     await registry.close();
     await pool.end();
