@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
+import { shippedMigrations } from "../../src/adapters/stores/index.js";
 import { privateClusterUnavailable } from "../../src/adapters/stores/test-support/postgres-private-cluster.js";
 
 const script = fileURLToPath(new URL("../../scripts/local-cluster.mjs", import.meta.url));
@@ -81,7 +82,7 @@ describe.skipIf(unavailable !== undefined)(
         "SELECT max(version) AS version FROM tokenwise.tokenwise_migrations",
       );
       await client.end();
-      expect(rows[0]?.version).toBe(4);
+      expect(rows[0]?.version).toBe(shippedMigrations("postgres").length);
 
       for (const { index, port } of state.replicas) {
         expect(await fetchUntilUp(`http://127.0.0.1:${port}/`)).toEqual({
