@@ -17,7 +17,7 @@ import {
   resolveOptional,
   TokenwiseError,
 } from "../../core/errors/index.js";
-import { type ConversionProgress, convertWinkEmbeddings } from "./convert-wink-embeddings.js";
+import type { ConversionProgress } from "./convert-wink-embeddings.js";
 import type { Embedder } from "./embedder.js";
 import { createWordVectorEmbedder } from "./word-vector-embedder.js";
 import {
@@ -115,6 +115,8 @@ async function loadWordVectors(
   ) {
     return existing;
   }
+  // Loaded only for the one-time conversion: every later start skips the JSON parser.
+  const { convertWinkEmbeddings } = await import("./convert-wink-embeddings.js");
   const converted = await convertWinkEmbeddings({
     sourcePath: source.path,
     source: source.name,
