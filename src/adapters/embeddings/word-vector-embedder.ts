@@ -14,7 +14,7 @@ import { invalidInput } from "../../core/errors/index.js";
 import type { Embedder } from "./embedder.js";
 import { DEFAULT_SIF_SMOOTHING, sifWeightsByRank } from "./sif-weights.js";
 import { WordRowLookup } from "./word-rows.js";
-import type { WordVectors } from "./word-vectors-file.js";
+import type { openWordVectorsFile, WordVectors } from "./word-vectors-file.js";
 
 export interface WordVectorEmbedderOptions {
   vectors: WordVectors;
@@ -24,6 +24,12 @@ export interface WordVectorEmbedderOptions {
   smoothing?: number;
   /** Subtract the common direction (default true). */
   removeCommonDirection?: boolean;
+  /**
+   * Called with the rows a computation is about to read, before it reads them: for vectors
+   * read from disk on demand ({@link openWordVectorsFile}); `vectors.values` may hold zeros
+   * for other rows.
+   */
+  ensureRows?: (rows: ArrayLike<number>) => void;
 }
 
 /** Words whose weighted mean estimates the direction every sentence average shares. */
@@ -48,14 +54,19 @@ export function createWordVectorEmbedder(options: WordVectorEmbedderOptions): Em
     );
   }
   const { dimensions, scales, values } = vectors;
+  const { ensureRows } = options;
   const weights = sifWeightsByRank({ words: vectors.vocabulary.size, smoothing });
   const lookup = new WordRowLookup(vectors.vocabulary);
-  const common =
-    options.removeCommonDirection === false ? undefined : commonDirection(vectors, weights);
+  let common: Float64Array | undefined;
+  if (options.removeCommonDirection !== false) {
+    const words = Math.min(COMMON_DIRECTION_WORDS, vectors.vocabulary.size);
+    ensureRows?.(Int32Array.from({ length: words }, (_, row) => row));
+    common = commonDirection(vectors, weights, words);
+  }
 
-  const embedOne = (text: string): Float32Array => {
+  const embedOne = (rows: readonly number[]): Float32Array => {
     const sum = new Float64Array(dimensions);
-    for (const row of lookup.rowsOf(text)) {
+    for (const row of rows) {
       const factor = (weights[row] as number) * (scales[row] as number);
       const offset = row * dimensions;
       for (let i = 0; i < dimensions; i++)
@@ -80,20 +91,25 @@ export function createWordVectorEmbedder(options: WordVectorEmbedderOptions): Em
     dimensions,
     async embed(texts: string[]) {
       if (!Array.isArray(texts)) throw invalidInput("texts", "must be an array of strings");
-      return texts.map((text, index) => {
+      const rowsOfTexts = texts.map((text, index) => {
         if (typeof text !== "string") {
           throw invalidInput(`texts[${index}]`, `must be a string, got ${typeof text}`);
         }
-        return embedOne(text);
+        return lookup.rowsOf(text);
       });
+      ensureRows?.(rowsOfTexts.flat());
+      return rowsOfTexts.map(embedOne);
     },
   };
 }
 
 /** Unit vector along Σ p(w)·weight(w)·v(w) over the most frequent words (Zipf p(w) ∝ 1/rank). */
-function commonDirection(vectors: WordVectors, weights: Float32Array): Float64Array | undefined {
+function commonDirection(
+  vectors: WordVectors,
+  weights: Float32Array,
+  words: number,
+): Float64Array | undefined {
   const { dimensions, scales, values } = vectors;
-  const words = Math.min(COMMON_DIRECTION_WORDS, vectors.vocabulary.size);
   const direction = new Float64Array(dimensions);
   for (let row = 0; row < words; row++) {
     const factor = ((weights[row] as number) * (scales[row] as number)) / (row + 1);
