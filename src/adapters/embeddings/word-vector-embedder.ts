@@ -12,7 +12,7 @@
  */
 import { invalidInput } from "../../core/errors/index.js";
 import type { Embedder } from "./embedder.js";
-import { DEFAULT_SIF_SMOOTHING, sifWeightsByRank } from "./sif-weights.js";
+import { DEFAULT_SIF_SMOOTHING, sifWeightOfRow } from "./sif-weights.js";
 import { WordRowLookup } from "./word-rows.js";
 import type { openWordVectorsFile, WordVectors } from "./word-vectors-file.js";
 
@@ -55,19 +55,19 @@ export function createWordVectorEmbedder(options: WordVectorEmbedderOptions): Em
   }
   const { dimensions, scales, values } = vectors;
   const { ensureRows } = options;
-  const weights = sifWeightsByRank({ words: vectors.vocabulary.size, smoothing });
+  const weightOf = sifWeightOfRow({ words: vectors.vocabulary.size, smoothing });
   const lookup = new WordRowLookup(vectors.vocabulary);
   let common: Float64Array | undefined;
   if (options.removeCommonDirection !== false) {
     const words = Math.min(COMMON_DIRECTION_WORDS, vectors.vocabulary.size);
     ensureRows?.(Int32Array.from({ length: words }, (_, row) => row));
-    common = commonDirection(vectors, weights, words);
+    common = commonDirection(vectors, weightOf, words);
   }
 
   const embedOne = (rows: readonly number[]): Float32Array => {
     const sum = new Float64Array(dimensions);
     for (const row of rows) {
-      const factor = (weights[row] as number) * (scales[row] as number);
+      const factor = weightOf(row) * (scales[row] as number);
       const offset = row * dimensions;
       for (let i = 0; i < dimensions; i++)
         sum[i] = (sum[i] as number) + factor * (values[offset + i] as number);
@@ -106,13 +106,13 @@ export function createWordVectorEmbedder(options: WordVectorEmbedderOptions): Em
 /** Unit vector along Σ p(w)·weight(w)·v(w) over the most frequent words (Zipf p(w) ∝ 1/rank). */
 function commonDirection(
   vectors: WordVectors,
-  weights: Float32Array,
+  weightOf: (row: number) => number,
   words: number,
 ): Float64Array | undefined {
   const { dimensions, scales, values } = vectors;
   const direction = new Float64Array(dimensions);
   for (let row = 0; row < words; row++) {
-    const factor = ((weights[row] as number) * (scales[row] as number)) / (row + 1);
+    const factor = (weightOf(row) * (scales[row] as number)) / (row + 1);
     const offset = row * dimensions;
     for (let i = 0; i < dimensions; i++) {
       direction[i] = (direction[i] as number) + factor * (values[offset + i] as number);
