@@ -7,8 +7,10 @@
  * to try search offline, for tests, or next to keyword search in hybrid mode; switch to an API
  * model when quality matters.
  *
- * The package's 300 MB JSON is converted once into a ~38 MB int8 file in the data directory
- * (a few seconds to a minute, with progress), which later runs read in well under a second.
+ * The package's 300 MB JSON is converted once into a ~40 MB int8 file in the data directory
+ * (a few seconds to a minute, with progress). Later runs open it for the words they meet: the
+ * vocabulary and scales up front (7 MB), a row when a text first uses its word, every row in
+ * one read once a batch needs thousands (indexing).
  */
 import { join } from "node:path";
 import {
@@ -17,12 +19,13 @@ import {
   resolveOptional,
   TokenwiseError,
 } from "../../core/errors/index.js";
-import { type ConversionProgress, convertWinkEmbeddings } from "./convert-wink-embeddings.js";
+import type { ConversionProgress } from "./convert-wink-embeddings.js";
 import type { Embedder } from "./embedder.js";
 import { createWordVectorEmbedder } from "./word-vector-embedder.js";
 import {
-  readWordVectorsFile,
+  openWordVectorsFile,
   type WordVectors,
+  type WordVectorsFileReader,
   writeWordVectorsFile,
 } from "./word-vectors-file.js";
 
@@ -74,11 +77,12 @@ export function createOfflineEmbedder(options: OfflineEmbedderOptions): OfflineE
 
   const load = (): Promise<Embedder> => {
     if (loading === undefined) {
-      loading = loadWordVectors(vectorsPath, options).then((vectors) =>
+      loading = loadWordVectors(vectorsPath, options).then((source) =>
         createWordVectorEmbedder({
-          vectors,
+          vectors: "vectors" in source ? source.vectors : source,
           model: OFFLINE_EMBEDDING_MODEL,
           smoothing: options.smoothing,
+          ensureRows: "ensureRows" in source ? source.ensureRows : undefined,
         }),
       );
       // A failed load (disk full, missing package) may succeed on a later call.
@@ -102,19 +106,27 @@ export function createOfflineEmbedder(options: OfflineEmbedderOptions): OfflineE
   };
 }
 
+/** The converted file opened for on-demand reads, or the vectors just converted. */
 async function loadWordVectors(
   vectorsPath: string,
   options: OfflineEmbedderOptions,
-): Promise<WordVectors> {
+): Promise<WordVectorsFileReader | WordVectors> {
   const source = sourceDescription(options.sourcePath);
-  const existing = await readWordVectorsFile(vectorsPath).catch(() => undefined);
+  let existing: WordVectorsFileReader | undefined;
+  try {
+    existing = openWordVectorsFile(vectorsPath);
+  } catch {
+    // Unreadable or from an older format: converted again below.
+  }
   if (
     existing !== undefined &&
-    existing.source === source.name &&
-    existing.dimensions === OFFLINE_DIMENSIONS
+    existing.vectors.source === source.name &&
+    existing.vectors.dimensions === OFFLINE_DIMENSIONS
   ) {
     return existing;
   }
+  // Loaded only for the one-time conversion: every later start skips the JSON parser.
+  const { convertWinkEmbeddings } = await import("./convert-wink-embeddings.js");
   const converted = await convertWinkEmbeddings({
     sourcePath: source.path,
     source: source.name,

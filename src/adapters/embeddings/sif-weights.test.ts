@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_SIF_SMOOTHING, sifWeightsByRank } from "./sif-weights.js";
+import { DEFAULT_SIF_SMOOTHING, sifWeightOfRow, sifWeightsByRank } from "./sif-weights.js";
 
 describe("sifWeightsByRank", () => {
   it("weighs rank r as a / (a + 1 / (r × H(N)))", () => {
@@ -16,5 +16,17 @@ describe("sifWeightsByRank", () => {
     expect(weights[99]).toBeCloseTo(0.118, 3);
     expect(weights[999]).toBeCloseTo(0.571, 3);
     expect(weights[9999]).toBeCloseTo(0.93, 3);
+  });
+});
+
+describe("sifWeightOfRow", () => {
+  it("gives exactly the Float32 weight sifWeightsByRank stores, row by row", () => {
+    for (const options of [{ words: 341_479 }, { words: 7, smoothing: 0.3 }]) {
+      const all = sifWeightsByRank(options);
+      const weightOf = sifWeightOfRow(options);
+      for (const row of [0, 1, 2, 6, 99, 9_999, 341_478]) {
+        if (row < options.words) expect(weightOf(row)).toBe(all[row]);
+      }
+    }
   });
 });

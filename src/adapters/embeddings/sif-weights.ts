@@ -25,17 +25,42 @@ export const DEFAULT_SIF_SMOOTHING = 1e-4;
  * ```
  */
 export function sifWeightsByRank(options: { words: number; smoothing?: number }): Float32Array {
-  const { words, smoothing = DEFAULT_SIF_SMOOTHING } = options;
-  const harmonic = harmonicNumber(words);
-  const weights = new Float32Array(words);
-  for (let row = 0; row < words; row++) {
-    const probability = 1 / ((row + 1) * harmonic);
-    weights[row] = smoothing / (smoothing + probability);
-  }
+  const weightOf = sifWeightOfRow(options);
+  const weights = new Float32Array(options.words);
+  for (let row = 0; row < options.words; row++) weights[row] = weightOf(row);
   return weights;
 }
 
+/**
+ * The weight of one row, equal to `sifWeightsByRank(options)[row]` (the same Float32 value)
+ * without computing the other rows: a query needs a dozen of the 341K.
+ *
+ * @example
+ * ```ts
+ * sifWeightOfRow({ words: 341_479 })(0); // ≈ 0.00133 ("the")
+ * ```
+ */
+export function sifWeightOfRow(options: {
+  words: number;
+  smoothing?: number;
+}): (row: number) => number {
+  const { words, smoothing = DEFAULT_SIF_SMOOTHING } = options;
+  const harmonic = harmonicNumber(words);
+  return (row) => Math.fround(smoothing / (smoothing + 1 / ((row + 1) * harmonic)));
+}
+
+const harmonicNumbers = new Map<number, number>();
+
+/** H(count), summed smallest term first; remembered, as one vocabulary size is asked again and again. */
 function harmonicNumber(count: number): number {
+  const known = harmonicNumbers.get(count);
+  if (known !== undefined) return known;
+  const sum = sumOfReciprocals(count);
+  harmonicNumbers.set(count, sum);
+  return sum;
+}
+
+function sumOfReciprocals(count: number): number {
   let sum = 0;
   for (let term = count; term >= 1; term--) sum += 1 / term;
   return sum;

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { TokenwiseError } from "../../core/errors/index.js";
 import { cosineSimilarity } from "../../core/vectors/index.js";
@@ -5,6 +8,7 @@ import { sifWeightsByRank } from "./sif-weights.js";
 import { tinyWordVectors } from "./test-support/tiny-word-vectors.js";
 import { Vocabulary } from "./vocabulary.js";
 import { createWordVectorEmbedder } from "./word-vector-embedder.js";
+import { openWordVectorsFile, writeWordVectorsFile } from "./word-vectors-file.js";
 
 describe("createWordVectorEmbedder", () => {
   it("is the SIF-weighted average of the word vectors, at unit length", async () => {
@@ -77,5 +81,36 @@ describe("createWordVectorEmbedder", () => {
       .catch((caught: unknown) => caught);
     expect(TokenwiseError.hasCode(error, "invalid_input")).toBe(true);
     expect((error as Error).message).toBe("texts[1] must be a string, got number");
+  });
+
+  it("gives the same vectors from a file read on demand, reading only the rows it uses", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "tokenwise-embedder-"));
+    try {
+      const vectors = tinyWordVectors();
+      const path = join(directory, "vectors.bin");
+      await writeWordVectorsFile(path, vectors);
+      const texts = ["the kitten and the dog", "pay the bank", "an engine"];
+      for (const removeCommonDirection of [true, false]) {
+        const reader = openWordVectorsFile(path);
+        if (reader === undefined) throw new Error("no reader");
+        const lazy = createWordVectorEmbedder({
+          vectors: reader.vectors,
+          model: "tiny",
+          removeCommonDirection,
+          ensureRows: reader.ensureRows,
+        });
+        const full = createWordVectorEmbedder({ vectors, model: "tiny", removeCommonDirection });
+        const fromFile = await lazy.embed(texts);
+        const inMemory = await full.embed(texts);
+        expect(fromFile.map((vector) => Array.from(vector))).toEqual(
+          inMemory.map((vector) => Array.from(vector)),
+        );
+        // the, kitten, and, dog, pay, bank, engine ("an" is not in the vocabulary); the common
+        // direction reads every row of this tiny vocabulary.
+        expect(reader.rowsRead).toBe(removeCommonDirection ? vectors.vocabulary.size : 7);
+      }
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });

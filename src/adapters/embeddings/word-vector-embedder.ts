@@ -12,9 +12,9 @@
  */
 import { invalidInput } from "../../core/errors/index.js";
 import type { Embedder } from "./embedder.js";
-import { DEFAULT_SIF_SMOOTHING, sifWeightsByRank } from "./sif-weights.js";
+import { DEFAULT_SIF_SMOOTHING, sifWeightOfRow } from "./sif-weights.js";
 import { WordRowLookup } from "./word-rows.js";
-import type { WordVectors } from "./word-vectors-file.js";
+import type { openWordVectorsFile, WordVectors } from "./word-vectors-file.js";
 
 export interface WordVectorEmbedderOptions {
   vectors: WordVectors;
@@ -24,6 +24,12 @@ export interface WordVectorEmbedderOptions {
   smoothing?: number;
   /** Subtract the common direction (default true). */
   removeCommonDirection?: boolean;
+  /**
+   * Called with the rows a computation is about to read, before it reads them: for vectors
+   * read from disk on demand ({@link openWordVectorsFile}); `vectors.values` may hold zeros
+   * for other rows.
+   */
+  ensureRows?: (rows: ArrayLike<number>) => void;
 }
 
 /** Words whose weighted mean estimates the direction every sentence average shares. */
@@ -48,15 +54,20 @@ export function createWordVectorEmbedder(options: WordVectorEmbedderOptions): Em
     );
   }
   const { dimensions, scales, values } = vectors;
-  const weights = sifWeightsByRank({ words: vectors.vocabulary.size, smoothing });
+  const { ensureRows } = options;
+  const weightOf = sifWeightOfRow({ words: vectors.vocabulary.size, smoothing });
   const lookup = new WordRowLookup(vectors.vocabulary);
-  const common =
-    options.removeCommonDirection === false ? undefined : commonDirection(vectors, weights);
+  let common: Float64Array | undefined;
+  if (options.removeCommonDirection !== false) {
+    const words = Math.min(COMMON_DIRECTION_WORDS, vectors.vocabulary.size);
+    ensureRows?.(Int32Array.from({ length: words }, (_, row) => row));
+    common = commonDirection(vectors, weightOf, words);
+  }
 
-  const embedOne = (text: string): Float32Array => {
+  const embedOne = (rows: readonly number[]): Float32Array => {
     const sum = new Float64Array(dimensions);
-    for (const row of lookup.rowsOf(text)) {
-      const factor = (weights[row] as number) * (scales[row] as number);
+    for (const row of rows) {
+      const factor = weightOf(row) * (scales[row] as number);
       const offset = row * dimensions;
       for (let i = 0; i < dimensions; i++)
         sum[i] = (sum[i] as number) + factor * (values[offset + i] as number);
@@ -80,23 +91,28 @@ export function createWordVectorEmbedder(options: WordVectorEmbedderOptions): Em
     dimensions,
     async embed(texts: string[]) {
       if (!Array.isArray(texts)) throw invalidInput("texts", "must be an array of strings");
-      return texts.map((text, index) => {
+      const rowsOfTexts = texts.map((text, index) => {
         if (typeof text !== "string") {
           throw invalidInput(`texts[${index}]`, `must be a string, got ${typeof text}`);
         }
-        return embedOne(text);
+        return lookup.rowsOf(text);
       });
+      ensureRows?.(rowsOfTexts.flat());
+      return rowsOfTexts.map(embedOne);
     },
   };
 }
 
 /** Unit vector along Σ p(w)·weight(w)·v(w) over the most frequent words (Zipf p(w) ∝ 1/rank). */
-function commonDirection(vectors: WordVectors, weights: Float32Array): Float64Array | undefined {
+function commonDirection(
+  vectors: WordVectors,
+  weightOf: (row: number) => number,
+  words: number,
+): Float64Array | undefined {
   const { dimensions, scales, values } = vectors;
-  const words = Math.min(COMMON_DIRECTION_WORDS, vectors.vocabulary.size);
   const direction = new Float64Array(dimensions);
   for (let row = 0; row < words; row++) {
-    const factor = ((weights[row] as number) * (scales[row] as number)) / (row + 1);
+    const factor = (weightOf(row) * (scales[row] as number)) / (row + 1);
     const offset = row * dimensions;
     for (let i = 0; i < dimensions; i++) {
       direction[i] = (direction[i] as number) + factor * (values[offset + i] as number);

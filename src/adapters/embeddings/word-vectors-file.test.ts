@@ -4,7 +4,11 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { TokenwiseError } from "../../core/errors/index.js";
 import { tinyWordVectors } from "./test-support/tiny-word-vectors.js";
-import { readWordVectorsFile, writeWordVectorsFile } from "./word-vectors-file.js";
+import {
+  openWordVectorsFile,
+  readWordVectorsFile,
+  writeWordVectorsFile,
+} from "./word-vectors-file.js";
 
 const directories: string[] = [];
 function temporaryDirectory(): string {
@@ -58,5 +62,63 @@ describe("word vectors file", () => {
     const path = join(temporaryDirectory(), "vectors.bin");
     writeFileSync(path, Buffer.alloc(5000, 1));
     await expect(readWordVectorsFile(path)).rejects.toThrow(/wrong magic bytes/);
+  });
+});
+
+describe("openWordVectorsFile", () => {
+  async function written(dimensions = 7) {
+    const path = join(temporaryDirectory(), "vectors.bin");
+    const vectors = tinyWordVectors(dimensions);
+    await writeWordVectorsFile(path, vectors);
+    return { path, vectors };
+  }
+  const rowValues = (values: Int8Array, row: number, dimensions: number) =>
+    Array.from(values.subarray(row * dimensions, (row + 1) * dimensions));
+
+  it("reads the vocabulary and scales at once and a row only when asked for", async () => {
+    const { path, vectors } = await written();
+    const reader = openWordVectorsFile(path);
+    if (reader === undefined) throw new Error("no reader");
+    expect(reader.vectors.source).toBe("tiny");
+    expect(Array.from(reader.vectors.scales)).toEqual(Array.from(vectors.scales));
+    const kitten = reader.vectors.vocabulary.rowOf("kitten");
+    expect(kitten).toBe(vectors.vocabulary.rowOf("kitten"));
+    expect(reader.rowsRead).toBe(0);
+    expect(rowValues(reader.vectors.values, kitten, 7)).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    reader.ensureRows([kitten, kitten, kitten + 1]);
+    expect(reader.rowsRead).toBe(2);
+    for (const row of [kitten, kitten + 1]) {
+      expect(rowValues(reader.vectors.values, row, 7)).toEqual(rowValues(vectors.values, row, 7));
+    }
+    expect(rowValues(reader.vectors.values, kitten + 2, 7)).toEqual(
+      Array.from({ length: 7 }, () => 0),
+    );
+    reader.ensureRows([kitten]);
+    expect(reader.rowsRead).toBe(2);
+  });
+
+  it("reads every row at once when a batch needs more separate reads than fullReadRuns", async () => {
+    const { path, vectors } = await written();
+    const reader = openWordVectorsFile(path, { fullReadRuns: 2 });
+    reader?.ensureRows([0, 2, 4]);
+    expect(reader?.rowsRead).toBe(20);
+    expect(Array.from(reader?.vectors.values ?? [])).toEqual(Array.from(vectors.values));
+  });
+
+  it("refuses to mix rows of a file replaced while in use", async () => {
+    const { path } = await written();
+    const reader = openWordVectorsFile(path);
+    writeFileSync(path, Buffer.concat([readFileSync(path), Buffer.alloc(4)]));
+    expect(() => reader?.ensureRows([1])).toThrow(/changed while in use; run the command again/);
+  });
+
+  it("returns undefined for a missing file and refuses truncated or foreign files", async () => {
+    expect(openWordVectorsFile(join(temporaryDirectory(), "none.bin"))).toBeUndefined();
+    const { path } = await written(5);
+    const bytes = readFileSync(path);
+    writeFileSync(path, bytes.subarray(0, bytes.length - 3));
+    expect(() => openWordVectorsFile(path)).toThrow(/4513 bytes instead of 4516: truncated/);
+    writeFileSync(path, Buffer.alloc(100, 1));
+    expect(() => openWordVectorsFile(path)).toThrow(/wrong magic bytes/);
   });
 });

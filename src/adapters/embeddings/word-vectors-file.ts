@@ -1,6 +1,8 @@
 /**
  * A compact binary file of word vectors, written once from the wink/GloVe JSON and read back in
- * one `readFile` with typed-array views over the same bytes (no parsing, no copying).
+ * one `readFile` with typed-array views over the same bytes (no parsing, no copying), or opened
+ * for a few words at a time ({@link openWordVectorsFile}): a query needs a dozen of the 341K
+ * rows, and reading 40 MB for them was most of a fresh search's time.
  *
  * Layout (little endian): 8 bytes magic "TWWVEC01", a u32 length, a JSON header padded to
  * 4096 bytes; then one Float32 scale per word, the int8 matrix (word-major, `scale × int8`
@@ -8,6 +10,7 @@
  * Row 0 is the most frequent word.
  */
 import { randomBytes } from "node:crypto";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { TokenwiseError } from "../../core/errors/index.js";
@@ -128,7 +131,7 @@ export async function readWordVectorsFile(path: string): Promise<WordVectors | u
       cause,
     });
   }
-  const header = parseHeader(bytes, path);
+  const header = parseHeader(bytes, path, bytes.length);
   const { wordCount, dimensions } = header;
   // Float32Array views need 4-byte alignment; a large readFile buffer starts at offset 0.
   const aligned = (bytes.byteOffset + header.scalesOffset) % 4 === 0 ? bytes : Buffer.from(bytes);
@@ -147,6 +150,165 @@ export async function readWordVectorsFile(path: string): Promise<WordVectors | u
   };
 }
 
+/**
+ * Word vectors read on demand: the vocabulary and the scales (about 7 MB of the 40 MB) are read
+ * when opening; the int8 rows stay zero in `vectors.values` until {@link ensureRows} reads them.
+ */
+export interface WordVectorsFileReader {
+  /** Complete except that `values` holds only the rows read so far. */
+  readonly vectors: WordVectors;
+  /**
+   * Reads the rows not read yet, adjacent rows in one read. Past {@link FULL_READ_RUNS}
+   * separate reads (a batch of documents rather than a query; `fullReadRuns` when opening)
+   * it reads every row at once.
+   * Throws `store_error` if the file was replaced since it was opened.
+   */
+  ensureRows(rows: ArrayLike<number>): void;
+  /** How many rows have been read (for tests and benchmarks). */
+  readonly rowsRead: number;
+}
+
+/** More separate row reads than this and one read of the whole matrix is cheaper. */
+export const FULL_READ_RUNS = 2048;
+
+/**
+ * Opens a file written by {@link writeWordVectorsFile} for reading rows on demand. Returns
+ * `undefined` when the file does not exist; throws `store_error` when it is not a complete
+ * word-vectors file.
+ *
+ * @example
+ * ```ts
+ * const reader = openWordVectorsFile(".tokenwise/offline-glove-100d.int8.bin");
+ * const row = reader.vectors.vocabulary.rowOf("kitten");
+ * reader.ensureRows([row]); // reader.vectors.values now holds the row of "kitten"
+ * ```
+ */
+export function openWordVectorsFile(
+  path: string,
+  options: { fullReadRuns?: number } = {},
+): WordVectorsFileReader | undefined {
+  const fullReadRuns = options.fullReadRuns ?? FULL_READ_RUNS;
+  let descriptor: number;
+  try {
+    descriptor = openSync(path, "r");
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new TokenwiseError("store_error", `could not read offline word vectors at ${path}`, {
+      cause,
+    });
+  }
+  try {
+    const identity = fileIdentity(descriptor);
+    const headerBytes = Buffer.alloc(Math.min(HEADER_BYTES, identity.size));
+    readFully(descriptor, headerBytes, 0);
+    const header = parseHeader(headerBytes, path, identity.size);
+    const { wordCount, dimensions } = header;
+    const scales = new Float32Array(wordCount);
+    readFully(descriptor, scales, header.scalesOffset);
+    const offsets = new Uint32Array(wordCount + 1);
+    readFully(descriptor, offsets, header.offsetsOffset);
+    const sortedRows = new Uint32Array(wordCount);
+    readFully(descriptor, sortedRows, header.sortedRowsOffset);
+    const blob = Buffer.alloc(header.blobBytes);
+    readFully(descriptor, blob, header.blobOffset);
+    closeSync(descriptor);
+    descriptor = -1;
+    // Zero-filled memory the system hands out page by page: untouched rows cost nothing.
+    const values = new Int8Array(wordCount * dimensions);
+    const read = new Uint8Array(wordCount);
+    let rowsRead = 0;
+    const vectors: WordVectors = {
+      dimensions,
+      vocabulary: new Vocabulary(blob, offsets, sortedRows),
+      scales,
+      values,
+      source: header.source,
+    };
+    return {
+      vectors,
+      get rowsRead() {
+        return rowsRead;
+      },
+      ensureRows(rows) {
+        const runs = missingRuns(rows, read);
+        if (runs.length === 0) return;
+        const file = openSync(path, "r");
+        try {
+          const now = fileIdentity(file);
+          if (now.size !== identity.size || now.mtimeMs !== identity.mtimeMs) {
+            throw new TokenwiseError(
+              "store_error",
+              `the offline word vectors at ${path} changed while in use; run the command again`,
+              { details: { path } },
+            );
+          }
+          const all = runs.length > fullReadRuns ? [[0, wordCount] as const] : runs;
+          for (const [start, end] of all) {
+            readFully(
+              file,
+              values.subarray(start * dimensions, end * dimensions),
+              header.valuesOffset + start * dimensions,
+            );
+            for (let row = start; row < end; row++) {
+              if (read[row] === 0) rowsRead++;
+              read[row] = 1;
+            }
+          }
+        } finally {
+          closeSync(file);
+        }
+      },
+    };
+  } catch (cause) {
+    if (descriptor !== -1) closeSync(descriptor);
+    if (TokenwiseError.isInstance(cause)) throw cause;
+    throw new TokenwiseError("store_error", `could not read offline word vectors at ${path}`, {
+      cause,
+    });
+  }
+}
+
+/** Sorted [start, end) runs of the rows not read yet; rows outside the vocabulary are skipped. */
+function missingRuns(rows: ArrayLike<number>, read: Uint8Array): Array<readonly [number, number]> {
+  const missing: number[] = [];
+  for (let index = 0; index < rows.length; index++) {
+    const row = rows[index] as number;
+    if (read[row] === 0) missing.push(row);
+  }
+  if (missing.length === 0) return [];
+  missing.sort((a, b) => a - b);
+  const runs: Array<readonly [number, number]> = [];
+  let start = missing[0] as number;
+  let end = start + 1;
+  for (const row of missing) {
+    if (row < end) continue;
+    if (row === end) end++;
+    else {
+      runs.push([start, end]);
+      start = row;
+      end = row + 1;
+    }
+  }
+  runs.push([start, end]);
+  return runs;
+}
+
+function fileIdentity(descriptor: number): { size: number; mtimeMs: number } {
+  const stats = fstatSync(descriptor);
+  return { size: stats.size, mtimeMs: stats.mtimeMs };
+}
+
+/** Fills `target` from the file at `position`, however many reads it takes. */
+function readFully(descriptor: number, target: ArrayBufferView, position: number): void {
+  const bytes = new Uint8Array(target.buffer, target.byteOffset, target.byteLength);
+  let done = 0;
+  while (done < bytes.length) {
+    const count = readSync(descriptor, bytes, done, bytes.length - done, position + done);
+    if (count === 0) throw new Error(`unexpected end of file at byte ${position + done}`);
+    done += count;
+  }
+}
+
 function align4(offset: number): number {
   return Math.ceil(offset / 4) * 4;
 }
@@ -155,7 +317,8 @@ function bytesOf(array: Uint32Array): Buffer {
   return Buffer.from(array.buffer, array.byteOffset, array.byteLength);
 }
 
-function parseHeader(bytes: Buffer, path: string): FileHeader {
+/** Reads and checks the header; `fileBytes` is the whole file's size. */
+function parseHeader(bytes: Buffer, path: string, fileBytes: number): FileHeader {
   const corrupt = (problem: string) =>
     new TokenwiseError(
       "store_error",
@@ -187,8 +350,8 @@ function parseHeader(bytes: Buffer, path: string): FileHeader {
   ) {
     throw corrupt("unknown format");
   }
-  if (bytes.length !== expectedBytes) {
-    throw corrupt(`${bytes.length} bytes instead of ${expectedBytes}: truncated`);
+  if (fileBytes !== expectedBytes) {
+    throw corrupt(`${fileBytes} bytes instead of ${expectedBytes}: truncated`);
   }
   return header;
 }

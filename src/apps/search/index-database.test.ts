@@ -116,3 +116,97 @@ describe("IndexDatabase vector snapshot", () => {
     index.database.close();
   });
 });
+
+describe("IndexDatabase title field", () => {
+  const ids = (index: IndexDatabase, query: string) =>
+    index.keywordMatches(query, 10).map((match) => match.id);
+
+  it("ranks the first chunk of a file whose name and opening match above the same words elsewhere", () => {
+    const index = open("title.db");
+    index.saveSettings(SETTINGS);
+    index.writeBatch(
+      [
+        // Chunk 2: the words deep in another file.
+        file("/docs/other.txt", ["an introduction", "sort lines of text files"]),
+        // Chunk 3: the same words opening sort.txt (a period apart, so not a copy).
+        file("/docs/sort.txt", ["sort lines of text files."]),
+      ],
+      new Map(),
+    );
+    expect(ids(index, '"lines" OR "text"')).toEqual([3, 2]);
+    // Without the title column the two tie and the lower id comes first.
+    const plain = index.database
+      .prepare<[], { id: number }>(
+        `SELECT rowid AS id FROM search_fts WHERE search_fts MATCH '"lines" OR "text"'
+         ORDER BY bm25(search_fts, 1, 0), rowid`,
+      )
+      .all()
+      .map((row) => row.id);
+    expect(plain).toEqual([2, 3]);
+    // The file name is searchable through the title; later chunks have none.
+    expect(ids(index, '"introduction"')).toEqual([1]);
+    expect(ids(index, '"other"')).toEqual([1]);
+    index.database.close();
+  });
+
+  it("upgrades a version 1 index in place: titles filled, keyword search keeps working", () => {
+    const path = join(root, "v1.db");
+    const { database } = openSqliteConnection({ path });
+    database.exec(`
+      CREATE TABLE search_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+      INSERT INTO search_meta (key, value) VALUES ('schema_version', '1'), ('generation', '4');
+      CREATE TABLE search_files (id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE,
+        content_hash TEXT NOT NULL, chunking TEXT NOT NULL, size INTEGER NOT NULL,
+        indexed_at INTEGER NOT NULL);
+      CREATE TABLE search_chunks (id INTEGER PRIMARY KEY, file_id INTEGER NOT NULL,
+        ordinal INTEGER NOT NULL, start_char INTEGER NOT NULL, end_char INTEGER NOT NULL,
+        start_line INTEGER NOT NULL, end_line INTEGER NOT NULL, tokens INTEGER NOT NULL,
+        text TEXT NOT NULL, content_hash TEXT NOT NULL);
+      CREATE VIRTUAL TABLE search_fts USING fts5(text, content = 'search_chunks',
+        content_rowid = 'id', tokenize = 'porter unicode61 remove_diacritics 2');
+      CREATE TRIGGER search_chunks_insert AFTER INSERT ON search_chunks BEGIN
+        INSERT INTO search_fts (rowid, text) VALUES (new.id, new.text);
+      END;
+      CREATE TRIGGER search_chunks_delete AFTER DELETE ON search_chunks BEGIN
+        INSERT INTO search_fts (search_fts, rowid, text) VALUES ('delete', old.id, old.text);
+      END;
+      INSERT INTO search_files VALUES (1, '/man/shred.txt', 'f', 'x', 1, 0);
+      INSERT INTO search_chunks VALUES (1, 1, 0, 0, 9, 1, 1, 1, 'overwrite a file', 'h1');
+      INSERT INTO search_chunks VALUES (2, 1, 1, 9, 20, 2, 2, 1, 'more options', 'h2');
+    `);
+    database.close();
+
+    const index = open("v1.db");
+    const meta = (key: string) =>
+      (
+        index.database.prepare("SELECT value FROM search_meta WHERE key = ?").get(key) as {
+          value: string;
+        }
+      ).value;
+    expect(meta("schema_version")).toBe("2");
+    expect(Number(meta("generation"))).toBeGreaterThan(4);
+    expect(index.database.prepare("SELECT id, title FROM search_chunks ORDER BY id").all()).toEqual(
+      [
+        { id: 1, title: "shred overwrite a file" },
+        { id: 2, title: "" },
+      ],
+    );
+    expect(ids(index, '"shred"')).toEqual([1]);
+    expect(ids(index, '"options"')).toEqual([2]);
+    // New chunks and deletions keep the full-text index in step through the new triggers.
+    index.writeBatch([file("/man/tac.txt", ["print lines in reverse"])], new Map());
+    expect(ids(index, '"tac"')).toHaveLength(1);
+    index.removeFiles(["/man/shred.txt"]);
+    expect(ids(index, '"shred"')).toEqual([]);
+    index.database.close();
+    // Opening again does not upgrade twice.
+    open("v1.db").database.close();
+  });
+
+  it("refuses an index from a newer schema, naming the fix", () => {
+    const index = open("future.db");
+    index.database.prepare("UPDATE search_meta SET value = '9' WHERE key = 'schema_version'").run();
+    index.database.close();
+    expect(() => open("future.db")).toThrow(/schema 9, this one reads 2.*--rebuild/);
+  });
+});

@@ -3,11 +3,25 @@
  * full-text index kept in step by triggers) and one vector per distinct chunk text.
  */
 import { endianness } from "node:os";
+import type { Statement } from "better-sqlite3";
 import type { SqliteDatabase } from "../../adapters/stores/index.js";
 import { TokenwiseError } from "../../core/errors/index.js";
 import type { EncodingName } from "../../core/tokens/index.js";
+import { chunkTitle, TITLE_WEIGHT } from "./chunk-title.js";
 
-const SCHEMA_VERSION = "1";
+/** 2: chunks carry a title column (see chunk-title.ts); a version 1 index is upgraded in place. */
+const SCHEMA_VERSION = "2";
+
+const FTS_TABLE = `CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(
+  text, title, content = 'search_chunks', content_rowid = 'id',
+  tokenize = 'porter unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER IF NOT EXISTS search_chunks_insert AFTER INSERT ON search_chunks BEGIN
+  INSERT INTO search_fts (rowid, text, title) VALUES (new.id, new.text, new.title);
+END;
+CREATE TRIGGER IF NOT EXISTS search_chunks_delete AFTER DELETE ON search_chunks BEGIN
+  INSERT INTO search_fts (search_fts, rowid, text, title) VALUES ('delete', old.id, old.text, old.title);
+END;`;
 
 /** What an index was built with; vectors from another model or size can never join it. */
 export interface IndexSettings {
@@ -128,6 +142,8 @@ export function chunkingSignature(
 export class IndexDatabase {
   readonly database: SqliteDatabase;
   #writes = 0;
+  /** Statements of the search path, prepared once: preparing them took ~2 ms of each query. */
+  readonly #statements = new Map<string, Statement>();
 
   constructor(database: SqliteDatabase) {
     this.database = database;
@@ -152,7 +168,8 @@ export class IndexDatabase {
           end_line INTEGER NOT NULL,
           tokens INTEGER NOT NULL,
           text TEXT NOT NULL,
-          content_hash TEXT NOT NULL
+          content_hash TEXT NOT NULL,
+          title TEXT NOT NULL DEFAULT ''
         );
         CREATE INDEX IF NOT EXISTS search_chunks_file ON search_chunks (file_id);
         CREATE INDEX IF NOT EXISTS search_chunks_hash ON search_chunks (content_hash);
@@ -164,20 +181,12 @@ export class IndexDatabase {
           part INTEGER PRIMARY KEY,
           bytes BLOB NOT NULL
         );
-        CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(
-          text, content = 'search_chunks', content_rowid = 'id',
-          tokenize = 'porter unicode61 remove_diacritics 2'
-        );
-        CREATE TRIGGER IF NOT EXISTS search_chunks_insert AFTER INSERT ON search_chunks BEGIN
-          INSERT INTO search_fts (rowid, text) VALUES (new.id, new.text);
-        END;
-        CREATE TRIGGER IF NOT EXISTS search_chunks_delete AFTER DELETE ON search_chunks BEGIN
-          INSERT INTO search_fts (search_fts, rowid, text) VALUES ('delete', old.id, old.text);
-        END;
       `);
       const version = this.#meta("schema_version");
+      if (version === "1") this.#upgradeFromVersion1();
+      database.exec(FTS_TABLE);
       if (version === undefined) this.#setMeta("schema_version", SCHEMA_VERSION);
-      else if (version !== SCHEMA_VERSION) {
+      else if (version !== SCHEMA_VERSION && version !== "1") {
         throw new TokenwiseError(
           "store_error",
           `the search index was written by another tokenwise version (schema ${version}, this one reads ${SCHEMA_VERSION}); rebuild it with "tokenwise index --rebuild <paths>"`,
@@ -191,6 +200,36 @@ export class IndexDatabase {
         { cause },
       );
     }
+  }
+
+  /**
+   * Version 1 had no title column: add it, fill it for every file's first chunk and rebuild the
+   * full-text index with it, in one transaction (a few seconds for 100K chunks).
+   */
+  #upgradeFromVersion1(): void {
+    this.#writes++;
+    this.database.transaction(() => {
+      this.database.exec(`
+        DROP TRIGGER IF EXISTS search_chunks_insert;
+        DROP TRIGGER IF EXISTS search_chunks_delete;
+        DROP TABLE IF EXISTS search_fts;
+        ALTER TABLE search_chunks ADD COLUMN title TEXT NOT NULL DEFAULT '';
+      `);
+      const firsts = this.database
+        .prepare<[], { id: number; path: string; text: string }>(
+          `SELECT c.id, f.path, c.text FROM search_chunks c JOIN search_files f ON f.id = c.file_id
+           WHERE c.ordinal = 0`,
+        )
+        .all();
+      const setTitle = this.database.prepare<[string, number]>(
+        "UPDATE search_chunks SET title = ? WHERE id = ?",
+      );
+      for (const row of firsts) setTitle.run(chunkTitle(row.path, 0, row.text), row.id);
+      this.database.exec(FTS_TABLE);
+      this.database.exec("INSERT INTO search_fts (search_fts) VALUES ('rebuild')");
+      this.#setMeta("schema_version", SCHEMA_VERSION);
+      this.#bumpGeneration();
+    })();
   }
 
   /** The settings recorded by the first indexing run, or undefined for a new index. */
@@ -292,10 +331,10 @@ export class IndexDatabase {
     const deleteChunks = this.database.prepare<[number]>(
       "DELETE FROM search_chunks WHERE file_id = ?",
     );
-    const insertChunk = this.database.prepare<NewChunk & { fileId: number }>(
+    const insertChunk = this.database.prepare<NewChunk & { fileId: number; title: string }>(
       `INSERT INTO search_chunks
-         (file_id, ordinal, start_char, end_char, start_line, end_line, tokens, text, content_hash)
-       VALUES (@fileId, @ordinal, @startChar, @endChar, @startLine, @endLine, @tokens, @text, @contentHash)`,
+         (file_id, ordinal, start_char, end_char, start_line, end_line, tokens, text, content_hash, title)
+       VALUES (@fileId, @ordinal, @startChar, @endChar, @startLine, @endLine, @tokens, @text, @contentHash, @title)`,
     );
     this.#writes++;
     this.database.transaction(() => {
@@ -311,7 +350,13 @@ export class IndexDatabase {
         });
         const id = (fileId.get(file.path) as { id: number }).id;
         deleteChunks.run(id);
-        for (const chunk of file.chunks) insertChunk.run({ ...chunk, fileId: id });
+        for (const chunk of file.chunks) {
+          insertChunk.run({
+            ...chunk,
+            fileId: id,
+            title: chunkTitle(file.path, chunk.ordinal, chunk.text),
+          });
+        }
       }
     })();
   }
@@ -367,19 +412,20 @@ export class IndexDatabase {
 
   /**
    * The best `limit` distinct chunk texts for an FTS5 query, best first, with their BM25 scores
-   * (higher is better). Chunks with identical text (copies of a file, hard links) are one
+   * (higher is better; the title column weighs {@link TITLE_WEIGHT} times the text). Chunks with identical text (copies of a file, hard links) are one
    * match, represented by the lowest chunk id: a copy never takes a second place.
    */
   keywordMatches(
     ftsQuery: string,
     limit: number,
   ): Array<{ id: number; score: number; contentHash: string }> {
-    const select = this.database.prepare<[string, number], { id: number; rank: number }>(
-      "SELECT rowid AS id, bm25(search_fts) AS rank FROM search_fts WHERE search_fts MATCH ? ORDER BY rank, rowid LIMIT ?",
+    const select = this.#prepared<[string, number], { id: number; rank: number }>(
+      `SELECT rowid AS id, bm25(search_fts, 1, ${TITLE_WEIGHT}) AS rank FROM search_fts
+       WHERE search_fts MATCH ? ORDER BY rank, rowid LIMIT ?`,
     );
-    const hashOf = this.database
-      .prepare<[number], string>("SELECT content_hash FROM search_chunks WHERE id = ?")
-      .pluck();
+    const hashOf = this.#prepared<[number], { content_hash: string }>(
+      "SELECT content_hash FROM search_chunks WHERE id = ?",
+    );
     // Copies rank side by side (equal BM25), so twice the limit is nearly always enough; ask
     // for more only when copies filled it.
     for (let fetch = limit * 2; ; fetch *= 4) {
@@ -387,7 +433,7 @@ export class IndexDatabase {
       const matches: Array<{ id: number; score: number; contentHash: string }> = [];
       const seen = new Set<string>();
       for (const row of rows) {
-        const contentHash = hashOf.get(row.id);
+        const contentHash = hashOf.get(row.id)?.content_hash;
         if (contentHash === undefined || seen.has(contentHash)) continue;
         seen.add(contentHash);
         // FTS5's bm25() is negated so that ascending order is best first.
@@ -549,7 +595,7 @@ export class IndexDatabase {
   copies(
     hashes: readonly string[],
   ): Map<string, Array<{ id: number; path: string; startLine: number; endLine: number }>> {
-    const select = this.database.prepare<
+    const select = this.#prepared<
       [string],
       { id: number; path: string; start_line: number; end_line: number }
     >(
@@ -572,7 +618,7 @@ export class IndexDatabase {
 
   /** The chunks with these ids, with their file paths, in the order of `ids`. */
   chunks(ids: readonly number[]): ChunkRecord[] {
-    const select = this.database.prepare<[number], ChunkRow>(
+    const select = this.#prepared<[number], ChunkRow>(
       `SELECT c.id, c.content_hash, f.path, c.ordinal, c.start_char, c.end_char, c.start_line, c.end_line,
               c.tokens, c.text
        FROM search_chunks c JOIN search_files f ON f.id = c.file_id WHERE c.id = ?`,
@@ -606,9 +652,18 @@ export class IndexDatabase {
   }
 
   #meta(key: string): string | undefined {
-    return this.database
-      .prepare<[string], { value: string }>("SELECT value FROM search_meta WHERE key = ?")
-      .get(key)?.value;
+    return this.#prepared<[string], { value: string }>(
+      "SELECT value FROM search_meta WHERE key = ?",
+    ).get(key)?.value;
+  }
+
+  #prepared<Parameters extends unknown[], Row>(sql: string): Statement<Parameters, Row> {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) {
+      statement = this.database.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement as unknown as Statement<Parameters, Row>;
   }
 
   #setMeta(key: string, value: string): void {

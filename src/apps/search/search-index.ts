@@ -5,12 +5,15 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type Embedder, embedChecked } from "../../adapters/embeddings/index.js";
+// Internal: the embeddings index loads the API providers, a third of a fresh search's start.
+import { type Embedder, embedChecked } from "../../adapters/embeddings/embedder.js";
+// Internal: the stores index also loads the Redis and PostgreSQL stores and migrations.
+import { DATABASE_FILE } from "../../adapters/stores/data-dir.js";
+// Internal: as above, only the SQLite connection is needed.
 import {
-  DATABASE_FILE,
   openSqliteConnection,
   type SqliteDatabase,
-} from "../../adapters/stores/index.js";
+} from "../../adapters/stores/sqlite-database.js";
 import { invalidInput, TokenwiseError } from "../../core/errors/index.js";
 import { topKSimilar } from "../../core/vectors/index.js";
 import { toFtsQuery } from "./fts-query.js";

@@ -5,7 +5,8 @@
  * be) say what is wrong and what to do.
  */
 
-import { DATABASE_FILE } from "../../adapters/stores/index.js";
+// Internal: the stores index loads every store; `tokenwise search` starts faster without.
+import { DATABASE_FILE } from "../../adapters/stores/data-dir.js";
 import { TokenwiseError } from "../../core/errors/index.js";
 
 export interface ErrorContext {

@@ -3,10 +3,17 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import type { Command } from "commander";
 import type { Embedder } from "../../../adapters/embeddings/index.js";
-import { createOfflineEmbedder, OFFLINE_MODEL_NAMES } from "../../../adapters/embeddings/index.js";
-import { DATABASE_FILE, resolveDataDir } from "../../../adapters/stores/index.js";
+// Internal: a fresh search loads the offline embedder only, not the API providers.
 import {
-  DEFAULT_RRF_K,
+  createOfflineEmbedder,
+  OFFLINE_MODEL_NAMES,
+} from "../../../adapters/embeddings/offline-embedder.js";
+// Internal: the stores index also loads the Redis and PostgreSQL stores.
+import { DATABASE_FILE, resolveDataDir } from "../../../adapters/stores/data-dir.js";
+// Internal: the search index alone; apps/search's index also loads indexing and providers.
+import { DEFAULT_RRF_K } from "../../../apps/search/reciprocal-rank-fusion.js";
+// Internal: as above.
+import {
   FUSION_METHODS,
   type FusionMethod,
   openSearchIndex,
@@ -16,7 +23,7 @@ import {
   type SearchMode,
   type SearchOptions,
   type SearchResponse,
-} from "../../../apps/search/index.js";
+} from "../../../apps/search/search-index.js";
 import { TokenwiseError } from "../../../core/errors/index.js";
 import { type Output, processOutput, toJson } from "../output.js";
 import { fraction, nonNegativeInteger, positiveInteger } from "../parse-options.js";
