@@ -109,6 +109,19 @@ describe("tokenwiseMiddleware with generateText", () => {
     }).catch((error: unknown) => error);
     expect(TokenwiseError.hasCode(failure, "budget_exceeded")).toBe(true);
     expect((failure as TokenwiseError).message).toContain("worst case is $0.00006135");
+    expect(budgetExceededDetails(failure)).toEqual({
+      reason: "over_budget",
+      scope: "team",
+      limit: usd("0.00005"),
+      spent: 0n,
+      reserved: 0n,
+      remaining: usd("0.00005"),
+      worstCase: usd("0.00006135"),
+      model: "gpt-4o-mini",
+      inputTokens: PROMPT_TOKENS,
+      maxOutputTokens: 100,
+      retryable: false,
+    });
     expect(mock.doGenerateCalls).toHaveLength(0);
     expect(await ledger.records()).toEqual([]);
   });
