@@ -131,6 +131,8 @@ describe("the session budget is a ledger scope", () => {
     const refused = await caught(second.send("Hello"));
     expect(refused.code).toBe("budget_exceeded");
     expect(budgetExceededDetails(refused)).toMatchObject({ spent, limit: budget });
+    // The refusal brought the second chat's view of what is left up to date.
+    expect(second.stats().budgetRemaining).toBe(budget - spent);
     expect(client.calls).toHaveLength(2);
     expect(await ledger.spent("chat:shared")).toBeLessThanOrEqual(budget);
     await store.close();

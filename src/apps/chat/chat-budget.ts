@@ -172,7 +172,10 @@ export class SessionBudget {
       });
     } catch (error) {
       if (TokenwiseError.hasCode(error, "budget_exceeded")) {
-        throw this.#refusal(call, worstCase, error);
+        const refusal = this.#refusal(call, worstCase, error);
+        // The ledger just said what is left: keep stats() as fresh.
+        this.#remaining = refusal.details.remaining;
+        throw refusal;
       }
       throw error;
     }
@@ -248,7 +251,11 @@ export class SessionBudget {
     return chatOverBudget({ purpose: call.purpose, model: call.model, details, cause: refused });
   }
 
-  #leaseLost(call: SessionCall, worstCase: WorstCase, lost: unknown): TokenwiseError {
+  #leaseLost(
+    call: SessionCall,
+    worstCase: WorstCase,
+    lost: unknown,
+  ): TypedTokenwiseError<"budget_exceeded"> {
     const details = { ...this.#facts(call, worstCase, lost), reason: "lease_lost" as const };
     return budgetExceededError(
       `Budget exceeded: the reservation for ${call.purpose} on ${call.model.id} expired while ` +
