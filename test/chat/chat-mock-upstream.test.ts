@@ -8,11 +8,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createSqliteLedger } from "../../src/adapters/ledger/index.js";
 import type { MockUpstream } from "../../src/adapters/mock-upstream/index.js";
 import { startMockUpstream } from "../../src/adapters/mock-upstream/index.js";
 import { createOpenAICompatibleProvider } from "../../src/adapters/providers/index.js";
 import {
   type ChatClient,
+  chatBudgetScope,
   createChat,
   createProviderChatClient,
   createSqliteSessionStore,
@@ -20,7 +22,7 @@ import {
 } from "../../src/apps/chat/index.js";
 import { createClient } from "../../src/apps/client/index.js";
 import { defaultCatalog } from "../../src/core/catalog/index.js";
-import { TokenwiseError } from "../../src/core/errors/index.js";
+import { budgetExceededDetails, TokenwiseError } from "../../src/core/errors/index.js";
 import type { ChatMessage } from "../../src/core/messages/index.js";
 import { usd } from "../../src/core/money/index.js";
 
@@ -252,6 +254,56 @@ describe("chat over the mock upstream with createClient", () => {
       { role: "user", content: "Which number?" },
     ]);
     await secondStore.close();
+  });
+});
+
+describe("the chat's budget on the client's ledger", () => {
+  it("reserves every call on chat:<sessionId> of createClient's SQLite ledger, beside the client's own budget", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "tokenwise-chat-ledger-"));
+    directories.push(directory);
+    const ledger = createSqliteLedger({ path: join(directory, "ledger.db") });
+    const client = createClient({
+      providers: { openai: { provider: "openai", baseUrl: `${mock.url}/v1`, apiKey: "test-key" } },
+      retry: false,
+      ledger,
+      budget: { scope: "team", limit: "1.00" },
+    });
+    const chat = await createChat({
+      client,
+      model: "gpt-4o-mini",
+      budget: "0.50",
+      summarizeAt: 60,
+      keepLast: 1,
+    });
+    const scope = chatBudgetScope(chat.sessionId);
+    await chat.send("Hello there, how are you doing today?");
+    const stream = await chat.sendStreaming("Tell me more about the weather where you are.");
+    for await (const _piece of stream);
+    await stream.result;
+    await chat.send("And what about tomorrow, will it rain or not?");
+    const stats = chat.stats();
+    expect(stats.byModel.some((row) => row.purpose === "summary")).toBe(true);
+    // Turns and summaries, streamed or not: each charged to both budgets, recorded once.
+    expect(await ledger.spent(scope)).toBe(stats.cost);
+    expect(await ledger.spent("team")).toBe(stats.cost);
+    expect([await ledger.reserved(scope), await ledger.reserved("team")]).toEqual([0n, 0n]);
+    const records = await ledger.records();
+    expect(records).toHaveLength(stats.calls);
+    expect(records.every((record) => record.scope === "team")).toBe(true);
+    expect(stats.budgetRemaining).toBe(usd("0.50") - stats.cost);
+
+    // The client's budget still holds under the chat's.
+    const tight = createClient({
+      providers: { openai: { provider: "openai", baseUrl: `${mock.url}/v1`, apiKey: "test-key" } },
+      retry: false,
+      ledger,
+      budget: { scope: "tight", limit: "0.0001" },
+    });
+    const capped = await createChat({ client: tight, model: "gpt-4o-mini", budget: "0.50" });
+    const error = await capped.send("Hello").catch((caught: unknown) => caught);
+    expect(budgetExceededDetails(error)?.scope).toBe("tight");
+    expect(await ledger.reserved(chatBudgetScope(capped.sessionId))).toBe(0n);
+    await ledger.close();
   });
 });
 

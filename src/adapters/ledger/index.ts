@@ -14,7 +14,11 @@ export type {
   SpendTotalsQuery,
   SpendTotalsRow,
 } from "./ledger.js";
-export { type BudgetExceededDetails, budgetExceeded } from "./ledger-errors.js";
+export {
+  type BudgetExceededDetails,
+  budgetExceeded,
+  type LedgerRefusal,
+} from "./ledger-errors.js";
 export { MAX_AMOUNT, MAX_LIMIT } from "./ledger-input.js";
 export { createMemoryLedger, type MemoryLedgerOptions } from "./memory-ledger.js";
 export { createPostgresLedger, type PostgresLedgerOptions } from "./postgres-ledger.js";

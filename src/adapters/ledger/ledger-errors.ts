@@ -1,19 +1,29 @@
-import { TokenwiseError } from "../../core/errors/index.js";
+import {
+  type BudgetExceededDetails,
+  budgetExceededError,
+  budgetExceededFacts,
+  TokenwiseError,
+  type TypedTokenwiseError,
+} from "../../core/errors/index.js";
 import { type Picodollars, toDecimalString } from "../../core/money/index.js";
 
-/** The facts a `budget_exceeded` error carries, in exact picodollars. */
-export interface BudgetExceededDetails {
+export type { BudgetExceededDetails } from "../../core/errors/index.js";
+
+/** What a ledger knows when it refuses a reservation, in exact picodollars. */
+export interface LedgerRefusal {
   scope: string;
   limit: Picodollars;
   spent: Picodollars;
   /** Other active reservations (not counting the one refused). */
   reserved: Picodollars;
+  /** The amount the refused reservation asked for. */
   requested: Picodollars;
 }
 
 /**
  * The error `reserve` throws when `spent + reserved + requested` would pass `limit`. Its
- * message shows exact dollars; its `details` hold the bigint amounts to act on.
+ * message shows exact dollars; its `details` are the one {@link BudgetExceededDetails} shape
+ * (`worstCase` is the amount requested, `reason` is "over_budget").
  *
  * @example
  * ```ts
@@ -21,16 +31,22 @@ export interface BudgetExceededDetails {
  * // Budget exceeded for scope "team-a": limit $1.00, spent $0.99, reserved $0.00, requested $0.02 ...
  * ```
  */
-export function budgetExceeded(details: BudgetExceededDetails): TokenwiseError {
-  const { scope, limit, spent, reserved, requested } = details;
-  const available = limit - spent - reserved;
-  return new TokenwiseError(
-    "budget_exceeded",
+export function budgetExceeded(refusal: LedgerRefusal): TypedTokenwiseError<"budget_exceeded"> {
+  const { scope, limit, spent, reserved, requested } = refusal;
+  const details: BudgetExceededDetails = budgetExceededFacts({
+    reason: "over_budget",
+    scope,
+    limit,
+    spent,
+    reserved,
+    worstCase: requested,
+  });
+  return budgetExceededError(
     `Budget exceeded for scope "${scope}": limit $${toDecimalString(limit)}, spent $${toDecimalString(spent)}, ` +
       `reserved $${toDecimalString(reserved)}, requested $${toDecimalString(requested)} ` +
-      `(available $${toDecimalString(available > 0n ? available : 0n)}). ` +
+      `(available $${toDecimalString(details.remaining)}). ` +
       "Raise the limit, wait for reservations to settle, or request less.",
-    { details: { scope, limit, spent, reserved, requested } },
+    details,
   );
 }
 

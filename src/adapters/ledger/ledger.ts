@@ -159,8 +159,9 @@ export interface Ledger {
   /**
    * Reserves `amount` against the limit of every scope named, atomically across every
    * connection to the same data: all fit or none is held. Throws
-   * `TokenwiseError("budget_exceeded")` with details `{ scope, limit, spent, reserved,
-   * requested }` (picodollars) of the first scope that refused.
+   * `TokenwiseError("budget_exceeded")` whose details (`BudgetExceededDetails`: `scope`,
+   * `limit`, `spent`, `reserved`, `remaining`, `worstCase` = the amount asked, in picodollars)
+   * are those of the first scope that refused.
    */
   reserve(options: ReserveOptions): Promise<Reservation>;
   /**

@@ -3,6 +3,7 @@
  * it, and so does {@link createProviderChatClient} over any `ChatProvider`; tests pass a fake.
  */
 
+import type { Ledger } from "../../adapters/ledger/index.js";
 import type { ChatChunk } from "../../adapters/providers/index.js";
 import type { Usage } from "../../core/cost/index.js";
 import type { ChatMessage, ChatRequest } from "../../core/messages/index.js";
@@ -45,6 +46,11 @@ export interface ChatCallOptions {
 export type ChatCallStream = AsyncIterable<ChatChunk> & { result: Promise<ChatCallResult> };
 
 export interface ChatClient {
+  /**
+   * The ledger the client records its calls in (`createClient`'s has one): by default the
+   * chat reserves its session budget there too.
+   */
+  readonly ledger?: Ledger;
   chat(request: ChatRequest, options?: ChatCallOptions): Promise<ChatCallResult>;
   streamChat(request: ChatRequest, options?: ChatCallOptions): ChatCallStream;
 }

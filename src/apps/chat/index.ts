@@ -7,17 +7,8 @@ export {
   worstCaseCost,
 } from "../client/index.js";
 export { assertWithinBudget, type BudgetCheck } from "./budget-check.js";
-export {
-  type Chat,
-  type ChatRetryEvent,
-  type ChatStats,
-  type ChatTurn,
-  type ChatTurnStream,
-  type CreateChatOptions,
-  createChat,
-  resumeChat,
-  type SendOptions,
-} from "./chat.js";
+export { createChat, resumeChat } from "./chat.js";
+export { chatBudgetScope } from "./chat-budget.js";
 export type {
   ChatCallOptions,
   ChatCallResult,
@@ -28,6 +19,15 @@ export type {
 export { type ChatHistoryEntry, historyEntry, messageText } from "./chat-history.js";
 export { type ChatSettings, DEFAULT_CHAT_SETTINGS, readChatSettings } from "./chat-settings.js";
 export { type CallPurpose, type ModelSpend, totalSpend } from "./chat-spend.js";
+export type {
+  Chat,
+  ChatRetryEvent,
+  ChatStats,
+  ChatTurn,
+  ChatTurnStream,
+  CreateChatOptions,
+  SendOptions,
+} from "./chat-types.js";
 export { createMemorySessionStore } from "./memory-session-store.js";
 export {
   createProviderChatClient,

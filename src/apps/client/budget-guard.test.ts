@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createMemoryLedger } from "../../adapters/ledger/index.js";
-import type { TokenwiseError } from "../../core/errors/index.js";
+import { budgetExceededDetails, type TokenwiseError } from "../../core/errors/index.js";
 import { usd } from "../../core/money/index.js";
 import { openCharge, parseLimit } from "./budget-guard.js";
 
@@ -50,6 +50,57 @@ describe("openCharge", () => {
     expect(await ledger.reserved("s")).toBe(0n);
     await charge.settle(usd("0.002"), record);
     expect((await ledger.records()).map((entry) => entry.cost)).toEqual([usd("0.002")]);
+  });
+
+  it("charges without a spend record when the caller records the call elsewhere", async () => {
+    const ledger = createMemoryLedger();
+    const charge = await openCharge({
+      ledger,
+      scope: "chat:1",
+      limit: usd("1"),
+      worstCase,
+      reservationTtlMs: 60_000,
+    });
+    await charge.settle(usd("0.002"));
+    expect([await ledger.spent("chat:1"), await ledger.reserved("chat:1")]).toEqual([
+      usd("0.002"),
+      0n,
+    ]);
+    expect(await ledger.records()).toEqual([]);
+    const unlimited = await openCharge({
+      ledger,
+      scope: "other",
+      worstCase,
+      reservationTtlMs: 60_000,
+    });
+    await unlimited.settle(usd("0.002"));
+    expect([await ledger.spent("other"), (await ledger.records()).length]).toEqual([0n, 0]);
+  });
+
+  it("refuses a call that does not fit with the one budget_exceeded shape", async () => {
+    const ledger = createMemoryLedger();
+    await ledger.reserve({ scope: "s", amount: usd("0.005"), ttlMs: 60_000, limit: usd("0.012") });
+    const error = await openCharge({
+      ledger,
+      scope: "s",
+      limit: usd("0.012"),
+      worstCase,
+      reservationTtlMs: 60_000,
+    }).catch((caught: unknown) => caught);
+    expect(budgetExceededDetails(error)).toEqual({
+      reason: "over_budget",
+      scope: "s",
+      limit: usd("0.012"),
+      spent: 0n,
+      reserved: usd("0.005"),
+      remaining: usd("0.007"),
+      worstCase: usd("0.01"),
+      model: "gpt-4o-mini",
+      inputTokens: 10,
+      maxOutputTokens: 100,
+      retryable: false,
+    });
+    expect((error as TokenwiseError).message).toContain("leaves $0.007");
   });
 
   it("records the spend even when the reservation was forgotten", async () => {
@@ -150,7 +201,19 @@ describe("openCharge leases", () => {
     await waitFor(() => charge.signal.aborted);
     const reason = charge.signal.reason as TokenwiseError;
     expect(reason.code).toBe("budget_exceeded");
-    expect(reason.details.leaseLost).toBe(true);
+    expect(budgetExceededDetails(reason)).toEqual({
+      reason: "lease_lost",
+      scope: "s",
+      limit: usd("0.015"),
+      spent: 0n,
+      reserved: usd("0.01"),
+      remaining: usd("0.005"),
+      worstCase: usd("0.01"),
+      model: "gpt-4o-mini",
+      inputTokens: 10,
+      maxOutputTokens: 100,
+      retryable: false,
+    });
     expect(reason.message).toContain("expired while it ran");
     // What the call produced is still charged, within the late-settle window.
     await charge.settle(usd("0.001"), record);

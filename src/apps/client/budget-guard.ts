@@ -1,5 +1,12 @@
 import type { Ledger, ScopeBudget, SettleRecord } from "../../adapters/ledger/index.js";
-import { TokenwiseError } from "../../core/errors/index.js";
+import {
+  type BudgetExceededDetails,
+  type BudgetExceededReason,
+  budgetExceededError,
+  budgetExceededFacts,
+  TokenwiseError,
+  type TypedTokenwiseError,
+} from "../../core/errors/index.js";
 import { type Picodollars, toDecimalString, usd } from "../../core/money/index.js";
 import type { WorstCase } from "./worst-case-cost.js";
 
@@ -8,8 +15,14 @@ export interface Charge {
   /**
    * Charges `cost` to every scope and appends the spend record, in one ledger operation, and
    * stops renewing the lease.
+   *
+   * Without a `record` the scopes are charged and no spend record is appended: for a caller
+   * whose spend is recorded elsewhere, such as a chat whose client records every call it makes.
+   * Without a budget there is then nothing to do; and a reservation forgotten past the
+   * ledger's late-settle window cannot be charged without a record, so that `not_found` is
+   * thrown.
    */
-  settle(cost: Picodollars, record: SettleRecord): Promise<void>;
+  settle(cost: Picodollars, record?: SettleRecord): Promise<void>;
   /** Gives the reservation back without charging (the call failed before costing anything). */
   release(): Promise<void>;
   /**
@@ -71,7 +84,7 @@ export async function openCharge(options: OpenChargeOptions): Promise<Charge> {
   if (budgets.length === 0) {
     return {
       settle: async (cost, record) => {
-        await ledger.record({ ...record, scope, cost });
+        if (record !== undefined) await ledger.record({ ...record, scope, cost });
       },
       release: async () => {},
       signal: lost.signal,
@@ -83,7 +96,9 @@ export async function openCharge(options: OpenChargeOptions): Promise<Charge> {
   try {
     reservationId = (await reserve()).id;
   } catch (error) {
-    if (TokenwiseError.hasCode(error, "budget_exceeded")) throw callOverBudget(error, worstCase);
+    if (TokenwiseError.hasCode(error, "budget_exceeded")) {
+      throw callOverBudget(error, worstCase, scope);
+    }
     throw error;
   }
 
@@ -99,7 +114,7 @@ export async function openCharge(options: OpenChargeOptions): Promise<Charge> {
     } catch (error) {
       if (TokenwiseError.hasCode(error, "budget_exceeded")) {
         stopRenewing();
-        lost.abort(leaseLost(error, worstCase));
+        lost.abort(leaseLost(error, worstCase, scope));
       }
       // Anything else (the ledger briefly unreachable): the next renewal tries again.
     }
@@ -125,7 +140,7 @@ export async function openCharge(options: OpenChargeOptions): Promise<Charge> {
         await ledger.settle(reservationId, cost, record);
       } catch (error) {
         // The reservation outlived the late-settle window, but the call was paid for: record it.
-        if (!TokenwiseError.hasCode(error, "not_found")) throw error;
+        if (!TokenwiseError.hasCode(error, "not_found") || record === undefined) throw error;
         await ledger.record({
           ...record,
           scope,
@@ -146,15 +161,19 @@ function budgetsOf(options: OpenChargeOptions): ScopeBudget[] {
   return options.limit === undefined ? [] : [{ scope: options.scope, limit: options.limit }];
 }
 
-function leaseLost(error: TokenwiseError, worstCase: WorstCase): TokenwiseError {
-  const { scope } = error.details as { scope: string };
-  return new TokenwiseError(
-    "budget_exceeded",
+function leaseLost(
+  error: TokenwiseError,
+  worstCase: WorstCase,
+  scope: string,
+): TypedTokenwiseError<"budget_exceeded"> {
+  const details = refusalDetails(error, worstCase, scope, "lease_lost");
+  return budgetExceededError(
     `The budget reservation for this call on ${worstCase.model} expired while it ran (the process ` +
       "stalled or the ledger was unreachable for longer than reservationTtlMs), and the budget " +
-      `of scope "${scope}" no longer has room for its worst case. The call was stopped and is ` +
+      `of scope "${details.scope}" no longer has room for its worst case. The call was stopped and is ` +
       "charged for what it produced. Raise reservationTtlMs, or keep the ledger reachable.",
-    { cause: error, details: { ...error.details, retryable: false, leaseLost: true } },
+    details,
+    { cause: error },
   );
 }
 
@@ -183,34 +202,50 @@ export function parseLimit(limit: unknown, field: string): Picodollars {
   return amount;
 }
 
-function callOverBudget(error: TokenwiseError, worstCase: WorstCase): TokenwiseError {
-  const { scope, limit, spent, reserved } = error.details as {
-    scope: string;
-    limit: Picodollars;
-    spent: Picodollars;
-    reserved: Picodollars;
-  };
-  const available = limit - spent - reserved;
+function callOverBudget(
+  error: TokenwiseError,
+  worstCase: WorstCase,
+  scope: string,
+): TypedTokenwiseError<"budget_exceeded"> {
+  const details = refusalDetails(error, worstCase, scope, "over_budget");
+  const { limit, spent, reserved, remaining } = details;
   const dollars = (amount: Picodollars) => `$${toDecimalString(amount > 0n ? amount : 0n)}`;
   const counted = worstCase.exact ? "counted" : "estimated";
-  return new TokenwiseError(
-    "budget_exceeded",
-    `Budget exceeded for scope "${scope}": this call's worst case is ${dollars(worstCase.amount)} ` +
+  return budgetExceededError(
+    `Budget exceeded for scope "${details.scope}": this call's worst case is ${dollars(worstCase.amount)} ` +
       `(${worstCase.inputTokens} input tokens ${counted} + up to ${worstCase.outputTokens} output tokens on ${worstCase.model}), ` +
-      `but the limit ${dollars(limit)} minus spent ${dollars(spent)} and reserved ${dollars(reserved)} leaves ${dollars(available)}. ` +
+      `but the limit ${dollars(limit)} minus spent ${dollars(spent)} and reserved ${dollars(reserved)} leaves ${dollars(remaining)}. ` +
       "Nothing was sent. Raise the limit, lower max_tokens, or wait for running calls to settle.",
-    {
-      cause: error,
-      details: {
-        ...error.details,
-        retryable: false,
-        worstCase: {
-          model: worstCase.model,
-          inputTokens: worstCase.inputTokens,
-          outputTokens: worstCase.outputTokens,
-          amount: worstCase.amount,
-        },
-      },
-    },
+    details,
+    { cause: error },
   );
+}
+
+/**
+ * The {@link BudgetExceededDetails} of a call the ledger refused: the ledger's numbers (read
+ * field by field, so a ledger of one's own that reports fewer still yields the whole shape)
+ * and the call's worst case.
+ */
+function refusalDetails(
+  error: TokenwiseError,
+  worstCase: WorstCase,
+  scope: string,
+  reason: BudgetExceededReason,
+): BudgetExceededDetails {
+  const reported = error.details;
+  const amount = (name: string) => {
+    const value = reported[name];
+    return typeof value === "bigint" ? value : 0n;
+  };
+  return budgetExceededFacts({
+    reason,
+    scope: typeof reported.scope === "string" ? reported.scope : scope,
+    limit: amount("limit"),
+    spent: amount("spent"),
+    reserved: amount("reserved"),
+    worstCase: worstCase.amount,
+    model: worstCase.model,
+    inputTokens: worstCase.inputTokens,
+    maxOutputTokens: worstCase.outputTokens,
+  });
 }

@@ -9,7 +9,7 @@ import { type MockUpstream, startMockUpstream } from "../../adapters/mock-upstre
 import { createOpenAICompatibleProvider } from "../../adapters/providers/index.js";
 import { createMemoryStore } from "../../adapters/stores/index.js";
 import { emptyUsage, type Usage } from "../../core/cost/index.js";
-import { TokenwiseError } from "../../core/errors/index.js";
+import { budgetExceededDetails, TokenwiseError } from "../../core/errors/index.js";
 import type { ChatRequest } from "../../core/messages/index.js";
 import { usd } from "../../core/money/index.js";
 import { type CreateClientOptions, createClient } from "./index.js";
@@ -159,7 +159,16 @@ describe("createClient: leases against the mock upstream", () => {
     }
     expect(chunks).toBeGreaterThan(0);
     expect(TokenwiseError.hasCode(error, "budget_exceeded")).toBe(true);
-    expect((error as TokenwiseError).details.leaseLost).toBe(true);
+    // A ledger of one's own that reports the older, shorter details still yields the one shape.
+    expect(budgetExceededDetails(error)).toMatchObject({
+      reason: "lease_lost",
+      scope: "team",
+      limit: 1n,
+      spent: 1n,
+      reserved: 0n,
+      remaining: 0n,
+      model: "gpt-4o-mini",
+    });
     expect((error as TokenwiseError).details.usage).toMatchObject({
       outputTokens: expect.any(Number),
     });

@@ -5,6 +5,7 @@ import { failureOf } from "../../adapters/providers/test-support/failure-of.js";
 import { createMemoryStore } from "../../adapters/stores/index.js";
 import { defaultCatalog } from "../../core/catalog/index.js";
 import { costFromUsage, emptyUsage, type Usage } from "../../core/cost/index.js";
+import { budgetExceededDetails } from "../../core/errors/index.js";
 import type { ChatRequest } from "../../core/messages/index.js";
 import { usd } from "../../core/money/index.js";
 import { countChatTokens, countTextTokens } from "../../core/tokens/index.js";
@@ -92,7 +93,7 @@ describe("createClient: budget", () => {
     const error = await failureOf(() => client.chat(request));
     // 9 input + 16,384 output tokens on gpt-4o-mini: $0.00000135 + $0.0098304
     expect(error.code).toBe("budget_exceeded");
-    expect((error.details.worstCase as { amount: bigint }).amount).toBe(usd("0.00983175"));
+    expect(budgetExceededDetails(error)?.worstCase).toBe(usd("0.00983175"));
     expect(openai.calls).toHaveLength(0);
   });
 
@@ -110,13 +111,22 @@ describe("createClient: budget", () => {
         "minus spent $0.00027 and reserved $0.00 leaves $0.00003. Nothing was sent. Raise the limit, " +
         "lower max_tokens, or wait for running calls to settle.",
     );
-    expect(error.details).toMatchObject({
+    // The fallback loop adds the attempts it made; everything else is the one shape.
+    const { attempts: _attempts, ...details } = error.details;
+    expect(details).toEqual({
+      reason: "over_budget",
       scope: "team-a",
       limit: usd("0.0003"),
       spent: USAGE_COST,
       reserved: 0n,
-      requested: usd("0.00006135"),
+      remaining: usd("0.0003") - USAGE_COST,
+      worstCase: usd("0.00006135"),
+      model: "gpt-4o-mini",
+      inputTokens: 9,
+      maxOutputTokens: 100,
+      retryable: false,
     });
+    expect(budgetExceededDetails(error)).toBe(error.details);
     expect(openai.calls).toHaveLength(1);
   });
 

@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ChatChunk } from "../../adapters/providers/index.js";
 import { costFromUsage, emptyUsage, type Usage } from "../../core/cost/index.js";
-import { TokenwiseError } from "../../core/errors/index.js";
+import { budgetExceededDetails, TokenwiseError } from "../../core/errors/index.js";
 import type { ChatRequest } from "../../core/messages/index.js";
 import { type Picodollars, toDecimalString } from "../../core/money/index.js";
 import type { ClientCallOptions, ClientChatResult } from "../client/index.js";
@@ -175,11 +175,8 @@ async function tokenwiseHeaders(
       // The answer matters more than the header; the ledger's failure shows in its own logs.
     }
   }
-  if (TokenwiseError.hasCode(error, "budget_exceeded")) {
-    const worst = error.details.worstCase as { amount?: Picodollars } | undefined;
-    if (typeof worst?.amount === "bigint")
-      headers["x-tokenwise-worst-case"] = toDecimalString(worst.amount);
-  }
+  const refused = budgetExceededDetails(error);
+  if (refused !== undefined) headers["x-tokenwise-worst-case"] = toDecimalString(refused.worstCase);
   return headers;
 }
 

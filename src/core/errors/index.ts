@@ -1,3 +1,13 @@
+export {
+  type BudgetExceededDetails,
+  type BudgetExceededReason,
+  budgetExceededDetails,
+  budgetExceededError,
+  budgetExceededFacts,
+  isBudgetExceededDetails,
+  type TokenwiseErrorDetailsByCode,
+  type TypedTokenwiseError,
+} from "./budget-exceeded.js";
 export { describeValue } from "./describe-value.js";
 export {
   installCommand,

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { createMemoryLedger, type Ledger } from "../../adapters/ledger/index.js";
 import { createMemoryStore } from "../../adapters/stores/index.js";
 import { costFromUsage, emptyUsage } from "../../core/cost/index.js";
-import { TokenwiseError } from "../../core/errors/index.js";
+import { budgetExceededDetails, TokenwiseError } from "../../core/errors/index.js";
 import { usd } from "../../core/money/index.js";
 import { countTextTokens } from "../../core/tokens/index.js";
 import { type TokenwiseMiddlewareOptions, tokenwiseMiddleware } from "./index.js";
@@ -109,6 +109,19 @@ describe("tokenwiseMiddleware with generateText", () => {
     }).catch((error: unknown) => error);
     expect(TokenwiseError.hasCode(failure, "budget_exceeded")).toBe(true);
     expect((failure as TokenwiseError).message).toContain("worst case is $0.00006135");
+    expect(budgetExceededDetails(failure)).toEqual({
+      reason: "over_budget",
+      scope: "team",
+      limit: usd("0.00005"),
+      spent: 0n,
+      reserved: 0n,
+      remaining: usd("0.00005"),
+      worstCase: usd("0.00006135"),
+      model: "gpt-4o-mini",
+      inputTokens: PROMPT_TOKENS,
+      maxOutputTokens: 100,
+      retryable: false,
+    });
     expect(mock.doGenerateCalls).toHaveLength(0);
     expect(await ledger.records()).toEqual([]);
   });
@@ -248,5 +261,172 @@ describe("tokenwiseMiddleware with streamText", () => {
     };
     expect(record).toMatchObject({ usage, cost: costFromUsage("gpt-4o-mini", usage).total });
     expect(record?.metadata?.partial).toBe(true);
+  });
+});
+
+describe("tokenwiseMiddleware when a call's lease is lost", () => {
+  const PROMPT = [
+    { role: "user" as const, content: [{ type: "text" as const, text: "Hello there" }] },
+  ];
+  /** gpt-4o-mini: 9 prompt tokens + 100 output tokens at most. */
+  const WORST_CASE = usd("0.00006135");
+  const LIMIT = usd("0.0001");
+
+  /**
+   * A memory ledger on a clock the test moves, with a spy on settle, and `loseLease()`: the
+   * clock jumps past the running call's lease and another call takes the room it freed, so
+   * the next renewal can reserve the call again nowhere.
+   */
+  function losingLedger() {
+    let now = 0;
+    const memory = createMemoryLedger({ now: () => now });
+    const settled: string[] = [];
+    const ledger: Ledger = {
+      ...memory,
+      settle: (id, actual, record) => {
+        settled.push(id);
+        return memory.settle(id, actual, record);
+      },
+    };
+    const loseLease = async () => {
+      now += 60_000;
+      await memory.reserve({ scope: "team", amount: LIMIT - 1n, ttlMs: 600_000, limit: LIMIT });
+    };
+    return { ledger, memory, settled, loseLease };
+  }
+
+  const budget = { scope: "team", limit: LIMIT, reservationTtlMs: 30 };
+
+  async function waitFor(condition: () => boolean): Promise<void> {
+    for (let tries = 0; tries < 400 && !condition(); tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(condition()).toBe(true);
+  }
+
+  it.each([
+    ["aborts a generate call it was waiting for", true],
+    ["stops waiting for a generate call that ignores its abortSignal", false],
+  ])("%s, charging nothing", async (_name, honoursSignal) => {
+    const { ledger, memory, settled, loseLease } = losingLedger();
+    let called = false;
+    let signalled = false;
+    const mock = new MockLanguageModelV3({
+      modelId: "gpt-4o-mini",
+      doGenerate: (options) =>
+        new Promise((_resolve, reject) => {
+          called = true;
+          options.abortSignal?.addEventListener("abort", () => {
+            signalled = true;
+            if (honoursSignal) reject(options.abortSignal?.reason);
+          });
+        }),
+    });
+    const middleware = tokenwiseMiddleware({ ledger, budget });
+    const model = wrapLanguageModel({ model: mock, middleware });
+    const failure = generateText({
+      model,
+      prompt: "Hello there",
+      maxOutputTokens: 100,
+      maxRetries: 0,
+    })
+      .then(() => undefined)
+      .catch((error: unknown) => error);
+    await waitFor(() => called);
+    expect(await memory.reserved("team")).toBe(WORST_CASE);
+    await loseLease();
+    const error = await failure;
+    expect(signalled).toBe(true);
+    expect(budgetExceededDetails(error)).toMatchObject({
+      reason: "lease_lost",
+      scope: "team",
+      limit: LIMIT,
+      worstCase: WORST_CASE,
+      model: "gpt-4o-mini",
+    });
+    expect((error as TokenwiseError).message).toContain("expired while it ran");
+    expect(settled).toEqual([]);
+    expect(await memory.spent("team")).toBe(0n);
+    expect(await memory.records()).toEqual([]);
+    // Only the other call's reservation is held.
+    expect(await memory.reserved("team")).toBe(LIMIT - 1n);
+  });
+
+  it("stops a stream, cancels the model's stream and charges what arrived, once", async () => {
+    const { ledger, memory, settled, loseLease } = losingLedger();
+    let cancelledWith: unknown;
+    let sawAbort = false;
+    const mock = new MockLanguageModelV3({
+      modelId: "gpt-4o-mini",
+      doStream: async (options) => {
+        options.abortSignal?.addEventListener("abort", () => {
+          sawAbort = true;
+        });
+        return {
+          stream: new ReadableStream<LanguageModelV3StreamPart>({
+            start(controller) {
+              controller.enqueue({ type: "stream-start", warnings: [] });
+              controller.enqueue({ type: "text-start", id: "t1" });
+              controller.enqueue({ type: "text-delta", id: "t1", delta: "Alpha" });
+            },
+            // Then nothing more arrives: the upstream stalls.
+            pull: () => new Promise<void>(() => {}),
+            cancel(reason) {
+              cancelledWith = reason;
+            },
+          }),
+        };
+      },
+    });
+    const middleware = tokenwiseMiddleware({ ledger, budget });
+    const wrapped = wrapLanguageModel({ model: mock, middleware });
+    const { stream } = await wrapped.doStream({ prompt: PROMPT, maxOutputTokens: 100 });
+    const reader = stream.getReader();
+    const seen: string[] = [];
+    for (let index = 0; index < 3; index++) {
+      const next = await reader.read();
+      if (!next.done) seen.push(next.value.type);
+    }
+    expect(seen).toEqual(["stream-start", "text-start", "text-delta"]);
+    const waiting = reader.read().catch((error: unknown) => error);
+    await loseLease();
+    const error = await waiting;
+    expect(budgetExceededDetails(error)?.reason).toBe("lease_lost");
+    expect(sawAbort).toBe(true);
+    expect(budgetExceededDetails(cancelledWith)?.reason).toBe("lease_lost");
+    const records = await memory.records();
+    const usage = {
+      ...emptyUsage(),
+      inputTokens: PROMPT_TOKENS,
+      outputTokens: countTextTokens("Alpha", "o200k_base").tokens,
+    };
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ scope: "team", usage, metadata: { partial: true } });
+    expect(settled).toHaveLength(1);
+    expect(await memory.spent("team")).toBe(costFromUsage("gpt-4o-mini", usage).total);
+    expect(await memory.reserved("team")).toBe(LIMIT - 1n);
+    // Reading on, or cancelling, settles nothing more.
+    await reader.cancel().catch(() => {});
+    expect(settled).toHaveLength(1);
+  });
+
+  it("lets a slow stream whose lease stays renewed run to its end", async () => {
+    // Real time: without renewals the 30 ms lease would lapse several times over.
+    const ledger = createMemoryLedger();
+    const mock = new MockLanguageModelV3({
+      modelId: "gpt-4o-mini",
+      doStream: async () => ({
+        stream: simulateReadableStream({
+          chunks: streamParts(["One", " two", " three"]),
+          chunkDelayInMs: 25,
+        }),
+      }),
+    });
+    const middleware = tokenwiseMiddleware({ ledger, budget });
+    const model = wrapLanguageModel({ model: mock, middleware });
+    const result = streamText({ model, prompt: "Hello there", maxOutputTokens: 100 });
+    expect(await result.text).toBe("One two three");
+    expect(await ledger.spent("team")).toBe(USAGE_COST);
+    expect(await ledger.reserved("team")).toBe(0n);
   });
 });

@@ -7,7 +7,15 @@ import type {
 } from "@ai-sdk/provider";
 import { createMemoryLedger, type JsonValue, type Ledger } from "../../adapters/ledger/index.js";
 import type { BudgetOptions } from "../../apps/client/index.js";
-import { openCharge, parseLimit, type WorstCase, worstCaseCost } from "../../apps/client/index.js";
+import {
+  type Charge,
+  followSignal,
+  openCharge,
+  parseLimit,
+  raceWithSignal,
+  type WorstCase,
+  worstCaseCost,
+} from "../../apps/client/index.js";
 import type { ModelInfo } from "../../core/catalog/index.js";
 import { type Catalog, defaultCatalog } from "../../core/catalog/index.js";
 import { costFromUsage, emptyUsage, type Usage } from "../../core/cost/index.js";
@@ -43,6 +51,12 @@ const DEFAULT_RESERVATION_TTL_MS = 10 * 60 * 1000;
  * `budget_exceeded` without reaching the model; afterwards the SDK's usage is converted and
  * its exact cost settled in the ledger; deterministic calls are answered from the cache at $0
  * (as a stream, for `streamText`). A stream the caller stops early is charged for what arrived.
+ *
+ * The reservation is a lease renewed while the call runs. If it is lost (a stall longer than
+ * `budget.reservationTtlMs`) and the budget has no room left to reserve the call again, the
+ * model call is aborted (its `abortSignal`, and the middleware stops waiting for it even if the
+ * model ignores that) with a `budget_exceeded` error (`details.reason: "lease_lost"`): a
+ * stream is charged for what arrived, a generate call that returned nothing is charged nothing.
  *
  * @example
  * ```ts
@@ -107,10 +121,14 @@ export function tokenwiseMiddleware(options: TokenwiseMiddlewareOptions = {}): T
       const held = await charge(worstCase);
       let result: Awaited<ReturnType<typeof doGenerate>>;
       try {
-        result = await doGenerate();
+        // doGenerate() is model.doGenerate(params); called here with the lease's signal joined in.
+        const generating = Promise.resolve().then(() =>
+          model.doGenerate({ ...params, abortSignal: leaseSignal(params, held) }),
+        );
+        result = await raceWithSignal(generating, held.signal);
       } catch (error) {
         await held.release().catch(() => {});
-        throw error;
+        throw held.signal.aborted ? held.signal.reason : error;
       }
       const reported = usageFromAiSdk(result.usage);
       const usage =
@@ -140,19 +158,34 @@ export function tokenwiseMiddleware(options: TokenwiseMiddlewareOptions = {}): T
       }
       const held = await charge(worstCase);
       let source: Awaited<ReturnType<typeof doStream>>;
+      // doStream() is model.doStream(params); called here with the lease's signal joined in.
+      const opening = Promise.resolve().then(() =>
+        model.doStream({ ...params, abortSignal: leaseSignal(params, held) }),
+      );
       try {
-        source = await doStream();
+        source = await raceWithSignal(opening, held.signal);
       } catch (error) {
         await held.release().catch(() => {});
-        throw error;
+        if (!held.signal.aborted) throw error;
+        // A model that ignored the signal may still open its stream: nobody will read it.
+        opening.then(
+          (late) => late.stream.cancel(held.signal.reason).catch(() => {}),
+          () => {},
+        );
+        throw held.signal.reason;
       }
       const collector = createStreamCollector();
       const reader = source.stream.getReader();
       let settled = false;
+      // A lost lease stops the model's stream at once, whether or not a read is waiting.
+      const stopFollowing = followSignal(held.signal, () => {
+        reader.cancel(held.signal.reason).catch(() => {});
+      });
 
       const settle = async (outcome: "finished" | "stopped" | "failed") => {
         if (settled) return;
         settled = true;
+        stopFollowing();
         const reported = usageFromAiSdk(collector.finish?.usage);
         const received = collector.receivedText();
         if (outcome === "failed" && reported === undefined && received === "") {
@@ -188,10 +221,17 @@ export function tokenwiseMiddleware(options: TokenwiseMiddlewareOptions = {}): T
         async pull(controller) {
           let next: Awaited<ReturnType<typeof reader.read>>;
           try {
-            next = await reader.read();
+            next = await raceWithSignal(reader.read(), held.signal);
           } catch (error) {
-            await settle("failed");
-            controller.error(error);
+            await settle(held.signal.aborted ? "stopped" : "failed");
+            controller.error(held.signal.aborted ? held.signal.reason : error);
+            return;
+          }
+          if (held.signal.aborted) {
+            // The lease was lost while this part was on its way: it is charged, not delivered.
+            if (!next.done) collector.observe(next.value);
+            await settle("stopped");
+            controller.error(held.signal.reason);
             return;
           }
           if (next.done) {
@@ -210,6 +250,15 @@ export function tokenwiseMiddleware(options: TokenwiseMiddlewareOptions = {}): T
       return { ...source, stream };
     },
   };
+}
+
+/**
+ * The signal the model call gets: the caller's `abortSignal` joined with the charge's, which
+ * aborts when the lease is lost with no budget left to reserve again.
+ */
+function leaseSignal(params: LanguageModelV3CallOptions, held: Charge): AbortSignal {
+  const caller = params.abortSignal;
+  return caller === undefined ? held.signal : AbortSignal.any([caller, held.signal]);
 }
 
 /** Usage counted locally: the prompt's tokens and the tokens of the text that came back. */

@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { emptyUsage, type Usage } from "../../../core/cost/index.js";
-import { TokenwiseError } from "../../../core/errors/index.js";
+import { budgetExceededDetails, TokenwiseError } from "../../../core/errors/index.js";
 import { usd } from "../../../core/money/index.js";
 import type { Ledger, SpendRecordInput } from "../ledger.js";
 
@@ -100,12 +100,16 @@ export function describeLedgerConformance(
         );
         expect(error.code).toBe("budget_exceeded");
         expect(error.details).toEqual({
+          reason: "over_budget",
           scope: "s",
           limit: usd("1"),
           spent: usd("0.3"),
           reserved: usd("0.7"),
-          requested: 1n,
+          remaining: 0n,
+          worstCase: 1n,
+          retryable: false,
         });
+        expect(budgetExceededDetails(error)).toBe(error.details);
         expect(error.message).toContain('scope "s": limit $1.00, spent $0.30, reserved $0.70');
         expect(error.message).toContain("requested $0.000000000001");
         expect(await ledger.reserved("s")).toBe(usd("0.7"));
@@ -255,11 +259,14 @@ export function describeLedgerConformance(
           ledger.reserve({ scope: "big", amount: 1n, ttlMs: 60_000, limit }),
         );
         expect(error.details).toEqual({
+          reason: "over_budget",
           scope: "big",
           limit: 20_000_000_000_000_001n,
           spent: 0n,
           reserved: 20_000_000_000_000_001n,
-          requested: 1n,
+          remaining: 0n,
+          worstCase: 1n,
+          retryable: false,
         });
         await ledger.settle(id, 9_007_199_254_740_993n);
         expect(await ledger.spent("big")).toBe(9_007_199_254_740_993n);
@@ -475,12 +482,16 @@ export function describeLedgerConformance(
         );
         expect(error.code).toBe("budget_exceeded");
         expect(error.details).toEqual({
+          reason: "over_budget",
           scope: "team:a",
           limit: usd("1"),
           spent: 0n,
           reserved: usd("0.5"),
-          requested: usd("0.55"),
+          remaining: usd("0.5"),
+          worstCase: usd("0.55"),
+          retryable: false,
         });
+        expect(budgetExceededDetails(error)).toBe(error.details);
         expect(error.message).toContain('scope "team:a"');
         expect(await ledger.reserved("key:2")).toBe(0n);
         expect(await ledger.reserved("team:a")).toBe(usd("0.5"));
