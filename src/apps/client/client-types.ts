@@ -204,6 +204,12 @@ export interface ClientEmbedResult {
   hits: number;
   /** Distinct texts sent to the provider. */
   misses: number;
+  /**
+   * What the inputs answered from the cache would have cost: their tokens, counted with the
+   * model's tokenizer, at its input price (0 without hits). The ledger record carries it as
+   * `metadata.savedCost`.
+   */
+  saved: Picodollars;
 }
 
 export interface GenerateOptions extends ClientCallOptions {

@@ -82,4 +82,38 @@ describe("ledgerSavings", () => {
     expect(savings.promptCacheSaved < 0n).toBe(true);
     expect(savings.savedFraction).toBeLessThan(0);
   });
+
+  it("counts a paid call's cached part (an embedding call partly answered by the cache)", async () => {
+    const ledger = createMemoryLedger();
+    const embedding = { ...emptyUsage(), inputTokens: 1000 };
+    await ledger.record({
+      scope: "s",
+      model: "text-embedding-3-small",
+      provider: "openai",
+      usage: embedding,
+      cost: usd("0.00002"),
+      metadata: { operation: "embed", cachedInputs: 3, savedCost: "0.00006" },
+    });
+    await ledger.record({
+      scope: "s",
+      model: "text-embedding-3-small",
+      provider: "openai",
+      usage: emptyUsage(),
+      cost: 0n,
+      cached: true,
+      metadata: { operation: "embed", cachedInputs: 1, savedCost: "0.00002" },
+    });
+    const savings = await ledgerSavings({ ledger });
+    expect(savings).toMatchObject({
+      calls: 2,
+      cacheHits: 1,
+      partialCacheHits: 1,
+      cacheHitsWithoutSavedCost: 0,
+      spent: usd("0.00002"),
+      cacheHitSaved: usd("0.00008"),
+      withoutSavings: usd("0.0001"),
+      savedFraction: 0.8,
+    });
+    expect(savings.byModel[0]).toMatchObject({ cacheHits: 1, partialCacheHits: 1 });
+  });
 });
