@@ -83,7 +83,11 @@ export interface CreateClientOptions {
   namespace?: string;
   /** The model `generate` uses when none is given (default "gpt-4o-mini"). */
   defaultModel?: string;
-  /** Source of "now" for retries and cache timestamps (tests inject one). */
+  /**
+   * Source of "now" for retries, cache timestamps and prices: a call is priced (its
+   * reservation, its settle, a cache hit's saving) at the prices in force when it was made.
+   * Tests inject one.
+   */
   clock?: Clock;
   /** How retries wait (tests inject one). */
   sleep?: Sleep;

@@ -22,6 +22,9 @@ const DEFAULT_MAX_BATCH_INPUTS = 2048;
  * any input, the record also carries `metadata.savedCost` (what those inputs would have cost:
  * their tokens, counted with the model's tokenizer, at its input price) and
  * `metadata.cachedInputs` (how many), so spend reports and `tokenwise savings` count them.
+ * The reservation, the settle and the saving all price at the prices in force when the call
+ * was made (the client's clock), so a call across a price change never settles above what it
+ * reserved.
  *
  * @example
  * ```ts
@@ -54,6 +57,7 @@ export async function runEmbed(
   const tokenCounts = texts.map(countTokens);
   const worstInputTokens = tokenCounts.reduce((sum, tokens) => sum + tokens, 0);
   const worstUsage = { ...emptyUsage(), inputTokens: worstInputTokens };
+  const pricing = { at: new Date(context.now()) };
   const { scope, budgets } = context.budgetFor(options);
   const charge = await openCharge({
     ledger: context.ledger,
@@ -64,7 +68,7 @@ export async function runEmbed(
       inputTokens: worstInputTokens,
       exact: tokenizer !== "claude" && tokenizer !== "gemini",
       outputTokens: 0,
-      amount: costFromUsage(route.info, worstUsage).total,
+      amount: costFromUsage(route.info, worstUsage, pricing).total,
     },
     reservationTtlMs: context.reservationTtlMs,
   });
@@ -118,7 +122,7 @@ export async function runEmbed(
   const saved =
     outcome.hits === 0
       ? 0n
-      : costFromUsage(route.info, { ...emptyUsage(), inputTokens: savedTokens }).total;
+      : costFromUsage(route.info, { ...emptyUsage(), inputTokens: savedTokens }, pricing).total;
   const cost = await settleEmbedding(
     usage.inputTokens,
     outcome.hits === 0 ? {} : { cachedInputs: outcome.hits, savedCost: toDecimalString(saved) },
@@ -134,7 +138,7 @@ export async function runEmbed(
 
   async function settleEmbedding(inputTokens: number, extra: { [key: string]: JsonValue }) {
     const billed = { ...emptyUsage(), inputTokens };
-    const cost = costFromUsage(route.info, billed);
+    const cost = costFromUsage(route.info, billed, pricing);
     await charge.settle(cost.total, {
       model: route.info.id,
       provider: provider.name,

@@ -116,4 +116,24 @@ describe("ledgerSavings", () => {
     });
     expect(savings.byModel[0]).toMatchObject({ cacheHits: 1, partialCacheHits: 1 });
   });
+
+  it("prices the prompt cache's saving at the prices in force when the call was recorded", async () => {
+    const ledger = createMemoryLedger();
+    const usage = { ...emptyUsage(), inputTokens: 100_000, cachedInputTokens: 90_000 };
+    const august = { at: "2026-08-15" };
+    const paid = costFromUsage("claude-sonnet-5", usage, august).total;
+    await ledger.record({
+      time: Date.UTC(2026, 7, 15, 12),
+      scope: "s",
+      model: "claude-sonnet-5",
+      provider: "anthropic",
+      usage,
+      cost: paid,
+    });
+    const savings = await ledgerSavings({ ledger });
+    // 90,000 cached tokens at $2/M instead of $0.20/M: August's prices, not today's $3 / $0.30.
+    const uncached = costFromUsage("claude-sonnet-5", { ...usage, cachedInputTokens: 0 }, august);
+    expect(savings.promptCacheSaved).toBe(uncached.total - paid);
+    expect(savings.promptCacheSaved).toBe(usd("0.162"));
+  });
 });

@@ -3,7 +3,8 @@
  * `metadata.savedCost` the client writes on every response-cache hit and on every embedding
  * call the embedding cache answered in whole or in part) and what the provider's prompt cache
  * took off the bill (cached input tokens priced at the model's input price minus what was
- * paid for them, cache writes' surcharge subtracted), against what the same calls would have
+ * paid for them, cache writes' surcharge subtracted, at the prices of the day each call was
+ * recorded), against what the same calls would have
  * cost without either.
  */
 
@@ -149,12 +150,15 @@ function promptCacheSaving(
     unpriced.add(record.model);
     return 0n;
   }
-  const withCache = costFromUsage(info, usage).total;
-  const withoutCache = costFromUsage(info, {
-    ...usage,
-    cachedInputTokens: 0,
-    cacheWriteTokens: 0,
-  }).total;
+  // The prices of the day the call was recorded, not today's: a saving made before a price
+  // change is worth what it saved then.
+  const pricing = { at: new Date(record.time) };
+  const withCache = costFromUsage(info, usage, pricing).total;
+  const withoutCache = costFromUsage(
+    info,
+    { ...usage, cachedInputTokens: 0, cacheWriteTokens: 0 },
+    pricing,
+  ).total;
   return withoutCache - withCache;
 }
 
