@@ -3,7 +3,6 @@
  * out by itself, and the money return to the budget, on every shared ledger engine; while the
  * replica lives and renews, the lease must keep holding past its first TTL.
  */
-import { type ChildProcess, fork } from "node:child_process";
 import { rmSync } from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Ledger } from "../../src/adapters/ledger/ledger.js";
@@ -14,6 +13,10 @@ import type {
   LeaseJob,
   LeaseReport,
 } from "../../src/adapters/ledger/test-support/postgres-lease-worker.js";
+import {
+  startWorker,
+  type WorkerProcess,
+} from "../../src/adapters/ledger/test-support/worker-process.js";
 import { migratePostgres } from "../../src/adapters/stores/migrations/postgres-migrator.js";
 import { sleep } from "../../src/adapters/stores/test-support/manual-clock.js";
 import {
@@ -45,22 +48,26 @@ afterAll(() => {
   rmSync(compiled.directory, { recursive: true, force: true });
 });
 
-async function startReplica(job: LeaseJob): Promise<{ replica: ChildProcess; id: string }> {
-  const replica = fork(compiled.entry);
-  const report = await new Promise<LeaseReport>((resolve) => {
-    replica.once("message", (message) => resolve(message as LeaseReport));
-    replica.send(job);
-  });
-  if ("error" in report) throw new Error(`replica could not reserve: ${report.error}`);
+/** A replica holding a lease; a replica that fails or exits instead of answering rejects at once. */
+async function startReplica(job: LeaseJob): Promise<{ replica: WorkerProcess; id: string }> {
+  const replica = startWorker(compiled.entry, "replica");
+  let report: LeaseReport;
+  try {
+    report = await replica.request<LeaseReport>(job);
+  } catch (error) {
+    replica.kill("SIGKILL");
+    throw error;
+  }
+  if ("error" in report) {
+    replica.kill("SIGKILL");
+    throw new Error(`replica could not reserve: ${report.error}`);
+  }
   return { replica, id: report.id };
 }
 
-async function killed(replica: ChildProcess): Promise<NodeJS.Signals | null> {
-  const exited = new Promise<NodeJS.Signals | null>((resolve) => {
-    replica.once("exit", (_code, signal) => resolve(signal));
-  });
+async function killed(replica: WorkerProcess): Promise<NodeJS.Signals | null> {
   replica.kill("SIGKILL");
-  return exited;
+  return (await replica.exited).signal;
 }
 
 /** The scenario, the same on every engine. */
@@ -77,14 +84,19 @@ async function leaseOutlivesNoReplica(
     ttlMs: TTL_MS,
     renewEveryMs: TTL_MS / 4,
   });
-  // Alive and renewing: the lease holds well past its first TTL.
-  await sleep(TTL_MS * 2);
-  expect(await ledger.reserved(scope)).toBe(usd("0.6"));
-  await expect(
-    ledger.reserve({ scope, amount: usd("0.5"), ttlMs: 60_000, limit }),
-  ).rejects.toMatchObject({ code: "budget_exceeded" });
-
-  expect(await killed(replica)).toBe("SIGKILL");
+  let signal: NodeJS.Signals | null;
+  try {
+    // Alive and renewing: the lease holds well past its first TTL.
+    await sleep(TTL_MS * 2);
+    expect(await ledger.reserved(scope)).toBe(usd("0.6"));
+    await expect(
+      ledger.reserve({ scope, amount: usd("0.5"), ttlMs: 60_000, limit }),
+    ).rejects.toMatchObject({ code: "budget_exceeded" });
+  } finally {
+    // Never left renewing after a failed expectation.
+    signal = await killed(replica);
+  }
+  expect(signal).toBe("SIGKILL");
   // Nobody settles or releases it now; the lease runs out (the test timeout bounds the wait).
   while ((await ledger.reserved(scope)) !== 0n) await sleep(50);
   expect(await ledger.remaining(scope, limit)).toBe(limit);

@@ -1,4 +1,3 @@
-import { fork } from "node:child_process";
 import { rmSync } from "node:fs";
 import type pg from "pg";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -19,6 +18,7 @@ import {
 import { createPostgresSpendWriter, type SpendWrite } from "./postgres-spend-writer.js";
 import { compileForNode } from "./test-support/compile-for-node.js";
 import type { SpendWriterJob } from "./test-support/postgres-spend-writer-worker.js";
+import { startWorker } from "./test-support/worker-process.js";
 
 function spend(index: number, overrides: Partial<SpendWrite> = {}): SpendWrite {
   return {
@@ -143,18 +143,16 @@ describeWithPostgres("createPostgresSpendWriter", () => {
     });
 
     it("flushes every buffered record before the process exits", async () => {
-      const worker = fork(compiled.entry);
-      const exited = new Promise<NodeJS.Signals | null>((resolve) => {
-        worker.once("exit", (_code, signal) => resolve(signal));
-      });
-      const job: SpendWriterJob = { url: POSTGRES_TEST_URL, schema, count: 250 };
-      const reply = await new Promise((resolve) => {
-        worker.once("message", resolve);
-        worker.send(job);
-      });
-      expect(reply).toBe("buffered");
-      worker.kill("SIGTERM");
-      expect(await exited).toBe("SIGTERM");
+      // A worker that fails instead of answering rejects `request` with its error at once.
+      const worker = startWorker(compiled.entry, "spend writer");
+      try {
+        const job: SpendWriterJob = { url: POSTGRES_TEST_URL, schema, count: 250 };
+        expect(await worker.request(job)).toBe("buffered");
+        worker.kill("SIGTERM");
+        expect((await worker.exited).signal).toBe("SIGTERM");
+      } finally {
+        worker.kill("SIGKILL");
+      }
       expect(await countRows(pool, schema)).toBe(250);
       expect(await spentBy(pool, schema)).toEqual({ sigterm: 250n * 1_000_000n });
     });

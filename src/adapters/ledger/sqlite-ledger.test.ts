@@ -1,4 +1,3 @@
-import { type ChildProcess, fork } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +10,7 @@ import { createSqliteLedger } from "./sqlite-ledger.js";
 import { compileForNode } from "./test-support/compile-for-node.js";
 import { describeLedgerConformance } from "./test-support/ledger-conformance.js";
 import type { WorkerJob, WorkerReport } from "./test-support/sqlite-reserve-worker.js";
+import { startWorker } from "./test-support/worker-process.js";
 
 describeLedgerConformance("SQLite", async () => {
   const directory = mkdtempSync(join(tmpdir(), "tokenwise-sqlite-ledger-"));
@@ -147,37 +147,19 @@ describe("createSqliteLedger across processes", () => {
     rmSync(directory, { recursive: true, force: true });
   });
 
-  /** Runs the same job in `processes` processes started at the same moment. */
+  /**
+   * Runs the same job in `processes` processes started at the same moment. A worker that
+   * fails or exits instead of answering rejects this with its error at once.
+   */
   async function race(processes: number, job: Omit<WorkerJob, "path">): Promise<WorkerReport[]> {
-    const workers: ChildProcess[] = [];
+    const workers = Array.from({ length: processes }, (_, index) =>
+      startWorker(compiled.entry, `racer ${index + 1}`),
+    );
     try {
-      return await new Promise<WorkerReport[]>((resolve, reject) => {
-        const reports: WorkerReport[] = [];
-        let ready = 0;
-        for (let index = 0; index < processes; index++) {
-          const worker = fork(compiled.entry, [], {
-            execArgv: [],
-            stdio: ["ignore", "inherit", "inherit", "ipc"],
-          });
-          workers.push(worker);
-          worker.on("error", reject);
-          worker.on("exit", (code) => {
-            if (code !== 0) reject(new Error(`worker ${index} exited with code ${code}`));
-          });
-          worker.on("message", (message: unknown) => {
-            if (message === "ready") {
-              ready += 1;
-              if (ready === processes) for (const each of workers) each.send("go");
-              return;
-            }
-            reports.push(message as WorkerReport);
-            if (reports.length === processes) resolve(reports);
-          });
-          worker.send({ ...job, path });
-        }
-      });
+      await Promise.all(workers.map((worker) => worker.request({ ...job, path })));
+      return await Promise.all(workers.map((worker) => worker.request<WorkerReport>("go")));
     } finally {
-      for (const worker of workers) if (worker.exitCode === null) worker.kill();
+      for (const worker of workers) worker.kill();
     }
   }
 
@@ -203,5 +185,12 @@ describe("createSqliteLedger across processes", () => {
     expect(reports.reduce((sum, report) => sum + report.granted, 0)).toBe(2000);
     expect(reports.reduce((sum, report) => sum + report.refused, 0)).toBe(6000);
     expect(reports.every((report) => report.mostHeld === "1")).toBe(true);
+  });
+
+  it("fails at once with the worker's error when a worker cannot open the ledger", async () => {
+    path = join(directory, "no-such-directory", "ledger.db");
+    await expect(
+      race(2, { scopes: ["race"], attemptsPerScope: 1, amount: "1", limit: "1" }),
+    ).rejects.toThrow(/Opening SQLite database .*no-such-directory/);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { routeOf } from "./mock-routes.js";
+import { routeOf, unroutedErrorBody } from "./mock-routes.js";
 
 describe("routeOf", () => {
   it("maps each fixed path to its provider and operation", () => {
@@ -65,5 +65,28 @@ describe("routeOf", () => {
     expect(routeOf("POST", "/v1beta/models/a/b:generateContent")).toBeUndefined();
     expect(routeOf("POST", "constructor")).toBeUndefined();
     expect(routeOf("POST", "__proto__")).toBeUndefined();
+    expect(routeOf("POST", "/v1beta/models/bad%E0%A4%A:generateContent")).toBeUndefined();
+    expect(routeOf("POST", "/v1beta/models/%:countTokens")).toBeUndefined();
+  });
+
+  it("says why a path has no route, in Gemini's format under /v1beta", () => {
+    expect(unroutedErrorBody("POST", "/v1beta/models/bad%E0%A4%A:generateContent")).toEqual({
+      error: {
+        code: 404,
+        message:
+          'No mock route for POST /v1beta/models/bad%E0%A4%A:generateContent: the model name "bad%E0%A4%A" is not valid percent-encoding.',
+        status: "NOT_FOUND",
+      },
+    });
+    expect(unroutedErrorBody("GET", "/v1beta/models/g:generateContent")).toEqual({
+      error: {
+        code: 404,
+        message: "No mock route for GET /v1beta/models/g:generateContent",
+        status: "NOT_FOUND",
+      },
+    });
+    expect(unroutedErrorBody("POST", "/v2/unknown")).toEqual({
+      error: { message: "No mock route for POST /v2/unknown" },
+    });
   });
 });

@@ -215,6 +215,31 @@ describe("startMockUpstream", () => {
     expect(mock.requests[0]?.provider).toBe("unknown");
   });
 
+  it("answers 404 in Gemini's format for a Gemini path whose model is broken percent-encoding", async () => {
+    const path = "/v1beta/models/bad%E0%A4%A:generateContent";
+    const response = await post(path, { contents: [] });
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({
+      error: {
+        code: 404,
+        message: `No mock route for POST ${path}: the model name "bad%E0%A4%A" is not valid percent-encoding.`,
+        status: "NOT_FOUND",
+      },
+    });
+    expect(mock.requests).toMatchObject([
+      { provider: "unknown", operation: "unknown", method: "POST", path },
+    ]);
+    const unknownGemini = await post("/v1beta/models/g:embedContent", {});
+    expect(unknownGemini.status).toBe(404);
+    expect(await unknownGemini.json()).toEqual({
+      error: {
+        code: 404,
+        message: "No mock route for POST /v1beta/models/g:embedContent",
+        status: "NOT_FOUND",
+      },
+    });
+  });
+
   it("rejects settings out of range, naming the field", () => {
     try {
       mock.setBehavior({ errorRate: 2 });

@@ -17,7 +17,7 @@ import { MockRequestError } from "./mock-conversation.js";
 import { defaultErrorMessage, nextStep, sendWithStep, streamWithFaults } from "./mock-faults.js";
 import { delay, parseJson, readBody, sendJson } from "./mock-http.js";
 import { countConversationTokens, planReply } from "./mock-reply.js";
-import { routeOf } from "./mock-routes.js";
+import { routeOf, unroutedErrorBody } from "./mock-routes.js";
 import { createPromptCache, presentedApiKey } from "./prompt-cache.js";
 import { redactHeaders, redactQuery } from "./redact.js";
 import { createSeededRandom } from "./seeded-random.js";
@@ -65,9 +65,7 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
       body: body ?? bodyText,
     });
     if (route === undefined) {
-      sendJson(response, 404, {
-        error: { message: `No mock route for ${request.method} ${url.pathname}` },
-      });
+      sendJson(response, 404, unroutedErrorBody(request.method ?? "GET", url.pathname));
       return;
     }
     const { endpoint } = route;

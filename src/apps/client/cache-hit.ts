@@ -65,11 +65,12 @@ export async function writeCache(
 
 /**
  * Records a cache hit in the ledger at $0 (`cached: true`; what the reply would have cost on
- * the requested model is kept in `metadata.savedCost`) and returns it as the call's result.
+ * the requested model, at the prices in force at `at`, is kept in `metadata.savedCost`) and
+ * returns it as the call's result.
  *
  * @example
  * ```ts
- * if (hit) return recordCacheHit({ ledger, hit, primary, scopes: ["team-a"], options: {} });
+ * if (hit) return recordCacheHit({ ledger, hit, primary, scopes: ["team-a"], options: {}, at: new Date() });
  * ```
  */
 export async function recordCacheHit(options: {
@@ -80,9 +81,11 @@ export async function recordCacheHit(options: {
   scopes: string[];
   /** The call's options: their `requestId` and `metadata` go into the record. */
   options: ClientCallOptions;
+  /** When the call was made: the saving is priced at the prices in force then. */
+  at: Date;
 }): Promise<ClientChatResult> {
   const { ledger, hit, primary, scopes } = options;
-  const saved = costFromUsage(primary.info, hit.result.usage).total;
+  const saved = costFromUsage(primary.info, hit.result.usage, { at: options.at }).total;
   await ledger.record({
     scope: scopes[0] as string,
     ...(scopes.length > 1 ? { scopes } : {}),

@@ -46,6 +46,7 @@ export async function runChat(
         route,
         result,
         options,
+        at: prepared.pricedAt,
         metadata: { reference: route.reference },
       });
       return { result, cost, route };

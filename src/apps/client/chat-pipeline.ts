@@ -34,6 +34,12 @@ export interface PreparedChat {
   /** The request as the response cache keys it. */
   keyed: ChatRequest;
   options: ClientCallOptions;
+  /**
+   * When the call was made (the client's clock): its reservations, its settle and a cache
+   * hit's saving all price at the prices in force then, so a call that runs across a price
+   * change never settles above what it reserved.
+   */
+  pricedAt: Date;
 }
 
 /** One route being tried, under the reservation of its own worst case. */
@@ -89,7 +95,15 @@ export function prepareChat(
   const primary = routes[0] as ModelRoute;
   const { scope, budgets } = context.budgetFor(options);
   const cache = options.cache === false ? undefined : context.responseCacheFor(options);
-  return { routes, scope, budgets, cache, keyed: cacheKeyRequest(request, primary), options };
+  return {
+    routes,
+    scope,
+    budgets,
+    cache,
+    keyed: cacheKeyRequest(request, primary),
+    options,
+    pricedAt: new Date(context.now()),
+  };
 }
 
 /**
@@ -186,6 +200,7 @@ export async function cachedReply(
     primary,
     scopes: scopesOf(prepared),
     options: prepared.options,
+    at: prepared.pricedAt,
   });
 }
 
@@ -220,7 +235,7 @@ export async function tryRoutes<T>(options: {
   const { routes, scope, budgets } = prepared;
   const policy = context.retryPolicyFor(prepared.options);
   const worstCases = routes.map((route) =>
-    worstCaseCost({ ...request, model: route.model }, route.info),
+    worstCaseCost({ ...request, model: route.model }, route.info, { at: prepared.pricedAt }),
   );
   return withFallback(
     fallbackCandidates(routes),
@@ -250,6 +265,7 @@ export async function tryRoutes<T>(options: {
           model: route.info,
           provider: route.providerName,
           usage: reportedUsage(error),
+          at: prepared.pricedAt,
           ...callRecordFields(prepared.options, { reference: route.reference }),
         });
         throw error;
@@ -260,11 +276,12 @@ export async function tryRoutes<T>(options: {
 }
 
 /**
- * Charges a served reply at its exact cost and appends its spend record; returns the cost.
+ * Charges a served reply at its exact cost, at the prices in force at `at` (the call's
+ * `pricedAt`, as its reservation), and appends its spend record; returns the cost.
  *
  * @example
  * ```ts
- * const cost = await settleServed({ charge, route, result, options, metadata: { reference: route.reference } });
+ * const cost = await settleServed({ charge, route, result, options, at: prepared.pricedAt, metadata: { reference: route.reference } });
  * ```
  */
 export async function settleServed(options: {
@@ -273,10 +290,12 @@ export async function settleServed(options: {
   result: ChatResult;
   /** The call's options: their `requestId` and `metadata` go into the record. */
   options: ClientCallOptions;
+  /** When the call was made: the moment its reservation was priced at. */
+  at: Date;
   metadata: { [key: string]: JsonValue };
 }): Promise<CostBreakdown> {
   const { charge, route, result } = options;
-  const cost = costFromUsage(route.info, result.usage);
+  const cost = costFromUsage(route.info, result.usage, { at: options.at });
   await charge.settle(cost.total, {
     model: route.info.id,
     provider: result.provider,

@@ -83,7 +83,11 @@ export interface CreateClientOptions {
   namespace?: string;
   /** The model `generate` uses when none is given (default "gpt-4o-mini"). */
   defaultModel?: string;
-  /** Source of "now" for retries and cache timestamps (tests inject one). */
+  /**
+   * Source of "now" for retries, cache timestamps and prices: a call is priced (its
+   * reservation, its settle, a cache hit's saving) at the prices in force when it was made.
+   * Tests inject one.
+   */
   clock?: Clock;
   /** How retries wait (tests inject one). */
   sleep?: Sleep;
@@ -204,6 +208,12 @@ export interface ClientEmbedResult {
   hits: number;
   /** Distinct texts sent to the provider. */
   misses: number;
+  /**
+   * What the inputs answered from the cache would have cost: their tokens, counted with the
+   * model's tokenizer, at its input price (0 without hits). The ledger record carries it as
+   * `metadata.savedCost`.
+   */
+  saved: Picodollars;
 }
 
 export interface GenerateOptions extends ClientCallOptions {

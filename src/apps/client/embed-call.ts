@@ -1,7 +1,9 @@
 import { createEmbeddingCache } from "../../adapters/cache/index.js";
+import type { JsonValue } from "../../adapters/ledger/index.js";
 import type { ChatProvider } from "../../adapters/providers/index.js";
 import { costFromUsage, emptyUsage } from "../../core/cost/index.js";
 import { invalidInput } from "../../core/errors/index.js";
+import { toDecimalString } from "../../core/money/index.js";
 import { countTextTokens } from "../../core/tokens/index.js";
 import { openCharge } from "./budget-guard.js";
 import { callRecordFields, routeError, routePolicy } from "./chat-pipeline.js";
@@ -16,7 +18,13 @@ const DEFAULT_MAX_BATCH_INPUTS = 2048;
 /**
  * Embeds texts: with the embedding cache, only texts it lacks go to the provider (once each,
  * in provider-sized batches); the worst case (every input counted) is reserved against the
- * budget and the exact cost of what was sent is settled in the ledger.
+ * budget and the exact cost of what was sent is settled in the ledger. When the cache answered
+ * any input, the record also carries `metadata.savedCost` (what those inputs would have cost:
+ * their tokens, counted with the model's tokenizer, at its input price) and
+ * `metadata.cachedInputs` (how many), so spend reports and `tokenwise savings` count them.
+ * The reservation, the settle and the saving all price at the prices in force when the call
+ * was made (the client's clock), so a call across a price change never settles above what it
+ * reserved.
  *
  * @example
  * ```ts
@@ -46,8 +54,10 @@ export async function runEmbed(
   }
   const tokenizer = route.info.tokenizer;
   const countTokens = (text: string) => countTextTokens(text, tokenizer).tokens;
-  const worstInputTokens = texts.reduce((sum, text) => sum + countTokens(text), 0);
+  const tokenCounts = texts.map(countTokens);
+  const worstInputTokens = tokenCounts.reduce((sum, tokens) => sum + tokens, 0);
   const worstUsage = { ...emptyUsage(), inputTokens: worstInputTokens };
+  const pricing = { at: new Date(context.now()) };
   const { scope, budgets } = context.budgetFor(options);
   const charge = await openCharge({
     ledger: context.ledger,
@@ -58,7 +68,7 @@ export async function runEmbed(
       inputTokens: worstInputTokens,
       exact: tokenizer !== "claude" && tokenizer !== "gemini",
       outputTokens: 0,
-      amount: costFromUsage(route.info, worstUsage).total,
+      amount: costFromUsage(route.info, worstUsage, pricing).total,
     },
     reservationTtlMs: context.reservationTtlMs,
   });
@@ -66,7 +76,10 @@ export async function runEmbed(
   const policy = routePolicy(context.retryPolicyFor(options), options, route.reference, charge);
   const usage = { inputTokens: 0, estimated: false };
   let providerCalls = 0;
+  /** Every text handed to the provider: an input not among them was answered by the cache. */
+  const sent = new Set<string>();
   const embedBatch = async (batch: string[]): Promise<Float32Array[]> => {
+    for (const text of batch) sent.add(text);
     const answer = await withRetry(
       ({ signal }) =>
         embed(
@@ -96,16 +109,36 @@ export async function runEmbed(
   } catch (caught) {
     const error = routeError(caught, charge);
     // Batches already paid for are charged; a failure before any is released.
-    if (usage.inputTokens > 0) await settleEmbedding(usage.inputTokens, true);
+    if (usage.inputTokens > 0) await settleEmbedding(usage.inputTokens, { partial: true });
     else await charge.release().catch(() => {});
     throw error;
   }
-  const cost = await settleEmbedding(usage.inputTokens, false);
-  return { vectors: outcome.vectors, usage, cost, hits: outcome.hits, misses: outcome.misses };
+  // The inputs the cache answered are those never handed to the provider; what they would
+  // have cost is priced like the call itself. A failed call delivered nothing, so saved nothing.
+  const savedTokens = texts.reduce(
+    (sum, text, index) => (sent.has(text) ? sum : sum + (tokenCounts[index] as number)),
+    0,
+  );
+  const saved =
+    outcome.hits === 0
+      ? 0n
+      : costFromUsage(route.info, { ...emptyUsage(), inputTokens: savedTokens }, pricing).total;
+  const cost = await settleEmbedding(
+    usage.inputTokens,
+    outcome.hits === 0 ? {} : { cachedInputs: outcome.hits, savedCost: toDecimalString(saved) },
+  );
+  return {
+    vectors: outcome.vectors,
+    usage,
+    cost,
+    hits: outcome.hits,
+    misses: outcome.misses,
+    saved,
+  };
 
-  async function settleEmbedding(inputTokens: number, partial: boolean) {
+  async function settleEmbedding(inputTokens: number, extra: { [key: string]: JsonValue }) {
     const billed = { ...emptyUsage(), inputTokens };
-    const cost = costFromUsage(route.info, billed);
+    const cost = costFromUsage(route.info, billed, pricing);
     await charge.settle(cost.total, {
       model: route.info.id,
       provider: provider.name,
@@ -116,7 +149,7 @@ export async function runEmbed(
         operation: "embed",
         inputs: texts.length,
         usageEstimated: usage.estimated,
-        ...(partial ? { partial: true } : {}),
+        ...extra,
       }),
     });
     return cost;

@@ -77,6 +77,8 @@ export async function endFailedCharge(options: {
   model: ModelInfo;
   provider: string;
   usage: Usage | undefined;
+  /** When the call was made: the moment its reservation was priced at (default now). */
+  at?: Date;
   /** The call's own request id, when it gave one. */
   requestId?: string;
   metadata?: { [key: string]: JsonValue };
@@ -90,7 +92,7 @@ export async function endFailedCharge(options: {
     }
     return;
   }
-  const cost = costFromUsage(model, usage);
+  const cost = costFromUsage(model, usage, options.at === undefined ? {} : { at: options.at });
   await charge.settle(cost.total, {
     model: model.id,
     provider: options.provider,

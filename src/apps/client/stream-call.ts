@@ -154,6 +154,7 @@ async function* streamThroughPipeline(
           chunks: received,
           reported: reportedUsage(failure) ?? reported,
         }),
+        at: prepared.pricedAt,
         ...callRecordFields(options, metadata),
       });
     } else {
@@ -177,6 +178,7 @@ async function* streamThroughPipeline(
         route,
         result: chatResult,
         options,
+        at: prepared.pricedAt,
         metadata:
           outcome === "stopped"
             ? { ...metadata, partial: true }

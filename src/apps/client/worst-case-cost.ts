@@ -47,7 +47,9 @@ export interface WorstCase {
  * {@link ESTIMATED_INPUT_MARGIN} when that count is an estimate), every input token uncached,
  * plus `max_completion_tokens` / `max_tokens` (the model's `maxOutputTokens` when neither is
  * set) for each of the `n` choices, at the reasoning price when that is the higher one, long
- * context tiers included.
+ * context tiers included, at the prices in force at `options.at` (default now). A call must
+ * settle at the prices of the same moment, or a call reserved just before a price change can
+ * settle above its reservation.
  *
  * @example
  * ```ts
@@ -55,7 +57,11 @@ export interface WorstCase {
  * formatUsd(worst.amount); // input × $0.15/M + max_tokens × $0.60/M
  * ```
  */
-export function worstCaseCost(request: ChatRequest, model: ModelInfo): WorstCase {
+export function worstCaseCost(
+  request: ChatRequest,
+  model: ModelInfo,
+  options: { at?: Date | string } = {},
+): WorstCase {
   const count = countChatTokens(request.messages, {
     tokenizer: model.tokenizer,
     tools: request.tools,
@@ -72,8 +78,13 @@ export function worstCaseCost(request: ChatRequest, model: ModelInfo): WorstCase
     inputTokens: reservedInputTokens(model, count.tokens),
     outputTokens,
   };
-  const asOutput = costFromUsage(model, usage).total;
-  const asReasoning = costFromUsage(model, { ...usage, reasoningTokens: outputTokens }).total;
+  const pricing = options.at === undefined ? {} : { at: options.at };
+  const asOutput = costFromUsage(model, usage, pricing).total;
+  const asReasoning = costFromUsage(
+    model,
+    { ...usage, reasoningTokens: outputTokens },
+    pricing,
+  ).total;
   return {
     model: model.id,
     inputTokens: count.tokens,

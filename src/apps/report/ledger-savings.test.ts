@@ -82,4 +82,58 @@ describe("ledgerSavings", () => {
     expect(savings.promptCacheSaved < 0n).toBe(true);
     expect(savings.savedFraction).toBeLessThan(0);
   });
+
+  it("counts a paid call's cached part (an embedding call partly answered by the cache)", async () => {
+    const ledger = createMemoryLedger();
+    const embedding = { ...emptyUsage(), inputTokens: 1000 };
+    await ledger.record({
+      scope: "s",
+      model: "text-embedding-3-small",
+      provider: "openai",
+      usage: embedding,
+      cost: usd("0.00002"),
+      metadata: { operation: "embed", cachedInputs: 3, savedCost: "0.00006" },
+    });
+    await ledger.record({
+      scope: "s",
+      model: "text-embedding-3-small",
+      provider: "openai",
+      usage: emptyUsage(),
+      cost: 0n,
+      cached: true,
+      metadata: { operation: "embed", cachedInputs: 1, savedCost: "0.00002" },
+    });
+    const savings = await ledgerSavings({ ledger });
+    expect(savings).toMatchObject({
+      calls: 2,
+      cacheHits: 1,
+      partialCacheHits: 1,
+      cacheHitsWithoutSavedCost: 0,
+      spent: usd("0.00002"),
+      cacheHitSaved: usd("0.00008"),
+      withoutSavings: usd("0.0001"),
+      savedFraction: 0.8,
+    });
+    expect(savings.byModel[0]).toMatchObject({ cacheHits: 1, partialCacheHits: 1 });
+  });
+
+  it("prices the prompt cache's saving at the prices in force when the call was recorded", async () => {
+    const ledger = createMemoryLedger();
+    const usage = { ...emptyUsage(), inputTokens: 100_000, cachedInputTokens: 90_000 };
+    const august = { at: "2026-08-15" };
+    const paid = costFromUsage("claude-sonnet-5", usage, august).total;
+    await ledger.record({
+      time: Date.UTC(2026, 7, 15, 12),
+      scope: "s",
+      model: "claude-sonnet-5",
+      provider: "anthropic",
+      usage,
+      cost: paid,
+    });
+    const savings = await ledgerSavings({ ledger });
+    // 90,000 cached tokens at $2/M instead of $0.20/M: August's prices, not today's $3 / $0.30.
+    const uncached = costFromUsage("claude-sonnet-5", { ...usage, cachedInputTokens: 0 }, august);
+    expect(savings.promptCacheSaved).toBe(uncached.total - paid);
+    expect(savings.promptCacheSaved).toBe(usd("0.162"));
+  });
 });

@@ -1,8 +1,10 @@
 /**
  * "What did tokenwise save us": from a ledger alone, the money cache hits saved (the
- * `metadata.savedCost` the client writes on every hit) and what the provider's prompt cache
+ * `metadata.savedCost` the client writes on every response-cache hit and on every embedding
+ * call the embedding cache answered in whole or in part) and what the provider's prompt cache
  * took off the bill (cached input tokens priced at the model's input price minus what was
- * paid for them, cache writes' surcharge subtracted), against what the same calls would have
+ * paid for them, cache writes' surcharge subtracted, at the prices of the day each call was
+ * recorded), against what the same calls would have
  * cost without either.
  */
 
@@ -22,6 +24,7 @@ export interface ModelSavings {
   model: string;
   calls: number;
   cacheHits: number;
+  partialCacheHits: number;
   spent: Picodollars;
   cacheHitSaved: Picodollars;
   promptCacheSaved: Picodollars;
@@ -29,10 +32,16 @@ export interface ModelSavings {
 
 export interface LedgerSavings {
   calls: number;
+  /** Calls answered wholly from a cache (`cached: true`), at $0. */
   cacheHits: number;
+  /**
+   * Paid calls that a cache answered in part (an embedding call with some inputs cached):
+   * what their cached part would have cost is in `cacheHitSaved`.
+   */
+  partialCacheHits: number;
   /** What was charged. */
   spent: Picodollars;
-  /** What response / embedding cache hits saved (`metadata.savedCost`). */
+  /** What response / embedding cache hits, whole or partial, saved (`metadata.savedCost`). */
   cacheHitSaved: Picodollars;
   /** Cache hits recorded without `savedCost` (their saving is unknown, not counted). */
   cacheHitsWithoutSavedCost: number;
@@ -73,6 +82,7 @@ export async function ledgerSavings(options: LedgerSavingsOptions): Promise<Ledg
   const savings: Omit<LedgerSavings, "withoutSavings" | "savedFraction" | "byModel"> = {
     calls: 0,
     cacheHits: 0,
+    partialCacheHits: 0,
     spent: 0n,
     cacheHitSaved: 0n,
     cacheHitsWithoutSavedCost: 0,
@@ -89,6 +99,7 @@ export async function ledgerSavings(options: LedgerSavingsOptions): Promise<Ledg
         model: record.model,
         calls: 0,
         cacheHits: 0,
+        partialCacheHits: 0,
         spent: 0n,
         cacheHitSaved: 0n,
         promptCacheSaved: 0n,
@@ -103,6 +114,7 @@ export async function ledgerSavings(options: LedgerSavingsOptions): Promise<Ledg
       sums.cacheHitSaved += hitSaved;
       sums.promptCacheSaved += promptSaved;
       if (record.cached === true) sums.cacheHits += 1;
+      else if (hitSaved > 0n) sums.partialCacheHits += 1;
     }
     if (record.cached === true && record.metadata?.savedCost === undefined) {
       savings.cacheHitsWithoutSavedCost += 1;
@@ -138,12 +150,15 @@ function promptCacheSaving(
     unpriced.add(record.model);
     return 0n;
   }
-  const withCache = costFromUsage(info, usage).total;
-  const withoutCache = costFromUsage(info, {
-    ...usage,
-    cachedInputTokens: 0,
-    cacheWriteTokens: 0,
-  }).total;
+  // The prices of the day the call was recorded, not today's: a saving made before a price
+  // change is worth what it saved then.
+  const pricing = { at: new Date(record.time) };
+  const withCache = costFromUsage(info, usage, pricing).total;
+  const withoutCache = costFromUsage(
+    info,
+    { ...usage, cachedInputTokens: 0, cacheWriteTokens: 0 },
+    pricing,
+  ).total;
   return withoutCache - withCache;
 }
 

@@ -1,11 +1,11 @@
 /**
  * The spend-record metadata fields reports read. The client writes `reference` and, on a cache
- * hit, `savedCost`; the gateway writes the caller's identity and request facts. Every field is
+ * hit (an embedding call's cached inputs too), `savedCost`; the gateway writes the caller's identity and request facts. Every field is
  * optional: a record without one simply does not appear in that grouping.
  *
  * | field          | type                | written by | meaning                                      |
  * | -------------- | ------------------- | ---------- | -------------------------------------------- |
- * | `savedCost`    | decimal dollars     | client     | what a cache hit would have cost             |
+ * | `savedCost`    | decimal dollars     | client     | what the cache-answered part would have cost |
  * | `keyId`        | string              | gateway    | virtual key id ("key_...")                   |
  * | `keyName`      | string              | gateway    | virtual key's human name                     |
  * | `team`         | string              | gateway    | the key's team                               |

@@ -43,6 +43,11 @@ export interface ChooseModelOptions {
   models?: string[];
   /** The table of picks (default `TUTORIAL_POLICY`). */
   policy?: ChoicePolicy;
+  /**
+   * When the call is made: costs (and `maxCostPerCall`) use each model's prices of that day.
+   * Default: now.
+   */
+  at?: Date | string;
   catalog?: ModelCatalog;
 }
 
@@ -142,6 +147,7 @@ interface ChoiceRequest {
   outputTokens: number;
   needs: Array<keyof ModelCapabilities>;
   maxCost: Picodollars | undefined;
+  at: Date | string | undefined;
 }
 
 type Constraint = FitProblem["limit"] | "capability" | "cost";
@@ -172,7 +178,11 @@ function assess(model: ModelInfo, request: ChoiceRequest): Assessment {
     inputTokens: request.inputTokens,
     outputTokens: request.outputTokens,
   };
-  const cost = costFromUsage(model, usage).total;
+  const cost = costFromUsage(
+    model,
+    usage,
+    request.at === undefined ? {} : { at: request.at },
+  ).total;
   if (request.maxCost !== undefined && cost > request.maxCost) {
     failures.push({
       constraint: "cost",
@@ -542,6 +552,7 @@ function readRequest(options: ChooseModelOptions, policy: ChoicePolicy): ChoiceR
     outputTokens: readExpectedOutputTokens(options.expectedOutputTokens),
     needs,
     maxCost: readMaxCost(maxCostPerCall),
+    at: options.at,
   };
 }
 

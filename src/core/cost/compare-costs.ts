@@ -22,6 +22,8 @@ export interface CompareCostsOptions {
   models?: string[];
   /** Tool definitions sent with the request; they count as input. */
   tools?: ToolDefinition[];
+  /** When the call is made: every model is priced at its prices of that day. Default: now. */
+  at?: Date | string;
   catalog?: ModelCatalog;
 }
 
@@ -55,7 +57,7 @@ export function compareCosts(options: CompareCostsOptions): CostComparisonRow[] 
   const countInput = createInputCounter(options.input, options.tools);
   const rows = models
     .map((model) => ({
-      ...estimateFromCount(model, countInput(model), expectedOutputTokens),
+      ...estimateFromCount(model, countInput(model), expectedOutputTokens, options.at),
       cheapestThatFits: false,
     }))
     .sort(byCostThenId);

@@ -19,6 +19,11 @@ export interface EstimateCostOptions {
   expectedOutputTokens?: number;
   /** Tool definitions sent with the request; they count as input. */
   tools?: ToolDefinition[];
+  /**
+   * When the call is made: it is priced at the prices in force that day (see `priceHistory`),
+   * as `costFromUsage({ at })` prices it afterwards. Default: now.
+   */
+  at?: Date | string;
   catalog?: ModelCatalog;
 }
 
@@ -50,7 +55,8 @@ export interface CostEstimate {
 /**
  * Estimates a call's cost before making it: counts the input with the model's tokenizer
  * (chat messages by OpenAI's chat rules, images by the model's tile prices), prices it with
- * `expectedOutputTokens` of output, long-context tiers included, and checks it fits.
+ * `expectedOutputTokens` of output, long-context tiers included, at the prices in force at
+ * `at` (default now), and checks it fits.
  *
  * @example
  * ```ts
@@ -63,7 +69,7 @@ export function estimateCost(options: EstimateCostOptions): CostEstimate {
   const model = resolveModel(options.model, options.catalog);
   const expectedOutputTokens = readExpectedOutputTokens(options.expectedOutputTokens);
   const countInput = createInputCounter(options.input, options.tools);
-  return estimateFromCount(model, countInput(model), expectedOutputTokens);
+  return estimateFromCount(model, countInput(model), expectedOutputTokens, options.at);
 }
 
 /**
@@ -108,14 +114,18 @@ export function createInputCounter(
   };
 }
 
-/** Prices a counted input plus the expected output on one model, and checks the fit. */
+/**
+ * Prices a counted input plus the expected output on one model, at the prices in force at
+ * `at` (default now), and checks the fit.
+ */
 export function estimateFromCount(
   model: ModelInfo,
   count: TokenCount,
   expectedOutputTokens: number,
+  at?: Date | string,
 ): CostEstimate {
   const usage = { ...emptyUsage(), inputTokens: count.tokens, outputTokens: expectedOutputTokens };
-  const cost = costFromUsage(model, usage);
+  const cost = costFromUsage(model, usage, at === undefined ? {} : { at });
   const reasons = fitProblems(model, count.tokens, expectedOutputTokens).map(
     (problem) => problem.reason,
   );

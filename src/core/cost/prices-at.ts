@@ -4,7 +4,8 @@ import { describeValue, invalidInput } from "../errors/index.js";
 /**
  * The model with the prices (and long-context tiers) in force at `at`: the newest period
  * whose `from` date is on or before that day (UTC), among `priceHistory` and the current
- * `prices`. Before every dated period, the oldest one applies.
+ * `prices`. Before every dated period, the oldest one applies. `at` is checked for every
+ * model, with a price history or not, so a bad date never passes unnoticed.
  *
  * @example
  * ```ts
@@ -13,8 +14,8 @@ import { describeValue, invalidInput } from "../errors/index.js";
  * ```
  */
 export function pricesAt(model: ModelInfo, at: Date | string): ModelInfo {
-  if (model.priceHistory === undefined || model.priceHistory.length === 0) return model;
   const day = dayOf(at);
+  if (model.priceHistory === undefined || model.priceHistory.length === 0) return model;
   const periods = [...model.priceHistory, { prices: model.prices, tiers: model.tiers }];
   let inForce = periods[0];
   for (const period of periods) {

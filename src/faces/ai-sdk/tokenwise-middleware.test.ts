@@ -5,7 +5,7 @@ import type {
 } from "@ai-sdk/provider";
 import { generateText, simulateReadableStream, streamText, wrapLanguageModel } from "ai";
 import { MockLanguageModelV3 } from "ai/test";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { createMemoryLedger, type Ledger } from "../../adapters/ledger/index.js";
 import { createMemoryStore } from "../../adapters/stores/index.js";
 import { costFromUsage, emptyUsage } from "../../core/cost/index.js";
@@ -429,4 +429,65 @@ describe("tokenwiseMiddleware when a call's lease is lost", () => {
     expect(await ledger.spent("team")).toBe(USAGE_COST);
     expect(await ledger.reserved("team")).toBe(0n);
   });
+});
+
+describe("tokenwiseMiddleware across a price change", () => {
+  // claude-sonnet-5: $2/$10 per million tokens until 2026-08-31, $3/$15 from 2026-09-01.
+  const BEFORE_CHANGE = Date.UTC(2026, 7, 31, 23, 59, 59, 500);
+  const AFTER_CHANGE = Date.UTC(2026, 8, 1, 0, 0, 1);
+  const sonnetUsage: LanguageModelV3Usage = {
+    inputTokens: { total: 5, noCache: 5, cacheRead: 0, cacheWrite: 0 },
+    outputTokens: { total: 1000, text: 1000, reasoning: 0 },
+  };
+
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  function crossingModel(ledger: Ledger) {
+    const amounts: bigint[] = [];
+    const spy: Ledger = {
+      ...ledger,
+      reserve: (options) => {
+        amounts.push(options.amount);
+        return ledger.reserve(options);
+      },
+    };
+    const mock = new MockLanguageModelV3({
+      modelId: "claude-sonnet-5",
+      doGenerate: async () => {
+        vi.setSystemTime(AFTER_CHANGE);
+        return generated("A story.", sonnetUsage);
+      },
+      doStream: async () => {
+        vi.setSystemTime(AFTER_CHANGE);
+        return {
+          stream: simulateReadableStream({ chunks: streamParts(["A story."], sonnetUsage) }),
+        };
+      },
+    });
+    const middleware = tokenwiseMiddleware({ ledger: spy, budget: { limit: "1" } });
+    return { model: wrapLanguageModel({ model: mock, middleware }), amounts };
+  }
+
+  it.each(["generate", "stream"] as const)(
+    "settles a call reserved just before it at the same prices (%s)",
+    async (how) => {
+      vi.useFakeTimers({ toFake: ["Date"] });
+      vi.setSystemTime(BEFORE_CHANGE);
+      const ledger = createMemoryLedger();
+      const { model, amounts } = crossingModel(ledger);
+      const call = { model, prompt: "Write a story.", maxOutputTokens: 1000, maxRetries: 0 };
+      if (how === "generate") await generateText(call);
+      else await streamText(call).consumeStream();
+      const [record] = await ledger.records();
+      const august = costFromUsage(
+        "claude-sonnet-5",
+        { ...emptyUsage(), inputTokens: 5, outputTokens: 1000 },
+        { at: "2026-08-31" },
+      );
+      expect(record?.cost).toBe(august.total);
+      expect(record?.cost).toBeLessThanOrEqual(amounts[0] as bigint);
+    },
+  );
 });

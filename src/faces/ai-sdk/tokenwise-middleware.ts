@@ -88,8 +88,11 @@ export function tokenwiseMiddleware(options: TokenwiseMiddlewareOptions = {}): T
 
   const prepare = (params: LanguageModelV3CallOptions, model: LanguageModelV3) => {
     const info = catalog.get(options.model ?? model.modelId);
-    const worstCase = worstCaseCost(countingRequest(params, info.id), info);
-    return { info, worstCase, key: cache?.keyFor(params, model) };
+    // The reservation and the settle price at the same moment, the call's start, so a call
+    // that runs across a price change never settles above what it reserved.
+    const pricing = { at: new Date() };
+    const worstCase = worstCaseCost(countingRequest(params, info.id), info, pricing);
+    return { info, worstCase, pricing, key: cache?.keyFor(params, model) };
   };
   const charge = (worstCase: WorstCase) =>
     openCharge({ ledger, scope, limit, worstCase, reservationTtlMs });
@@ -110,7 +113,7 @@ export function tokenwiseMiddleware(options: TokenwiseMiddlewareOptions = {}): T
     specificationVersion: "v3",
     ledger,
     async wrapGenerate({ doGenerate, params, model }) {
-      const { info, worstCase, key } = prepare(params, model);
+      const { info, worstCase, pricing, key } = prepare(params, model);
       if (key !== undefined) {
         const hit = await cache?.get(key);
         if (hit !== undefined) {
@@ -134,7 +137,7 @@ export function tokenwiseMiddleware(options: TokenwiseMiddlewareOptions = {}): T
       const usage =
         reported ??
         localUsage({ info, inputTokens: worstCase.inputTokens, text: textOf(result.content) });
-      await held.settle(costFromUsage(info, usage).total, {
+      await held.settle(costFromUsage(info, usage, pricing).total, {
         model: info.id,
         provider: model.provider,
         usage,
@@ -148,7 +151,7 @@ export function tokenwiseMiddleware(options: TokenwiseMiddlewareOptions = {}): T
       return result;
     },
     async wrapStream({ doStream, params, model }) {
-      const { info, worstCase, key } = prepare(params, model);
+      const { info, worstCase, pricing, key } = prepare(params, model);
       if (key !== undefined) {
         const hit = await cache?.get(key);
         if (hit !== undefined) {
@@ -200,7 +203,7 @@ export function tokenwiseMiddleware(options: TokenwiseMiddlewareOptions = {}): T
           : outcome === "finished"
             ? { source: "ai-sdk", usageCountedLocally: true }
             : { source: "ai-sdk", partial: true };
-        await held.settle(costFromUsage(info, usage).total, {
+        await held.settle(costFromUsage(info, usage, pricing).total, {
           model: info.id,
           provider: model.provider,
           usage,

@@ -1,11 +1,14 @@
 /**
  * A replica holding one lease: it reserves on a shared ledger (PostgreSQL or Redis), tells the
  * parent, and renews the lease until it is killed. The parent kills it with SIGKILL to show the
- * lease, and the money, come back after the lease time without anyone settling it.
+ * lease, and the money, come back after the lease time without anyone settling it. A reserve
+ * that fails is reported as `{ error }`; any other failure reaches the parent through
+ * `reportWorkerFailures`.
  */
 import type { Ledger } from "../ledger.js";
 import { createPostgresLedger } from "../postgres-ledger.js";
 import { createRedisLedger } from "../redis-ledger.js";
+import { reportWorkerFailures } from "./worker-failures.js";
 
 export interface LeaseJob {
   engine: "postgres" | "redis";
@@ -29,6 +32,7 @@ function open(job: LeaseJob): Ledger {
   return createRedisLedger({ url: job.url, prefix: job.namespace });
 }
 
+reportWorkerFailures();
 process.once("message", async (job: LeaseJob) => {
   const ledger = open(job);
   try {

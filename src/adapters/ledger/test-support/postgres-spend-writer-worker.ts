@@ -1,10 +1,12 @@
 /**
  * A separate process that buffers spend records and is then sent SIGTERM. The parent sends a
  * {@link SpendWriterJob}; the worker writes the records with a flush interval far in the
- * future, says "buffered", and waits: only the SIGTERM flush can write them.
+ * future, says "buffered", and waits: only the SIGTERM flush can write them. A failure before
+ * that reaches the parent through `reportWorkerFailures`.
  */
 import { emptyUsage } from "../../../core/cost/index.js";
 import { closeOnSignals, createPostgresSpendWriter } from "../postgres-spend-writer.js";
+import { reportWorkerFailures } from "./worker-failures.js";
 
 export interface SpendWriterJob {
   url: string;
@@ -12,6 +14,7 @@ export interface SpendWriterJob {
   count: number;
 }
 
+reportWorkerFailures();
 process.once("message", (job: SpendWriterJob) => {
   const writer = createPostgresSpendWriter({
     url: job.url,

@@ -1,10 +1,13 @@
 /**
  * A separate process that races for budget in a shared SQLite ledger file. The parent sends
  * a {@link WorkerJob} and then "go"; the worker walks the scopes in order, reserving as fast
- * as it can, and reports how many it got and the most it ever saw held in any scope.
+ * as it can, and reports how many it got and the most it ever saw held in any scope. Any
+ * failure (the file cannot be opened, a reservation fails other than for budget) reaches the
+ * parent through `reportWorkerFailures`.
  */
 import { TokenwiseError } from "../../../core/errors/index.js";
 import { createSqliteLedger } from "../sqlite-ledger.js";
+import { reportWorkerFailures } from "./worker-failures.js";
 
 export interface WorkerJob {
   path: string;
@@ -24,6 +27,7 @@ function send(message: unknown): void {
   process.send?.(message);
 }
 
+reportWorkerFailures();
 process.once("message", (job: WorkerJob) => {
   const ledger = createSqliteLedger({ path: job.path, busyTimeoutMs: 30_000 });
   send("ready");

@@ -1,4 +1,3 @@
-import { type ChildProcess, fork } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,6 +5,7 @@ import Database from "better-sqlite3";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createSqliteLedger } from "../../ledger/index.js";
 import { compileForNode } from "../../ledger/test-support/compile-for-node.js";
+import { startWorker } from "../../ledger/test-support/worker-process.js";
 import { createSqliteStore } from "../sqlite-store.js";
 import { migration, shippedMigrations } from "./migration-files.js";
 import { migrateSqlite } from "./sqlite-migrator.js";
@@ -130,28 +130,26 @@ describe("migrateSqlite across processes", () => {
     rmSync(directory, { recursive: true, force: true });
   });
 
+  /**
+   * Starts `count` workers on `path`, then lets them all migrate at once; their reports. A
+   * worker that fails or exits instead of answering rejects this with its error at once.
+   */
+  async function migrateTogether(path: string, count: number): Promise<MigrateReport[]> {
+    const workers = Array.from({ length: count }, (_, index) =>
+      startWorker(compiled.entry, `migrator ${index + 1}`),
+    );
+    try {
+      const job: MigrateJob = { path, migrations: logged };
+      await Promise.all(workers.map((worker) => worker.request(job)));
+      return await Promise.all(workers.map((worker) => worker.request<MigrateReport>("go")));
+    } finally {
+      for (const worker of workers) worker.kill();
+    }
+  }
+
   it("applies each migration once when four processes migrate one file together", async () => {
     const path = join(directory, "tokenwise.db");
-    const workers: ChildProcess[] = [1, 2, 3, 4].map(() => fork(compiled.entry));
-    const job: MigrateJob = { path, migrations: logged };
-    await Promise.all(
-      workers.map(
-        (worker) =>
-          new Promise<void>((resolve) => {
-            worker.once("message", () => resolve());
-            worker.send(job);
-          }),
-      ),
-    );
-    const reports = await Promise.all(
-      workers.map(
-        (worker) =>
-          new Promise<MigrateReport>((resolve) => {
-            worker.once("message", (report) => resolve(report as MigrateReport));
-            worker.send("go");
-          }),
-      ),
-    );
+    const reports = await migrateTogether(path, 4);
     expect(reports.filter((report) => "error" in report)).toEqual([]);
     expect(reports.flatMap((report) => ("applied" in report ? report.applied : [])).sort()).toEqual(
       ["0001_create_log", "0002_second"],
@@ -159,5 +157,12 @@ describe("migrateSqlite across processes", () => {
     const database = new Database(path);
     expect(database.prepare("SELECT version FROM log").pluck().all()).toEqual([1, 2]);
     database.close();
+  });
+
+  it("fails at once with the worker's error when a worker cannot open the file", async () => {
+    const path = join(directory, "no-such-directory", "tokenwise.db");
+    await expect(migrateTogether(path, 2)).rejects.toThrow(
+      /Opening SQLite database .*no-such-directory/,
+    );
   });
 });

@@ -35,7 +35,9 @@ Examples:
   tokenwise savings --ledger .tokenwise
   tokenwise savings --ledger redis://127.0.0.1:6379 --since 30d --json
 
-Cache hits count what each hit's metadata.savedCost says the reply would have cost. The
+Cache hits count what each hit's metadata.savedCost says it would have cost: a response-cache
+hit the reply on the requested model, an embedding call the inputs the embedding cache answered
+(their tokens at the model's input price; a partly cached call saves only that part). The
 provider's prompt cache counts cached input tokens at the model's input price minus the
 cached price (cache-write surcharges subtracted), from the model catalog.`,
     )
@@ -73,7 +75,9 @@ export function formatSavings(savings: LedgerSavings): string {
         [
           "saved by cache hits",
           formatUsd(savings.cacheHitSaved),
-          `${formatInteger(savings.cacheHits)} hits`,
+          savings.partialCacheHits > 0
+            ? `${formatInteger(savings.cacheHits)} hits, ${formatInteger(savings.partialCacheHits)} partial`
+            : `${formatInteger(savings.cacheHits)} hits`,
         ],
         [
           "saved by the provider's prompt cache",
@@ -105,7 +109,7 @@ export function formatSavings(savings: LedgerSavings): string {
   if (savings.cacheHitsWithoutSavedCost > 0) {
     lines.push(
       "",
-      `note: ${formatInteger(savings.cacheHitsWithoutSavedCost)} cache hits carry no savedCost (embedding hits, older records); their savings are not counted.`,
+      `note: ${formatInteger(savings.cacheHitsWithoutSavedCost)} cache hits carry no savedCost (records written before tokenwise priced embedding hits, or by a writer that does not price its hits); their savings are not counted.`,
     );
   }
   if (savings.unpricedModels.length > 0) {
