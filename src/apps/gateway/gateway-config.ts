@@ -65,6 +65,8 @@ export interface GatewayStateConfig {
   postgres?: string;
   /** The PostgreSQL schema holding tokenwise's tables (default "tokenwise"). */
   postgresSchema?: string;
+  /** Put before every Redis key the gateway writes (default "tokenwise:"). */
+  redisPrefix: string;
   /**
    * What a paid request gets while Redis does not answer: false (the default) refuses it with
    * 503 and sends nothing upstream; true sends it WITHOUT budgets, rate limits or the response
@@ -366,6 +368,7 @@ const STATE_SETTINGS = [
   "redis",
   "postgres",
   "postgresSchema",
+  "redisPrefix",
   "failOpen",
   "redisTimeoutMs",
   "maxPendingSpendRows",
@@ -373,6 +376,7 @@ const STATE_SETTINGS = [
 
 function readState(value: unknown, issue: Issue): GatewayStateConfig {
   const state: GatewayStateConfig = {
+    redisPrefix: "tokenwise:",
     failOpen: false,
     redisTimeoutMs: 1000,
     maxPendingSpendRows: 10_000,
@@ -405,6 +409,8 @@ function readState(value: unknown, issue: Issue): GatewayStateConfig {
       state.postgresSchema = schema;
     }
   }
+  const redisPrefix = optionalString(value.redisPrefix, "state.redisPrefix", issue);
+  if (redisPrefix !== undefined) state.redisPrefix = redisPrefix;
   if (value.failOpen !== undefined) {
     if (typeof value.failOpen !== "boolean") {
       issue("state.failOpen", `must be true or false, got ${show(value.failOpen)}`);

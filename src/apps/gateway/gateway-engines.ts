@@ -25,6 +25,7 @@ export type GatewayEngines =
       redisUrl: string;
       postgresUrl: string;
       postgresSchema: string;
+      redisPrefix: string;
       failOpen: boolean;
       redisTimeoutMs: number;
       maxPendingSpendRows: number;
@@ -85,6 +86,7 @@ export function resolveGatewayEngines(options: {
     redisUrl: redis.value,
     postgresUrl: postgres.value,
     postgresSchema: schema,
+    redisPrefix: config.state.redisPrefix,
     failOpen: config.state.failOpen,
     redisTimeoutMs: config.state.redisTimeoutMs,
     maxPendingSpendRows: config.state.maxPendingSpendRows,
