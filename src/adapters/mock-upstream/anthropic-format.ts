@@ -1,6 +1,5 @@
 /** How the mock writes Anthropic Messages replies, stream events and errors. */
-import type { MockReply } from "./mock-reply.js";
-import type { ReplyContext } from "./openai-format.js";
+import type { MockReply, ReplyContext } from "./mock-reply.js";
 
 const ANTHROPIC_ERROR_TYPES: Record<number, string> = {
   400: "invalid_request_error",

@@ -1,6 +1,5 @@
 /** How the mock writes Gemini generateContent replies, stream chunks and errors. */
-import type { MockReply } from "./mock-reply.js";
-import type { ReplyContext } from "./openai-format.js";
+import type { MockReply, ReplyContext } from "./mock-reply.js";
 
 const GEMINI_STATUSES: Record<number, string> = {
   400: "INVALID_ARGUMENT",

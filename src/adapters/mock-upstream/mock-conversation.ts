@@ -2,6 +2,7 @@
  * The three wire formats read into one neutral conversation, so the mock counts tokens and
  * picks replies the same way whichever API a request came through.
  */
+import { array, isRecord, type Json, record } from "./json.js";
 
 export interface MockToolCall {
   name: string;
@@ -30,8 +31,6 @@ export interface MockConversation {
 
 /** The request JSON did not have the shape its API requires. */
 export class MockRequestError extends Error {}
-
-type Json = Record<string, unknown>;
 
 /**
  * @example
@@ -304,16 +303,4 @@ function stringList(value: unknown): string[] {
 
 function numberOrUndefined(value: unknown): number | undefined {
   return typeof value === "number" && Number.isFinite(value) ? value : undefined;
-}
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function record(value: unknown): Json {
-  return isRecord(value) ? value : {};
-}
-
-function array(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
 }

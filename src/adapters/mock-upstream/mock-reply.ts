@@ -37,6 +37,12 @@ export interface MockReply {
   usage: MockUsage;
 }
 
+/** What a reply's framing needs beyond the reply: the model to name and the request's ordinal (for ids). */
+export interface ReplyContext {
+  model: string;
+  requestNumber: number;
+}
+
 export interface ReplyOverrides {
   text?: string;
   toolCalls?: Array<{ name: string; arguments: Record<string, unknown> }>;

@@ -1,10 +1,5 @@
 /** How the mock writes OpenAI Chat Completions and Embeddings replies and errors. */
-import type { MockReply } from "./mock-reply.js";
-
-export interface ReplyContext {
-  model: string;
-  requestNumber: number;
-}
+import type { MockReply, ReplyContext } from "./mock-reply.js";
 
 const OPENAI_ERROR_TYPES: Record<number, string> = {
   400: "invalid_request_error",
@@ -155,7 +150,8 @@ export function openAIStreamErrorFrame(status: number, message: string): string 
  */
 export function openAIEmbeddingsBody(options: {
   model: string;
-  vectors: number[][];
+  /** Float arrays, or base64 strings of their float32 bytes (`encoding_format: "base64"`). */
+  vectors: Array<number[] | string>;
   order: number[];
   promptTokens: number;
 }): unknown {

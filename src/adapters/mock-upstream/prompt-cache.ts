@@ -20,6 +20,8 @@
  */
 import { createHash, type Hash } from "node:crypto";
 import { invalidInput } from "../../core/errors/index.js";
+import { array, isRecord, type Json } from "./json.js";
+import { presentedKey, type RequestHeaders } from "./mock-auth.js";
 import type { MockProvider } from "./types.js";
 
 export interface PromptCachingOptions {
@@ -171,7 +173,8 @@ export function createPromptCache(options: PromptCachingOptions = {}): PromptCac
 }
 
 /**
- * The API key a request presents, as the provider reads it ("" when none).
+ * The API key a request presents, as the provider reads it ("" when none): the scope of its
+ * cache entries (see `presentedKey` in `mock-auth.ts`).
  *
  * @example
  * ```ts
@@ -180,16 +183,10 @@ export function createPromptCache(options: PromptCachingOptions = {}): PromptCac
  */
 export function presentedApiKey(
   provider: MockProvider,
-  headers: Record<string, string | string[] | undefined>,
+  headers: RequestHeaders,
   query: URLSearchParams,
 ): string {
-  const header = (name: string) => {
-    const value = headers[name];
-    return Array.isArray(value) ? value[0] : value;
-  };
-  if (provider === "openai") return header("authorization")?.replace(/^Bearer\s+/i, "") ?? "";
-  if (provider === "anthropic") return header("x-api-key") ?? "";
-  return header("x-goog-api-key") ?? query.get("key") ?? "";
+  return presentedKey(provider, headers, query) ?? "";
 }
 
 /** SHA-256 of scope + text[0, offset) for each (ascending) offset, in one pass. */
@@ -212,8 +209,6 @@ interface CanonicalPrompt {
   /** Offsets in `text` where each block ends, ascending. */
   blockEnds: number[];
 }
-
-type Json = Record<string, unknown>;
 
 /** The prompt's parts in the provider's order: tools, then system, then messages. */
 function canonicalPrompt(provider: MockProvider, body: Json): CanonicalPrompt {
@@ -269,12 +264,4 @@ function leafText(value: unknown): string {
 
 function role(value: unknown): string {
   return isRecord(value) && typeof value.role === "string" ? value.role : "";
-}
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function array(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
 }

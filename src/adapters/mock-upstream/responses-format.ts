@@ -2,8 +2,8 @@
  * How the mock writes OpenAI Responses API replies and stream events. Errors use the OpenAI
  * error body (see `openai-format.ts`), as the real endpoint does.
  */
-import type { MockReply } from "./mock-reply.js";
-import { openAIErrorBody, type ReplyContext } from "./openai-format.js";
+import type { MockReply, ReplyContext } from "./mock-reply.js";
+import { openAIErrorBody } from "./openai-format.js";
 
 function usageOf(reply: MockReply): Record<string, unknown> {
   const output = reply.usage.visibleOutputTokens + reply.usage.reasoningTokens;

@@ -34,6 +34,10 @@ export {
 export { createMemoryKeyRegistry, type MemoryKeyRegistryOptions } from "./memory-key-registry.js";
 export { createMemoryRateLimiter, type MemoryRateLimiterOptions } from "./memory-rate-limiter.js";
 export { formatDuration, parseDuration } from "./parse-duration.js";
+export {
+  createPostgresKeyRegistry,
+  type PostgresKeyRegistryOptions,
+} from "./postgres-key-registry.js";
 export { createRedisRateLimiter, type RedisRateLimiterOptions } from "./redis-rate-limiter.js";
 export {
   generateSecret,

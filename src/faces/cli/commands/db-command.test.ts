@@ -122,7 +122,7 @@ describeWithPostgres("tokenwise db migrate (PostgreSQL)", () => {
     ]);
     expect(first.error).toBeUndefined();
     expect(first.out).toBe(
-      `PostgreSQL schema ${schema}: applied 0001_key_value, 0002_ledger_spend, 0003_ledger_reservations, 0004_ledger_reserve_function; now at version 4`,
+      `PostgreSQL schema ${schema}: applied 0001_key_value, 0002_ledger_spend, 0003_ledger_reservations, 0004_ledger_reserve_function, 0005_key_registry; now at version 5`,
     );
     const again = await runBuilt([
       "db",
@@ -133,7 +133,7 @@ describeWithPostgres("tokenwise db migrate (PostgreSQL)", () => {
       schema,
     ]);
     expect(again.code).toBe(0);
-    expect(again.stdout).toBe(`PostgreSQL schema ${schema}: already up to date at version 4\n`);
+    expect(again.stdout).toBe(`PostgreSQL schema ${schema}: already up to date at version 5\n`);
     expect(again.stdout).not.toContain("127.0.0.1");
   });
 });
