@@ -48,6 +48,7 @@ import { describeEngines, type GatewayEngines, hostOf } from "../gateway-engines
 import { GatewayError } from "../gateway-failure.js";
 import { type GatewayLogger, scrubSecrets } from "../gateway-logger.js";
 import {
+  createPostgresKeyRegistry,
   createRedisRateLimiter,
   createSqliteKeyRegistry,
   createSqliteRateLimiter,
@@ -543,11 +544,11 @@ async function openRegistry(
   connections: SharedConnections,
 ): Promise<KeyRegistry> {
   if (options.openRegistry !== undefined) return options.openRegistry(connections);
-  throw new TokenwiseError(
-    "invalid_input",
-    "registry (or openRegistry) is needed with Redis + PostgreSQL engines in this build",
-    { details: { field: "registry" } },
-  );
+  return createPostgresKeyRegistry({
+    pool: connections.pool,
+    schema: connections.schema,
+    migrate: false,
+  });
 }
 
 /**
