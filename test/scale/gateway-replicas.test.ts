@@ -133,19 +133,15 @@ describe.skipIf(unavailable !== undefined)(
       const key = await cluster.key(budget(limit));
       const scope = scopeOf(key.id);
       cluster.mock.setBehavior({ latencyMs: 0, streamChunkDelayMs: 0 });
-      // Settled just before the kill, on every replica, the victim too.
-      const quick = await Promise.all(
-        Array.from({ length: 12 }, (_, index) =>
+      // Settled on every replica before the streams open...
+      const early = await Promise.all(
+        Array.from({ length: 8 }, (_, index) =>
           chat(cluster.replicas[index % 4] as Replica, key.secret, QUESTION),
         ),
       );
-      expect(quick.map((response) => response.status)).toEqual(Array(12).fill(200));
-      const settled = quick.reduce(
-        (sum, response) => sum + usd(response.headers.get("x-tokenwise-cost") ?? "0"),
-        0n,
-      );
 
-      // 50 slow streams on the victim, each holding its worst case once its headers are in.
+      // ...then 50 slow streams on the victim, each holding its worst case once its headers
+      // are in...
       cluster.mock.setBehavior({ streamChunkDelayMs: 400 });
       const controllers = Array.from({ length: 50 }, () => new AbortController());
       const open = await Promise.all(
@@ -160,19 +156,31 @@ describe.skipIf(unavailable !== undefined)(
       );
       expect(open.map((response) => response.status)).toEqual(Array(50).fill(200));
       const bodies = open.map((response) => response.text().catch(() => "cut"));
+      // ...and, the instant before the kill, a few settled on the victim itself.
+      const late = await Promise.all(
+        Array.from({ length: 4 }, () => chat(victim, key.secret, QUESTION)),
+      );
+      const quick = [...early, ...late];
+      expect(quick.map((response) => response.status)).toEqual(Array(12).fill(200));
+      const settled = quick.reduce(
+        (sum, response) => sum + usd(response.headers.get("x-tokenwise-cost") ?? "0"),
+        0n,
+      );
+      // Each stream holds a live lease on the budget when the replica dies.
       expect(await cluster.ledger.reserved(scope)).toBe(worstStream * 50n);
-
+      const active = `tokenwise:ledger:active:${encodeURIComponent(scope)}`;
+      expect(await cluster.redis.zcard(active)).toBe(50);
       await cluster.kill(victim);
       const cut = await Promise.all(bodies);
       expect(cut.every((text) => !text.includes("[DONE]"))).toBe(true);
-      // Nobody released them: the leases still hold right after the kill...
-      expect(await cluster.ledger.reserved(scope)).toBe(worstStream * 50n);
-      // ...until they run out, and the budget is whole again.
+      // Nobody releases them: they run out by themselves, within a lease of the last renewal,
+      // and the budget is whole again.
       await waitFor(
         "the killed replica's leases to run out",
         async () => ((await cluster.ledger.reserved(scope)) === 0n ? true : undefined),
         LEASE_MS * 5,
       );
+      expect(await cluster.redis.zcard(active)).toBe(0);
       expect(await cluster.ledger.spent(scope)).toBe(settled);
       expect(await cluster.ledger.remaining(scope, limit)).toBe(limit - settled);
 
