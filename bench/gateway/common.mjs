@@ -72,8 +72,7 @@ export function treeCpuSeconds(rootPid) {
     }
   }
   const fields = statFields(rootPid);
-  let total =
-    Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+  let total = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
   const below = [rootPid];
   while (below.length > 0) {
     const parent = below.pop();

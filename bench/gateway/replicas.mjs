@@ -102,16 +102,30 @@ async function waitFor(what, check, timeoutMs = 60_000) {
   }
 }
 
-/** Chat requests the gateway counted (tokenwise_gateway_requests_total, route chat_completions). */
-async function countedRequests(url) {
+/**
+ * Chat requests the gateway counted (tokenwise_gateway_requests_total, route chat_completions),
+ * added to `byOutcome` by their outcome label ("served", "client_closed", ...).
+ */
+async function countRequests(url, byOutcome) {
   const text = await (await fetch(`${url}/metrics`)).text();
-  let total = 0;
   for (const line of text.split("\n")) {
-    if (line.startsWith("tokenwise_gateway_requests_total{") && line.includes('route="chat')) {
-      total += Number(line.slice(line.lastIndexOf(" ") + 1));
+    if (!line.startsWith("tokenwise_gateway_requests_total{") || !line.includes('route="chat')) {
+      continue;
     }
+    const outcome = /outcome="([^"]*)"/.exec(line)?.[1] ?? "?";
+    const count = Number(line.slice(line.lastIndexOf(" ") + 1));
+    byOutcome.set(outcome, (byOutcome.get(outcome) ?? 0) + count);
   }
-  return total;
+}
+
+/** Commands Redis has processed, and transactions PostgreSQL's database has ended, so far. */
+async function stateOperations(redis, postgres) {
+  const info = await redis.info("stats");
+  const commands = Number(/total_commands_processed:(\d+)/.exec(info)?.[1]);
+  const { rows } = await postgres.query(
+    "SELECT (xact_commit + xact_rollback)::text AS n FROM pg_stat_database WHERE datname = current_database()",
+  );
+  return { commands, transactions: Number(rows[0].n) };
 }
 
 /** Resolves once no replica has spend rows waiting for PostgreSQL (in Redis or in a buffer). */
@@ -232,6 +246,25 @@ try {
       (await getJson(`${url}/healthz`)).status === 200 ? true : undefined,
     );
   }
+  const { Redis } = await import("ioredis");
+  const redis = new Redis(cluster.redisUrl, { maxRetriesPerRequest: 1 });
+  const pg = (await import("pg")).default;
+  const postgres = new pg.Client({ connectionString: cluster.postgresUrl });
+  await postgres.connect();
+  const postgresVersion = (await postgres.query("SHOW server_version")).rows[0].server_version;
+  // What the replicas ask of Redis and PostgreSQL with no load at all (relay polls, health
+  // probes), so it can be told apart from what requests ask. PostgreSQL reports its counters
+  // at most once a second, hence the long window.
+  const idleSeconds = 6;
+  const idleBefore = await stateOperations(redis, postgres);
+  await new Promise((resolve) => setTimeout(resolve, idleSeconds * 1000));
+  const idleAfter = await stateOperations(redis, postgres);
+  const background = {
+    commands: (idleAfter.commands - idleBefore.commands - 1) / idleSeconds,
+    transactions: (idleAfter.transactions - idleBefore.transactions - 1) / idleSeconds,
+  };
+  const loadStarted = Date.now();
+  const operationsBefore = await stateOperations(redis, postgres);
   log(
     `cluster: Redis ${cluster.redisUrl}, PostgreSQL port ${cluster.postgresPort}, replicas ${replicaUrls.join(" ")}`,
   );
@@ -291,8 +324,13 @@ try {
     const latencies = [];
     const account = seen[target.engine];
     const gatewayPids =
-      target.engine === "embedded" ? [embedded.child.pid] : target.engine === "shared" ? replicaPids : [];
-    const activePids = target.engine === "shared" ? replicaPids.slice(0, target.replicas) : gatewayPids;
+      target.engine === "embedded"
+        ? [embedded.child.pid]
+        : target.engine === "shared"
+          ? replicaPids
+          : [];
+    const activePids =
+      target.engine === "shared" ? replicaPids.slice(0, target.replicas) : gatewayPids;
     const snapshot = () => ({
       gateways: gatewayPids.map(cpuSeconds),
       active: activePids.map(cpuSeconds),
@@ -338,8 +376,7 @@ try {
         activePids.length === 0
           ? Number.NaN
           : (sum(atStop.active) - sum(before.active)) / window / activePids.length,
-      stateCores:
-        (atStop.redis - before.redis + (atStop.postgres - before.postgres)) / window,
+      stateCores: (atStop.redis - before.redis + (atStop.postgres - before.postgres)) / window,
       stateCpu,
       machineBusyCores: (machineBusy / machineTotal) * cpus().length,
       benchCores:
@@ -371,16 +408,25 @@ try {
   // Accounting: every request a gateway counted has one ledger row, nothing is still reserved,
   // and each budget's spend is exactly the sum of its rows and within its limit.
   await drained(replicaUrls);
+  await new Promise((resolve) => setTimeout(resolve, 1500)); // PostgreSQL's counters catch up
+  const operationsAfter = await stateOperations(redis, postgres);
+  const loadSeconds = (Date.now() - loadStarted) / 1000;
   const now = Date.now();
   const scopesOf = (issued) => {
     const team = { name: TEAM, budget: { limit: LIMIT, period: "month", timeZone: "UTC" } };
     return budgetScopes(issued.key, team, now).map((scope) => scope.scope);
   };
   const accounting = async (engine, ledger, rowsLedger, issued, urls) => {
-    let counted = 0;
-    for (const url of urls) counted += await countedRequests(url);
+    const byOutcome = new Map();
+    for (const url of urls) await countRequests(url, byOutcome);
+    const counted = [...byOutcome.values()].reduce((total, count) => total + count, 0);
     const totals = await rowsLedger.totals({ groupBy: "scope" });
-    const keyRows = totals.filter((row) => row.key.startsWith(`key:${issued.key.id}:`));
+    // Spend rows carry the key's budget scope ("key:<id>:day:..."); rows the gateway writes for
+    // requests that spent nothing (a client that went away first) carry "key:<id>".
+    const keyScope = `key:${issued.key.id}`;
+    const keyRows = totals.filter(
+      (row) => row.key === keyScope || row.key.startsWith(`${keyScope}:`),
+    );
     const rows = keyRows.reduce((total, row) => total + row.records, 0);
     const rowCost = keyRows.reduce((total, row) => total + row.cost, 0n);
     const budgets = [];
@@ -407,22 +453,25 @@ try {
       }
       if (budget.spent > LIMIT) problems.push(`${budget.scope} overspent`);
     }
-    return { engine, counted, rows, rowCost, budgets, answered: account.answered, problems };
+    return {
+      engine,
+      counted,
+      byOutcome,
+      rows,
+      rowCost,
+      budgets,
+      answered: account.answered,
+      problems,
+    };
   };
   const sqliteLedger = createSqliteLedger({ path: sqlitePath });
-  const { Redis } = await import("ioredis");
-  const redis = new Redis(cluster.redisUrl, { maxRetriesPerRequest: 1 });
   const redisLedger = createRedisLedger({ client: redis, prefix: "tokenwise:ledger:" });
   const postgresLedger = createPostgresLedger({ url: cluster.postgresUrl, migrate: false });
   const checks = [
     await accounting("embedded", sqliteLedger, sqliteLedger, embeddedKey, [embeddedUrl]),
     await accounting("shared", redisLedger, postgresLedger, sharedKey, replicaUrls),
   ];
-  const pg = (await import("pg")).default;
-  const client = new pg.Client({ connectionString: cluster.postgresUrl });
-  await client.connect();
-  const postgresVersion = (await client.query("SHOW server_version")).rows[0].server_version;
-  await client.end();
+  await postgres.end();
   await sqliteLedger.close();
   await redisLedger.close();
   redis.disconnect();
@@ -480,9 +529,19 @@ try {
       `- Throughput, ${mode}, concurrency ${connections}: 1 → 2 → 4 replicas = ${rps.map(Math.round).join(" → ")} req/s (×${fmt(rps[1] / rps[0], 2)} and ×${fmt(rps[2] / rps[0], 2)} of 1 replica; embedded ${Math.round(embeddedRps)} req/s). Grows with replicas: ${verdict(rps[1] > rps[0] && rps[2] > rps[1])}.`,
     );
   }
+  const sharedRequests = checks[1].counted;
+  const perRequest = (field) =>
+    (operationsAfter[field] - operationsBefore[field] - background[field] * loadSeconds) /
+    sharedRequests;
+  const operationsLine = `Round trips to the shared state, over the whole run: ${fmt(perRequest("commands"), 2)} Redis commands and ${fmt(perRequest("transactions"), 2)} PostgreSQL transactions per request (Redis \`total_commands_processed\`, PostgreSQL \`pg_stat_database\` commits + rollbacks, over the ${sharedRequests} requests the replicas counted, less what the 4 replicas ask with no load: ${fmt(background.commands, 1)} commands/s and ${fmt(background.transactions, 1)} transactions/s, measured for ${idleSeconds} s before the run). The embedded gateway makes the same calls in its own process, on one SQLite file.`;
+  const outcomes = (byOutcome) =>
+    [...byOutcome]
+      .sort((a, b) => b[1] - a[1])
+      .map(([outcome, count]) => `${count} ${outcome}`)
+      .join(", ");
   const checkLines = checks.map(
     (check) =>
-      `- ${check.engine === "embedded" ? "Embedded (SQLite)" : "Shared (Redis + PostgreSQL, 4 replicas together)"}: ${check.answered} requests answered 2xx to autocannon (warm-up included), ${check.counted} counted by the gateway${check.engine === "shared" ? "s" : ""} (${check.counted - check.answered} more: requests in flight when autocannon stopped, answered after it closed its sockets), ${check.rows} ledger rows; ${check.budgets.map((budget) => `\`${budget.scope}\` spent ${budget.spent} pd, reserved ${budget.reserved}`).join(", ")}, rows sum to ${check.rowCost} pd, limit ${LIMIT} pd each: ${check.problems.length === 0 ? "**rows == requests, nothing held, no budget overspent**" : `**FAILED**: ${check.problems.join("; ")}`}.`,
+      `- ${check.engine === "embedded" ? "Embedded (SQLite)" : "Shared (Redis + PostgreSQL, 4 replicas together)"}: ${check.answered} requests answered 2xx to autocannon (warm-up included); ${check.counted} counted by the gateway${check.engine === "shared" ? "s" : ""} (${outcomes(check.byOutcome)}: the ${check.counted - check.answered} more were in flight when autocannon stopped and closed its sockets); ${check.rows} ledger rows; ${check.budgets.map((budget) => `\`${budget.scope}\` spent ${budget.spent} pd, reserved ${budget.reserved}`).join(", ")}, rows sum to ${check.rowCost} pd, limit ${LIMIT} pd each: ${check.problems.length === 0 ? "**rows == requests, nothing held, no budget overspent**" : `**FAILED**: ${check.problems.join("; ")}`}.`,
   );
 
   const cores = cpus().length;
@@ -506,6 +565,8 @@ try {
     "| Mode | Concurrency | Target | p50 ms | p99 ms | Added p50 ms | Added p99 ms | req/s | Gateway CPU ms / req | Redis CPU ms / req | PostgreSQL CPU ms / req | Cores per process in use | req/s per gateway core | req/s per core incl. state | Machine busy cores | RSS MB | Failures |",
     "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ...rows,
+    "",
+    operationsLine,
     "",
     "Goals (issue 11: shared state adds at most 0.3 ms p50 over the embedded default; throughput grows with replicas):",
     "",
