@@ -12,7 +12,15 @@
 // i mod n), so the replicas are reached round-robin without a balancer process in between.
 
 import { execFileSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -118,15 +126,7 @@ async function countRequests(url, byOutcome) {
   }
 }
 
-/** Commands Redis has processed, and transactions PostgreSQL's database has ended, so far. */
-async function stateOperations(redis, postgres) {
-  const info = await redis.info("stats");
-  const commands = Number(/total_commands_processed:(\d+)/.exec(info)?.[1]);
-  const { rows } = await postgres.query(
-    "SELECT (xact_commit + xact_rollback)::text AS n FROM pg_stat_database WHERE datname = current_database()",
-  );
-  return { commands, transactions: Number(rows[0].n) };
-}
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Resolves once no replica has spend rows waiting for PostgreSQL (in Redis or in a buffer). */
 function drained(replicaUrls) {
@@ -140,12 +140,116 @@ function drained(replicaUrls) {
   });
 }
 
+/**
+ * A logged statement named by what it does and its first table, e.g.
+ * "SELECT tokenwise.tokenwise_keys" or (a WITH ... INSERT) "INSERT tokenwise.tokenwise_ledger_spend".
+ */
+function statementLabel(text) {
+  const verb = /\b(INSERT|UPDATE|DELETE|SELECT)\b/i.exec(text)?.[1]?.toUpperCase();
+  const table = /\b(?:FROM|INTO|UPDATE)\s+((?:"?\w+"?\.)?"?\w+"?)/i.exec(text)?.[1];
+  return verb === undefined || table === undefined
+    ? text.trim().slice(0, 40)
+    : `${verb} ${table.replaceAll('"', "")}`;
+}
+
+/** Statements PostgreSQL logged in `log` from byte `from` on, counted by label. */
+function loggedStatements(logPath, from) {
+  const text = readFileSync(logPath).subarray(from).toString("utf8");
+  const counts = new Map();
+  // A statement runs on over the next lines, up to the next line with the log's timestamp.
+  const pattern = /LOG: {2}(?:statement|execute [^:]*): ([\s\S]*?)(?=\n\d{4}-\d\d-\d\d |\n*$)/g;
+  for (const match of text.matchAll(pattern)) {
+    const label = statementLabel(match[1]);
+    if (label.startsWith("ALTER SYSTEM") || label.includes("pg_reload_conf")) continue; // ours
+    counts.set(label, (counts.get(label) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** A Redis command by name; a script call also by its first key's prefix, which says what it is. */
+function redisLabel(args) {
+  const name = String(args[0]).toLowerCase();
+  if (name !== "evalsha" && name !== "eval") return name;
+  const firstKey = String(args[3] ?? "");
+  const prefix = firstKey
+    .replace(/\{[^}]*\}/g, "{…}")
+    .split(":")
+    .slice(0, 3)
+    .join(":");
+  return `${name} ${prefix}:… (${args[2]} keys)`;
+}
+
+/** Counts per request: (counted under load - the idle rate over the same time) / requests. */
+function perRequest(idle, idleSeconds, load, loadSeconds, requests) {
+  const result = new Map();
+  for (const name of new Set([...idle.keys(), ...load.keys()])) {
+    const count =
+      ((load.get(name) ?? 0) - ((idle.get(name) ?? 0) / idleSeconds) * loadSeconds) / requests;
+    if (Math.abs(count) >= 0.005) result.set(name, count);
+  }
+  return new Map([...result].sort((a, b) => b[1] - a[1]));
+}
+
+/**
+ * What one request asks of the shared state: the Redis commands the replicas send (from
+ * MONITOR, which tells the commands run inside Lua scripts apart) and the PostgreSQL
+ * statements they run (from its log, with log_statement = all for the probe), over `requests`
+ * sequential requests to one replica, less what the replicas do with no load (relay polls,
+ * health probes) in an idle window just before. MONITOR and statement logging slow the
+ * servers, so this runs apart from the measured cells.
+ */
+async function probeRoundTrips({ redis, postgres, postgresLog, send, replicaUrls, requests }) {
+  const idleMs = 4000;
+  await drained(replicaUrls);
+  await postgres.query("ALTER SYSTEM SET log_statement = 'all'");
+  await postgres.query("SELECT pg_reload_conf()");
+  await sleep(500);
+  const monitor = await redis.monitor();
+  const phases = { idle: new Map(), load: new Map() };
+  let phase = "idle";
+  monitor.on("monitor", (_time, args, source) => {
+    const name = source === "lua" ? "inside scripts" : redisLabel(args);
+    if (name !== "monitor") phases[phase].set(name, (phases[phase].get(name) ?? 0) + 1);
+  });
+  const idleStart = Date.now();
+  const idleFrom = statSync(postgresLog).size;
+  await sleep(idleMs);
+  const loadFrom = statSync(postgresLog).size;
+  const loadStart = Date.now();
+  phase = "load";
+  for (let index = 0; index < requests; index++) await send();
+  await drained(replicaUrls);
+  const loadMs = Date.now() - loadStart;
+  await monitor.disconnect();
+  await postgres.query("ALTER SYSTEM RESET log_statement");
+  await postgres.query("SELECT pg_reload_conf()");
+  await sleep(200); // the log is written by PostgreSQL's own process
+  const loadStatements = loggedStatements(postgresLog, loadFrom);
+  const idleStatements = loggedStatements(postgresLog, idleFrom);
+  // The idle window's statements are those before loadFrom: the whole tail minus the load part.
+  for (const [label, count] of loadStatements) {
+    idleStatements.set(label, (idleStatements.get(label) ?? 0) - count);
+  }
+  const idleSeconds = (loadStart - idleStart) / 1000;
+  return {
+    requests,
+    idleSeconds,
+    redis: perRequest(phases.idle, idleSeconds, phases.load, loadMs / 1000, requests),
+    postgres: perRequest(idleStatements, idleSeconds, loadStatements, loadMs / 1000, requests),
+    idlePostgresPerSecond:
+      [...idleStatements.values()].reduce((total, count) => total + count, 0) / idleSeconds,
+  };
+}
+
 const dir = mkdtempSync(join(tmpdir(), "tokenwise-replicas-bench-"));
 // PostgreSQL runs as the postgres user, which must reach the cluster directory inside.
 chmodSync(dir, 0o755);
 const clusterDir = join(dir, "cluster");
 let clusterStarted = false;
 const children = [];
+/** The benchmark's own connections to the cluster's Redis and PostgreSQL. */
+let redis;
+let postgres;
 const loadSamples = [loadAverages()];
 try {
   const mock = await start(
@@ -247,24 +351,13 @@ try {
     );
   }
   const { Redis } = await import("ioredis");
-  const redis = new Redis(cluster.redisUrl, { maxRetriesPerRequest: 1 });
+  redis = new Redis(cluster.redisUrl, { maxRetriesPerRequest: 1 });
+  redis.on("error", () => undefined);
   const pg = (await import("pg")).default;
-  const postgres = new pg.Client({ connectionString: cluster.postgresUrl });
+  postgres = new pg.Client({ connectionString: cluster.postgresUrl });
+  postgres.on("error", () => undefined);
   await postgres.connect();
   const postgresVersion = (await postgres.query("SHOW server_version")).rows[0].server_version;
-  // What the replicas ask of Redis and PostgreSQL with no load at all (relay polls, health
-  // probes), so it can be told apart from what requests ask. PostgreSQL reports its counters
-  // at most once a second, hence the long window.
-  const idleSeconds = 6;
-  const idleBefore = await stateOperations(redis, postgres);
-  await new Promise((resolve) => setTimeout(resolve, idleSeconds * 1000));
-  const idleAfter = await stateOperations(redis, postgres);
-  const background = {
-    commands: (idleAfter.commands - idleBefore.commands - 1) / idleSeconds,
-    transactions: (idleAfter.transactions - idleBefore.transactions - 1) / idleSeconds,
-  };
-  const loadStarted = Date.now();
-  const operationsBefore = await stateOperations(redis, postgres);
   log(
     `cluster: Redis ${cluster.redisUrl}, PostgreSQL port ${cluster.postgresPort}, replicas ${replicaUrls.join(" ")}`,
   );
@@ -390,6 +483,27 @@ try {
   for (const target of targets) {
     await measure(target, "json", Math.max(10, target.replicas * 4)); // warm-up, not kept
   }
+  const probeBody = request(false);
+  const probe = await probeRoundTrips({
+    redis,
+    postgres,
+    postgresLog: join(clusterDir, "postgres.log"),
+    replicaUrls,
+    requests: 50,
+    send: async () => {
+      const response = await fetch(targets[2].urls[0], {
+        method: "POST",
+        headers: targets[2].headers,
+        body: probeBody,
+      });
+      await response.text();
+      if (response.status !== 200) throw new Error(`probe request answered ${response.status}`);
+      seen.shared.answered += 1;
+    },
+  });
+  log(
+    `probe, per request: Redis ${JSON.stringify(Object.fromEntries(probe.redis))}, PostgreSQL ${JSON.stringify(Object.fromEntries(probe.postgres))}`,
+  );
   const samples = new Map();
   for (let round = 0; round < rounds; round++) {
     for (const { mode, connectionCount } of cases) {
@@ -408,9 +522,6 @@ try {
   // Accounting: every request a gateway counted has one ledger row, nothing is still reserved,
   // and each budget's spend is exactly the sum of its rows and within its limit.
   await drained(replicaUrls);
-  await new Promise((resolve) => setTimeout(resolve, 1500)); // PostgreSQL's counters catch up
-  const operationsAfter = await stateOperations(redis, postgres);
-  const loadSeconds = (Date.now() - loadStarted) / 1000;
   const now = Date.now();
   const scopesOf = (issued) => {
     const team = { name: TEAM, budget: { limit: LIMIT, period: "month", timeZone: "UTC" } };
@@ -471,10 +582,8 @@ try {
     await accounting("embedded", sqliteLedger, sqliteLedger, embeddedKey, [embeddedUrl]),
     await accounting("shared", redisLedger, postgresLedger, sharedKey, replicaUrls),
   ];
-  await postgres.end();
   await sqliteLedger.close();
   await redisLedger.close();
-  redis.disconnect();
   await postgresLedger.close();
   for (const check of checks) {
     log(
@@ -529,11 +638,11 @@ try {
       `- Throughput, ${mode}, concurrency ${connections}: 1 → 2 → 4 replicas = ${rps.map(Math.round).join(" → ")} req/s (×${fmt(rps[1] / rps[0], 2)} and ×${fmt(rps[2] / rps[0], 2)} of 1 replica; embedded ${Math.round(embeddedRps)} req/s). Grows with replicas: ${verdict(rps[1] > rps[0] && rps[2] > rps[1])}.`,
     );
   }
-  const sharedRequests = checks[1].counted;
-  const perRequest = (field) =>
-    (operationsAfter[field] - operationsBefore[field] - background[field] * loadSeconds) /
-    sharedRequests;
-  const operationsLine = `Round trips to the shared state, over the whole run: ${fmt(perRequest("commands"), 2)} Redis commands and ${fmt(perRequest("transactions"), 2)} PostgreSQL transactions per request (Redis \`total_commands_processed\`, PostgreSQL \`pg_stat_database\` commits + rollbacks, over the ${sharedRequests} requests the replicas counted, less what the 4 replicas ask with no load: ${fmt(background.commands, 1)} commands/s and ${fmt(background.transactions, 1)} transactions/s, measured for ${idleSeconds} s before the run). The embedded gateway makes the same calls in its own process, on one SQLite file.`;
+  const list = (counts) =>
+    [...counts].map(([name, count]) => `${fmt(count, 2)} \`${name}\``).join(", ");
+  const sumOf = (counts) => [...counts.values()].reduce((total, count) => total + count, 0);
+  const redisSent = new Map([...probe.redis].filter(([name]) => name !== "inside scripts"));
+  const operationsLine = `What one request asks of the shared state (${probe.requests} sequential JSON requests to one replica, with Redis MONITOR and PostgreSQL \`log_statement = all\` on for this probe only, less what the 4 replicas do with no load in the ${fmt(probe.idleSeconds, 0)} s before it, e.g. ${fmt(probe.idlePostgresPerSecond, 1)} PostgreSQL statements/s of health probes): **${fmt(sumOf(redisSent), 2)} Redis commands** (${list(redisSent)}; they run ${fmt(probe.redis.get("inside scripts") ?? 0, 1)} commands inside Redis) and **${fmt(sumOf(probe.postgres), 2)} PostgreSQL statements** (${list(probe.postgres)}). The relay's commands and statements (batches of rows) are shared by the requests of a batch, so fractions. The embedded gateway makes the same calls in its own process, on one SQLite file.`;
   const outcomes = (byOutcome) =>
     [...byOutcome]
       .sort((a, b) => b[1] - a[1])
@@ -583,6 +692,8 @@ try {
   if (write) writeBenchmarksSection({ root, heading: "## Gateway replicas", section });
   if (checks.some((check) => check.problems.length > 0)) process.exitCode = 1;
 } finally {
+  redis?.disconnect();
+  await postgres?.end().catch(() => undefined);
   for (const child of children) child.kill("SIGTERM");
   if (clusterStarted) {
     try {
