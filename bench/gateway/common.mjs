@@ -90,6 +90,16 @@ export function treeCpuSeconds(rootPid) {
   return total / CLOCK_TICKS;
 }
 
+/**
+ * How many times the process's main thread (a Node process's event loop) has gone to sleep
+ * waiting for something (voluntary context switches): each wait for a server's answer is one,
+ * unless the answer is already there.
+ */
+export function voluntarySwitches(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1]);
+}
+
 /** Resident set size in MB. */
 export function rssMb(pid) {
   const line = readFileSync(`/proc/${pid}/status`, "utf8")

@@ -35,6 +35,7 @@ import {
   rssMb,
   start,
   treeCpuSeconds,
+  voluntarySwitches,
 } from "./common.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -124,6 +125,26 @@ async function countRequests(url, byOutcome) {
     const count = Number(line.slice(line.lastIndexOf(" ") + 1));
     byOutcome.set(outcome, (byOutcome.get(outcome) ?? 0) + count);
   }
+}
+
+/**
+ * The median time of one sequential Redis PING and one PostgreSQL `SELECT 1` from this process:
+ * the price of one round trip to each server on this machine as loaded now.
+ */
+async function stateRoundTrips(redis, postgres) {
+  const time = async (count, call) => {
+    const times = [];
+    for (let index = 0; index < count; index++) {
+      const started = process.hrtime.bigint();
+      await call();
+      times.push(Number(process.hrtime.bigint() - started) / 1e6);
+    }
+    return median(times);
+  };
+  return {
+    redis: await time(500, () => redis.ping()),
+    postgres: await time(200, () => postgres.query("SELECT 1")),
+  };
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -426,6 +447,7 @@ try {
       target.engine === "shared" ? replicaPids.slice(0, target.replicas) : gatewayPids;
     const snapshot = () => ({
       gateways: gatewayPids.map(cpuSeconds),
+      waits: activePids.map(voluntarySwitches),
       active: activePids.map(cpuSeconds),
       redis: cpuSeconds(redisPid),
       postgres: treeCpuSeconds(postmasterPid),
@@ -460,6 +482,7 @@ try {
       rps: ok / window,
       failures: result.non2xx + result.errors + result.timeouts,
       gatewayCpuMsPerRequest: ok > 0 ? (gatewayCpu * 1000) / ok : Number.NaN,
+      waitsPerRequest: ok > 0 ? (sum(atStop.waits) - sum(before.waits)) / ok : Number.NaN,
       redisCpuMsPerRequest: ok > 0 ? ((after.redis - before.redis) * 1000) / ok : Number.NaN,
       postgresCpuMsPerRequest:
         ok > 0 ? ((after.postgres - before.postgres) * 1000) / ok : Number.NaN,
@@ -505,6 +528,7 @@ try {
     `probe, per request: Redis ${JSON.stringify(Object.fromEntries(probe.redis))}, PostgreSQL ${JSON.stringify(Object.fromEntries(probe.postgres))}`,
   );
   const samples = new Map();
+  const roundTripSamples = [];
   for (let round = 0; round < rounds; round++) {
     for (const { mode, connectionCount } of cases) {
       for (const target of targetsAt(connectionCount)) {
@@ -517,6 +541,7 @@ try {
       }
       loadSamples.push(loadAverages());
     }
+    roundTripSamples.push(await stateRoundTrips(redis, postgres));
   }
 
   // Accounting: every request a gateway counted has one ledger row, nothing is still reserved,
@@ -612,7 +637,7 @@ try {
       const allCores = gatewayCores + of(key, "stateCores");
       const failures = list.reduce((total, sample) => total + sample.failures, 0);
       rows.push(
-        `| ${mode} | ${connectionCount} | ${target.name} | ${fmt(p50, 3)} | ${fmt(p99, 2)} | ${isGateway ? fmt(p50 - directP50, 3) : ""} | ${isGateway ? fmt(p99 - directP99, 2) : ""} | ${Math.round(rps)} | ${isGateway ? fmt(of(key, "gatewayCpuMsPerRequest"), 3) : ""} | ${target.engine === "shared" ? fmt(of(key, "redisCpuMsPerRequest"), 3) : ""} | ${target.engine === "shared" ? fmt(of(key, "postgresCpuMsPerRequest"), 3) : ""} | ${isGateway ? fmt(of(key, "perActiveCores"), 2) : ""} | ${isGateway && gatewayCores > 0 ? Math.round(rps / gatewayCores) : ""} | ${isGateway && allCores > 0 ? Math.round(rps / allCores) : ""} | ${fmt(of(key, "machineBusyCores"), 2)} | ${isGateway ? fmt(Math.max(...list.map((sample) => sample.rss)), 0) : ""} | ${failures} |`,
+        `| ${mode} | ${connectionCount} | ${target.name} | ${fmt(p50, 3)} | ${fmt(p99, 2)} | ${isGateway ? fmt(p50 - directP50, 3) : ""} | ${isGateway ? fmt(p99 - directP99, 2) : ""} | ${Math.round(rps)} | ${isGateway ? fmt(of(key, "gatewayCpuMsPerRequest"), 3) : ""} | ${target.engine === "shared" ? fmt(of(key, "redisCpuMsPerRequest"), 3) : ""} | ${target.engine === "shared" ? fmt(of(key, "postgresCpuMsPerRequest"), 3) : ""} | ${isGateway ? fmt(of(key, "perActiveCores"), 2) : ""} | ${isGateway && gatewayCores > 0 ? Math.round(rps / gatewayCores) : ""} | ${isGateway && allCores > 0 ? Math.round(rps / allCores) : ""} | ${isGateway ? fmt(of(key, "waitsPerRequest"), 1) : ""} | ${fmt(of(key, "machineBusyCores"), 2)} | ${isGateway ? fmt(Math.max(...list.map((sample) => sample.rss)), 0) : ""} | ${failures} |`,
       );
     }
   }
@@ -629,6 +654,18 @@ try {
       );
     }
   }
+  const redisTrip = median(roundTripSamples.map((sample) => sample.redis));
+  const postgresTrip = median(roundTripSamples.map((sample) => sample.postgres));
+  const requestRedisTrips = [...probe.redis]
+    .filter(([name]) => name.startsWith("evalsha") || name.startsWith("eval "))
+    .filter(([name]) => !name.includes("relay-lock"))
+    .reduce((total, [, count]) => total + count, 0);
+  const requestPostgresTrips = [...probe.postgres]
+    .filter(([name]) => !name.includes("ledger_spend"))
+    .reduce((total, [, count]) => total + count, 0);
+  goals.push(
+    `- Where the shared state cost comes from: each request waits for ${fmt(requestRedisTrips, 0)} Redis scripts and ${fmt(requestPostgresTrips, 0)} PostgreSQL queries one after another (see the probe above), which the embedded gateway runs in its own process. One round trip from a Node process here took ${fmt(redisTrip, 3)} ms to Redis (PING) and ${fmt(postgresTrip, 3)} ms to PostgreSQL (\`SELECT 1\`), medians of ${rounds} measurements between rounds, so the round trips alone cost about ${fmt(requestRedisTrips * redisTrip + requestPostgresTrips * postgresTrip, 2)} ms per request before any script or query runs: ${requestRedisTrips * redisTrip + requestPostgresTrips * postgresTrip > 0.3 ? "more than the 0.3 ms goal on this machine" : "within the 0.3 ms goal"}.`,
+  );
   for (const mode of ["json", "stream"]) {
     const rps = [1, 2, 4].map((count) =>
       of(`${mode}|${connections}|shared, ${count} ${count === 1 ? "replica" : "replicas"}`, "rps"),
@@ -669,10 +706,10 @@ try {
     "",
     `Load: autocannon in the benchmark process. It spreads its connections over several URLs itself (connection i goes to URL i mod n), so the replicas are reached round-robin with no balancer process, whose own cost would need measuring; ${connections} connections (a multiple of 4) give each replica in use the same share. At concurrency 1 the one connection reaches one replica, so 2 and 4 replicas are measured at ${connections} only. Latency percentiles are ranked here from every 2xx response time autocannon reports (fractional milliseconds; its own percentiles are whole milliseconds, too coarse for a 0.3 ms goal). Added latency is a gateway's p50/p99 minus direct's.`,
     "",
-    `CPU: from /proc, per cell. "Gateway CPU ms/req" is the CPU time of every gateway process of the engine (all 4 replicas, also those not in use, which share the relay of spend rows) divided by 2xx responses; for shared targets it is measured until the cell's spend rows are in PostgreSQL, so relaying them is charged to the cell. "Redis" and "PostgreSQL" are the same for the state servers (PostgreSQL: the postmaster and its backends). "Cores per process in use" is CPU seconds per second of each gateway process receiving load. "req/s per gateway core" divides req/s by the cores the gateway processes used; "req/s per core incl. state" adds the Redis and PostgreSQL cores. "Machine busy cores" is /proc/stat's busy time over the cell (every process on the machine, other helpers' included; ${cores} is all there is).`,
+    `CPU: from /proc, per cell. "Gateway CPU ms/req" is the CPU time of every gateway process of the engine (all 4 replicas, also those not in use, which share the relay of spend rows) divided by 2xx responses; for shared targets it is measured until the cell's spend rows are in PostgreSQL, so relaying them is charged to the cell. "Redis" and "PostgreSQL" are the same for the state servers (PostgreSQL: the postmaster and its backends). "Cores per process in use" is CPU seconds per second of each gateway process receiving load. "req/s per gateway core" divides req/s by the cores the gateway processes used; "req/s per core incl. state" adds the Redis and PostgreSQL cores. "Event-loop waits / req" is the voluntary context switches of the main thread of the gateway processes in use per 2xx response: each time the event loop slept waiting for a socket (client, upstream, Redis, PostgreSQL); on a busy machine each wait costs a trip through the run queue before the process runs again. "Machine busy cores" is /proc/stat's busy time over the cell (every process on the machine, other helpers' included; ${cores} is all there is).`,
     "",
-    "| Mode | Concurrency | Target | p50 ms | p99 ms | Added p50 ms | Added p99 ms | req/s | Gateway CPU ms / req | Redis CPU ms / req | PostgreSQL CPU ms / req | Cores per process in use | req/s per gateway core | req/s per core incl. state | Machine busy cores | RSS MB | Failures |",
-    "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "| Mode | Concurrency | Target | p50 ms | p99 ms | Added p50 ms | Added p99 ms | req/s | Gateway CPU ms / req | Redis CPU ms / req | PostgreSQL CPU ms / req | Cores per process in use | req/s per gateway core | req/s per core incl. state | Event-loop waits / req | Machine busy cores | RSS MB | Failures |",
+    "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ...rows,
     "",
     operationsLine,
