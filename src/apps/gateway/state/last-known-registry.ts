@@ -13,7 +13,7 @@ import { hashSecret } from "../keys/index.js";
 import type { KeyRegistry, Team, VirtualKey } from "../keys/types.js";
 
 export interface LastKnownRegistry extends KeyRegistry {
-  /** Forgets what is remembered of these key ids and team names (or everything, for "all"). */
+  /** Forgets what is remembered of these keys (ids or names) and teams (or everything: "all"). */
   forget(what: { keyIds?: readonly string[]; teams?: readonly string[] } | "all"): void;
   /** How many lookups were answered from memory because PostgreSQL failed. */
   fallbacks(): number;
@@ -101,7 +101,7 @@ export function lastKnownRegistry(
         return;
       }
       const ids = new Set(what.keyIds ?? []);
-      for (const [hash, key] of keys) if (ids.has(key.id)) keys.delete(hash);
+      for (const [hash, key] of keys) if (ids.has(key.id) || ids.has(key.name)) keys.delete(hash);
       for (const team of what.teams ?? []) teams.delete(team);
     },
     fallbacks: () => fallbacks,

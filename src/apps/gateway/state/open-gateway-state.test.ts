@@ -194,4 +194,37 @@ describeWithPostgres("openGatewayState: Redis + PostgreSQL", () => {
       }
     },
   );
+
+  it.skipIf(noRedis !== undefined)(
+    "announces a revocation made on one replica to the other, long before its key cache expires",
+    async () => {
+      const config = configWith({ keyCacheTtlMs: 60_000, redisPrefix: "tokenwise-revoke:" });
+      const start = () =>
+        startGateway({
+          config,
+          engines: { redis: redis.url, postgres: POSTGRES_TEST_URL },
+          env: { STATE_OPENAI_KEY: UPSTREAM_KEY },
+          logger: createJsonLogger({ write: () => undefined }),
+        });
+      const [first, second] = [await start(), await start()];
+      try {
+        const { key, secret } = await first.state.registry.create({ name: "to-revoke" });
+        const ask = (url: string) =>
+          fetch(`${url}/v1/chat/completions`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+            body: JSON.stringify(QUESTION),
+          });
+        expect((await ask(second.url)).status).toBe(200);
+        expect(await first.state.registry.revoke(key.id)).toBe(true);
+        // The second replica cached the key for a minute: only the message can make it refuse.
+        await until("the second replica to refuse the revoked key", async () =>
+          (await ask(second.url)).status === 401 ? true : undefined,
+        );
+      } finally {
+        await first.close({ drainMs: 1000 });
+        await second.close({ drainMs: 1000 });
+      }
+    },
+  );
 });

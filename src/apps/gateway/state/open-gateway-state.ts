@@ -48,10 +48,14 @@ import { describeEngines, type GatewayEngines, hostOf } from "../gateway-engines
 import { GatewayError } from "../gateway-failure.js";
 import { type GatewayLogger, scrubSecrets } from "../gateway-logger.js";
 import {
+  createCachedKeyRegistry,
   createPostgresKeyRegistry,
+  createRedisKeyInvalidation,
   createRedisRateLimiter,
   createSqliteKeyRegistry,
   createSqliteRateLimiter,
+  type KeyInvalidation,
+  keyInvalidationChannel,
 } from "../keys/index.js";
 import type { KeyRegistry, RateLimiter } from "../keys/types.js";
 import { lastKnownRegistry } from "./last-known-registry.js";
@@ -309,17 +313,44 @@ async function openSharedState(
     },
   });
 
+  // Keys: PostgreSQL, cached in process and dropped when any replica announces a change over
+  // Redis pub/sub (or after keyCacheTtlMs when a message is lost), and the last answer kept
+  // for while PostgreSQL does not answer.
+  const invalidation: KeyInvalidation | undefined =
+    options.registry === undefined
+      ? createRedisKeyInvalidation({
+          client: link.client,
+          channel: keyInvalidationChannel(engines.postgresSchema),
+        })
+      : undefined;
   const ownedRegistry =
     options.registry === undefined
-      ? await openRegistry(options, {
-          pool,
-          schema: engines.postgresSchema,
-          redis: link,
-          redisPrefix: prefix,
-        })
+      ? createCachedKeyRegistry(
+          await openRegistry(options, {
+            pool,
+            schema: engines.postgresSchema,
+            redis: link,
+            redisPrefix: prefix,
+          }),
+          {
+            ttlMs: engines.keyCacheTtlMs,
+            ...(invalidation !== undefined ? { invalidation } : {}),
+            onPublishError: (error) =>
+              logger.log("warn", "a key change could not be announced to the other replicas", {
+                error: scrub(error.message),
+                seenWithinMs: engines.keyCacheTtlMs,
+              }),
+          },
+        )
       : undefined;
   const registry = lastKnownRegistry(options.registry ?? (ownedRegistry as KeyRegistry), {
     unavailable: registryDown,
+  });
+  // A change another replica announces must not come back from the fallback either.
+  invalidation?.subscribe((event) => {
+    registry.forget(
+      event.all === true ? "all" : { keyIds: event.keys ?? [], teams: event.teams ?? [] },
+    );
   });
   const ownedLimiter =
     options.rateLimiter === undefined
