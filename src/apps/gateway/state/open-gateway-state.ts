@@ -235,7 +235,13 @@ async function openSharedState(
   const maxPending = engines.maxPendingSpendRows;
 
   const link = await openRedisLink({ url: engines.redisUrl, timeoutMs: engines.redisTimeoutMs });
-  const pool = openPool(engines.postgresUrl);
+  let pool: pg.Pool;
+  try {
+    pool = openPool(engines.postgresUrl);
+  } catch (error) {
+    await link.close();
+    throw error;
+  }
   try {
     await migratePostgres({ pool, schema: engines.postgresSchema });
   } catch (error) {
@@ -248,6 +254,46 @@ async function openSharedState(
     );
   }
   const connection = { pool, schema: engines.postgresSchema, migrate: false } as const;
+
+  // Keys: PostgreSQL, cached in process and dropped when any replica announces a change over
+  // Redis pub/sub (or after keyCacheTtlMs when a message is lost), and the last answer kept
+  // for while PostgreSQL does not answer.
+  let invalidation: KeyInvalidation | undefined;
+  let ownedRegistry: KeyRegistry | undefined;
+  try {
+    invalidation =
+      options.registry === undefined
+        ? createRedisKeyInvalidation({
+            client: link.client,
+            channel: keyInvalidationChannel(engines.postgresSchema),
+          })
+        : undefined;
+    ownedRegistry =
+      options.registry === undefined
+        ? createCachedKeyRegistry(
+            await openRegistry(options, {
+              pool,
+              schema: engines.postgresSchema,
+              redis: link,
+              redisPrefix: prefix,
+            }),
+            {
+              ttlMs: engines.keyCacheTtlMs,
+              ...(invalidation !== undefined ? { invalidation } : {}),
+              onPublishError: (error) =>
+                logger.log("warn", "a key change could not be announced to the other replicas", {
+                  error: scrub(error.message),
+                  seenWithinMs: engines.keyCacheTtlMs,
+                }),
+            },
+          )
+        : undefined;
+  } catch (error) {
+    await invalidation?.close();
+    await link.close();
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
 
   const redisDown = () =>
     new GatewayError({
@@ -313,36 +359,6 @@ async function openSharedState(
     },
   });
 
-  // Keys: PostgreSQL, cached in process and dropped when any replica announces a change over
-  // Redis pub/sub (or after keyCacheTtlMs when a message is lost), and the last answer kept
-  // for while PostgreSQL does not answer.
-  const invalidation: KeyInvalidation | undefined =
-    options.registry === undefined
-      ? createRedisKeyInvalidation({
-          client: link.client,
-          channel: keyInvalidationChannel(engines.postgresSchema),
-        })
-      : undefined;
-  const ownedRegistry =
-    options.registry === undefined
-      ? createCachedKeyRegistry(
-          await openRegistry(options, {
-            pool,
-            schema: engines.postgresSchema,
-            redis: link,
-            redisPrefix: prefix,
-          }),
-          {
-            ttlMs: engines.keyCacheTtlMs,
-            ...(invalidation !== undefined ? { invalidation } : {}),
-            onPublishError: (error) =>
-              logger.log("warn", "a key change could not be announced to the other replicas", {
-                error: scrub(error.message),
-                seenWithinMs: engines.keyCacheTtlMs,
-              }),
-          },
-        )
-      : undefined;
   const registry = lastKnownRegistry(options.registry ?? (ownedRegistry as KeyRegistry), {
     unavailable: registryDown,
   });
