@@ -14,13 +14,15 @@
  * 5. PostgreSQL down long enough to fill the spend backlog: paid requests get 503 until the rows
  *    are written, and none is dropped.
  */
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { worstCaseCost } from "../../src/apps/client/index.js";
 import { parseGatewayConfig } from "../../src/apps/gateway/gateway-config.js";
 import { createJsonLogger } from "../../src/apps/gateway/gateway-logger.js";
 import { startGateway } from "../../src/apps/gateway/start-gateway.js";
 import { defaultCatalog } from "../../src/core/catalog/index.js";
-import { usd } from "../../src/core/money/index.js";
+import { toDecimalString, usd } from "../../src/core/money/index.js";
 import {
   chat,
   clusterUnavailable,
@@ -32,6 +34,7 @@ import {
   waitFor,
 } from "./support/gateway-cluster.js";
 
+const cli = fileURLToPath(new URL("../../dist/faces/cli/main.js", import.meta.url));
 const LEASE_MS = 3000;
 const MODEL = defaultCatalog.get("gpt-4o-mini");
 const QUESTION = {
@@ -59,7 +62,7 @@ describe.skipIf(unavailable !== undefined)(
       cluster = await startGatewayCluster({
         replicas: 4,
         defaults: { reservationTtlMs: LEASE_MS },
-        state: { redisTimeoutMs: 500 },
+        state: { redisTimeoutMs: 1000 },
       });
     }, 120_000);
 
@@ -85,6 +88,8 @@ describe.skipIf(unavailable !== undefined)(
       const statuses = new Map<number, number>();
       for (const { status } of responses) statuses.set(status, (statuses.get(status) ?? 0) + 1);
       const served = statuses.get(200) ?? 0;
+      const unexpected = responses.filter((response) => ![200, 429].includes(response.status));
+      expect(unexpected.map((response) => `${response.status} ${response.text}`)).toEqual([]);
       expect([...statuses.keys()].sort()).toEqual([200, 429]);
       expect(served).toBeGreaterThanOrEqual(150);
       // Every served request settled before it answered: nothing may still be held.
@@ -112,6 +117,15 @@ describe.skipIf(unavailable !== undefined)(
       const recorded = servedRows.reduce((sum, row) => sum + BigInt(row.cost), 0n);
       expect(recorded).toBeLessThanOrEqual(limit);
       expect(await cluster.ledger.spent(scopeOf(key.id))).toBe(recorded);
+      // Reports read the same rows from PostgreSQL.
+      const report = JSON.parse(
+        execFileSync(
+          process.execPath,
+          [cli, "report", "--ledger", cluster.postgresUrl, "--key", key.id, "--json"],
+          { encoding: "utf8" },
+        ),
+      ) as { totals: { calls: number; cost: string } };
+      expect(report.totals).toMatchObject({ calls: 2000, cost: toDecimalString(recorded) });
     }, 180_000);
 
     it("gives a killed replica's 50 in-flight streams back to the budget after the lease", async () => {

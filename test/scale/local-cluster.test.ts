@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
+import { shippedMigrations } from "../../src/adapters/stores/index.js";
 import { privateClusterUnavailable } from "../../src/adapters/stores/test-support/postgres-private-cluster.js";
 
 const script = fileURLToPath(new URL("../../scripts/local-cluster.mjs", import.meta.url));
@@ -81,7 +82,7 @@ describe.skipIf(unavailable !== undefined)(
         "SELECT max(version) AS version FROM tokenwise.tokenwise_migrations",
       );
       await client.end();
-      expect(rows[0]?.version).toBe(4);
+      expect(rows[0]?.version).toBe(shippedMigrations("postgres").length);
 
       for (const { index, port } of state.replicas) {
         expect(await fetchUntilUp(`http://127.0.0.1:${port}/`)).toEqual({
@@ -92,6 +93,31 @@ describe.skipIf(unavailable !== undefined)(
       }
       const status = JSON.parse(cluster(["status", "--dir", dir])) as ClusterState;
       expect(status.replicas.every((each) => each.alive)).toBe(true);
+
+      // One engine at a time goes down and comes back on its port; Redis keeps its data.
+      const before = new Redis(state.redisUrl, { maxRetriesPerRequest: 1 });
+      await before.set("survives", "yes");
+      before.disconnect();
+      expect(cluster(["stop-service", "redis", "--dir", dir])).toContain("redis stopped");
+      const gone = new Redis(state.redisUrl, {
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+      });
+      gone.on("error", () => undefined);
+      await expect(gone.connect()).rejects.toThrow();
+      gone.disconnect();
+      expect(cluster(["start-service", "redis", "--dir", dir])).toContain("redis started");
+      const back = new Redis(state.redisUrl, { maxRetriesPerRequest: 1 });
+      expect(await back.get("survives")).toBe("yes");
+      back.disconnect();
+      expect(cluster(["stop-service", "postgres", "--dir", dir])).toContain("postgres stopped");
+      const down = new pg.Client({ connectionString: state.postgresUrl });
+      await expect(down.connect()).rejects.toThrow();
+      expect(cluster(["start-service", "postgres", "--dir", dir])).toContain("postgres started");
+      const up = new pg.Client({ connectionString: state.postgresUrl });
+      await up.connect();
+      await up.end();
 
       expect(cluster(["stop", "--dir", dir])).toContain("stopped the cluster");
       started = false;

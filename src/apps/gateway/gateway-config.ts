@@ -77,6 +77,11 @@ export interface GatewayStateConfig {
   /** How long a Redis command may take before Redis counts as down (default 1000 ms). */
   redisTimeoutMs: number;
   /**
+   * How long a replica reuses a key or team it looked up in PostgreSQL when no change message
+   * arrives (default 1000 ms): the bound on a revocation or budget edit whose message was lost.
+   */
+  keyCacheTtlMs: number;
+  /**
    * Spend rows that may wait for PostgreSQL (default 10,000); past that, paid requests are
    * refused with 503 until the rows are written, so none is ever dropped.
    */
@@ -371,6 +376,7 @@ const STATE_SETTINGS = [
   "redisPrefix",
   "failOpen",
   "redisTimeoutMs",
+  "keyCacheTtlMs",
   "maxPendingSpendRows",
 ];
 
@@ -379,6 +385,7 @@ function readState(value: unknown, issue: Issue): GatewayStateConfig {
     redisPrefix: "tokenwise:",
     failOpen: false,
     redisTimeoutMs: 1000,
+    keyCacheTtlMs: 1000,
     maxPendingSpendRows: 10_000,
   };
   if (value === undefined) return state;
@@ -420,6 +427,8 @@ function readState(value: unknown, issue: Issue): GatewayStateConfig {
   }
   const timeout = wholeNumber(value.redisTimeoutMs, "state.redisTimeoutMs", issue, { min: 1 });
   if (timeout !== undefined) state.redisTimeoutMs = timeout;
+  const keyTtl = wholeNumber(value.keyCacheTtlMs, "state.keyCacheTtlMs", issue, { min: 0 });
+  if (keyTtl !== undefined) state.keyCacheTtlMs = keyTtl;
   const pending = wholeNumber(value.maxPendingSpendRows, "state.maxPendingSpendRows", issue, {
     min: 1,
   });

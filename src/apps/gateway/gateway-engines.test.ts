@@ -55,6 +55,7 @@ describe("resolveGatewayEngines", () => {
       redisPrefix: "tokenwise:",
       failOpen: true,
       redisTimeoutMs: 1000,
+      keyCacheTtlMs: 1000,
       maxPendingSpendRows: 50,
     });
     const fromConfig = resolveGatewayEngines({ config, env: { TOKENWISE_REDIS_URL: " " } });
@@ -124,7 +125,7 @@ describe("resolveGatewayEngines", () => {
             {
               path: "state.spendBuffer",
               message:
-                "is not a setting; use redis, postgres, postgresSchema, redisPrefix, failOpen, redisTimeoutMs, maxPendingSpendRows",
+                "is not a setting; use redis, postgres, postgresSchema, redisPrefix, failOpen, redisTimeoutMs, keyCacheTtlMs, maxPendingSpendRows",
             },
             {
               path: "state.redis",

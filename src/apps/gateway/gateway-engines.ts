@@ -28,6 +28,7 @@ export type GatewayEngines =
       redisPrefix: string;
       failOpen: boolean;
       redisTimeoutMs: number;
+      keyCacheTtlMs: number;
       maxPendingSpendRows: number;
     };
 
@@ -89,6 +90,7 @@ export function resolveGatewayEngines(options: {
     redisPrefix: config.state.redisPrefix,
     failOpen: config.state.failOpen,
     redisTimeoutMs: config.state.redisTimeoutMs,
+    keyCacheTtlMs: config.state.keyCacheTtlMs,
     maxPendingSpendRows: config.state.maxPendingSpendRows,
   };
 }

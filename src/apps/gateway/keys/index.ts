@@ -7,6 +7,12 @@ export {
 } from "./admin-api.js";
 export { budgetScopes } from "./budget-scopes.js";
 export {
+  type CachedKeyRegistry,
+  type CachedKeyRegistryOptions,
+  type CachedKeyRegistryStats,
+  createCachedKeyRegistry,
+} from "./cached-key-registry.js";
+export {
   type CalendarPeriod,
   calendarPeriod,
   type LocalDate,
@@ -22,6 +28,15 @@ export {
   normalizeKeyChanges,
   normalizeTeam,
 } from "./key-input.js";
+export {
+  createRedisKeyInvalidation,
+  type KeyInvalidation,
+  type KeyInvalidationEvent,
+  type KeyInvalidationStatus,
+  keyInvalidationChannel,
+  parseKeyInvalidation,
+  type RedisKeyInvalidationOptions,
+} from "./key-invalidation.js";
 export {
   type BudgetJson,
   budgetFromJson,

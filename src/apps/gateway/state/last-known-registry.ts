@@ -6,14 +6,20 @@
  * key or team (a change another replica committed) drops what was remembered of it, so a key
  * revoked just before the outage is not brought back. Only the request path's lookups
  * (`authenticate`, `getTeam`) fall back; writes and listings fail as they are.
+ *
+ * A PostgreSQL that hangs instead of refusing counts too: a lookup with a remembered answer
+ * waits at most `lookupTimeoutMs`, and while that lookup is still out, the next ones for the
+ * same secret or team are answered from memory at once.
  */
 import { TokenwiseError } from "../../../core/errors/index.js";
 import type { GatewayError } from "../gateway-failure.js";
 import { hashSecret } from "../keys/index.js";
 import type { KeyRegistry, Team, VirtualKey } from "../keys/types.js";
 
+const LATE = Symbol("late");
+
 export interface LastKnownRegistry extends KeyRegistry {
-  /** Forgets what is remembered of these key ids and team names (or everything, for "all"). */
+  /** Forgets what is remembered of these keys (ids or names) and teams (or everything: "all"). */
   forget(what: { keyIds?: readonly string[]; teams?: readonly string[] } | "all"): void;
   /** How many lookups were answered from memory because PostgreSQL failed. */
   fallbacks(): number;
@@ -32,6 +38,8 @@ export function lastKnownRegistry(
     unavailable: () => GatewayError;
     /** Most secrets and teams remembered (default 10,000 each); the oldest go first. */
     maxEntries?: number;
+    /** How long a lookup with a remembered answer may take before that answer is used (default 2,000 ms). */
+    lookupTimeoutMs?: number;
   },
 ): LastKnownRegistry {
   const maxEntries = options.maxEntries ?? 10_000;
@@ -49,6 +57,49 @@ export function lastKnownRegistry(
     if (!map.has(id)) throw options.unavailable();
     fallbacks += 1;
     return map.get(id) as T;
+  };
+  const lookupTimeoutMs = options.lookupTimeoutMs ?? 2000;
+  /** Lookups that outlived lookupTimeoutMs and have not ended yet, by secret hash or team. */
+  const stalled = new Set<string>();
+  /**
+   * Runs `lookup`; when `map` remembers `id`, waits at most lookupTimeoutMs for it (none while
+   * an earlier lookup of `id` is still stalled) and falls back to the remembered answer.
+   */
+  const lookUp = async <T>(
+    map: Map<string, T>,
+    id: string,
+    lookup: () => Promise<T>,
+  ): Promise<T> => {
+    const tag = `${map === keys ? "key" : "team"}:${id}`;
+    const remembered = () => {
+      // Forgotten meanwhile (a change was announced): no answer to fall back on.
+      if (!map.has(id)) throw options.unavailable();
+      fallbacks += 1;
+      return map.get(id) as T;
+    };
+    // An earlier lookup of this one is still hanging: do not pile another on it.
+    if (stalled.has(tag) && map.has(id)) return remembered();
+    const call = lookup();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<typeof LATE>((resolve) => {
+      if (!map.has(id)) return;
+      timer = setTimeout(() => resolve(LATE), lookupTimeoutMs);
+      timer.unref();
+    });
+    try {
+      const first = await Promise.race([call, late]);
+      if (first !== LATE) return first as T;
+    } catch (error) {
+      return fallBack(error, map, id);
+    } finally {
+      clearTimeout(timer);
+    }
+    stalled.add(tag);
+    call.then(
+      () => stalled.delete(tag),
+      () => stalled.delete(tag),
+    );
+    return remembered();
   };
   const forgetKey = (idOrName: string) => {
     for (const [hash, key] of keys) {
@@ -76,23 +127,19 @@ export function lastKnownRegistry(
     },
     async authenticate(secret) {
       const hash = hashSecret(secret);
-      try {
+      return lookUp(keys, hash, async () => {
         const key = await inner.authenticate(secret);
         if (key === undefined) keys.delete(hash);
         else remember(keys, hash, key);
         return key;
-      } catch (error) {
-        return fallBack(error, keys, hash);
-      }
+      });
     },
     async getTeam(name) {
-      try {
+      return lookUp(teams, name, async () => {
         const team = await inner.getTeam(name);
         remember(teams, name, team);
         return team;
-      } catch (error) {
-        return fallBack(error, teams, name);
-      }
+      });
     },
     forget(what) {
       if (what === "all") {
@@ -101,7 +148,7 @@ export function lastKnownRegistry(
         return;
       }
       const ids = new Set(what.keyIds ?? []);
-      for (const [hash, key] of keys) if (ids.has(key.id)) keys.delete(hash);
+      for (const [hash, key] of keys) if (ids.has(key.id) || ids.has(key.name)) keys.delete(hash);
       for (const team of what.teams ?? []) teams.delete(team);
     },
     fallbacks: () => fallbacks,

@@ -48,10 +48,14 @@ import { describeEngines, type GatewayEngines, hostOf } from "../gateway-engines
 import { GatewayError } from "../gateway-failure.js";
 import { type GatewayLogger, scrubSecrets } from "../gateway-logger.js";
 import {
+  createCachedKeyRegistry,
   createPostgresKeyRegistry,
+  createRedisKeyInvalidation,
   createRedisRateLimiter,
   createSqliteKeyRegistry,
   createSqliteRateLimiter,
+  type KeyInvalidation,
+  keyInvalidationChannel,
 } from "../keys/index.js";
 import type { KeyRegistry, RateLimiter } from "../keys/types.js";
 import { lastKnownRegistry } from "./last-known-registry.js";
@@ -231,7 +235,13 @@ async function openSharedState(
   const maxPending = engines.maxPendingSpendRows;
 
   const link = await openRedisLink({ url: engines.redisUrl, timeoutMs: engines.redisTimeoutMs });
-  const pool = openPool(engines.postgresUrl);
+  let pool: pg.Pool;
+  try {
+    pool = openPool(engines.postgresUrl);
+  } catch (error) {
+    await link.close();
+    throw error;
+  }
   try {
     await migratePostgres({ pool, schema: engines.postgresSchema });
   } catch (error) {
@@ -244,6 +254,46 @@ async function openSharedState(
     );
   }
   const connection = { pool, schema: engines.postgresSchema, migrate: false } as const;
+
+  // Keys: PostgreSQL, cached in process and dropped when any replica announces a change over
+  // Redis pub/sub (or after keyCacheTtlMs when a message is lost), and the last answer kept
+  // for while PostgreSQL does not answer.
+  let invalidation: KeyInvalidation | undefined;
+  let ownedRegistry: KeyRegistry | undefined;
+  try {
+    invalidation =
+      options.registry === undefined
+        ? createRedisKeyInvalidation({
+            client: link.client,
+            channel: keyInvalidationChannel(engines.postgresSchema),
+          })
+        : undefined;
+    ownedRegistry =
+      options.registry === undefined
+        ? createCachedKeyRegistry(
+            await openRegistry(options, {
+              pool,
+              schema: engines.postgresSchema,
+              redis: link,
+              redisPrefix: prefix,
+            }),
+            {
+              ttlMs: engines.keyCacheTtlMs,
+              ...(invalidation !== undefined ? { invalidation } : {}),
+              onPublishError: (error) =>
+                logger.log("warn", "a key change could not be announced to the other replicas", {
+                  error: scrub(error.message),
+                  seenWithinMs: engines.keyCacheTtlMs,
+                }),
+            },
+          )
+        : undefined;
+  } catch (error) {
+    await invalidation?.close();
+    await link.close();
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
 
   const redisDown = () =>
     new GatewayError({
@@ -309,17 +359,14 @@ async function openSharedState(
     },
   });
 
-  const ownedRegistry =
-    options.registry === undefined
-      ? await openRegistry(options, {
-          pool,
-          schema: engines.postgresSchema,
-          redis: link,
-          redisPrefix: prefix,
-        })
-      : undefined;
   const registry = lastKnownRegistry(options.registry ?? (ownedRegistry as KeyRegistry), {
     unavailable: registryDown,
+  });
+  // A change another replica announces must not come back from the fallback either.
+  invalidation?.subscribe((event) => {
+    registry.forget(
+      event.all === true ? "all" : { keyIds: event.keys ?? [], teams: event.teams ?? [] },
+    );
   });
   const ownedLimiter =
     options.rateLimiter === undefined

@@ -102,6 +102,29 @@ export async function openRedisLink(options: {
     probe.unref();
   };
 
+  const markSuspect = () => {
+    suspect = true;
+    changed();
+    startProbing();
+  };
+  let verifying = false;
+  const verify = () => {
+    if (verifying) return;
+    verifying = true;
+    client
+      .ping()
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          lastError = messageOf(error);
+          markSuspect();
+        },
+      )
+      .finally(() => {
+        verifying = false;
+      });
+  };
+
   // Without a listener an "error" event would crash the process; the state is tracked instead.
   client.on("error", (error: unknown) => {
     lastError = messageOf(error);
@@ -150,9 +173,13 @@ export async function openRedisLink(options: {
     failed(error) {
       if (!isConnectionFailure(error)) return false;
       lastError = messageOf(error);
-      suspect = true;
-      changed();
-      startProbing();
+      if (isTimeout(error) && connected && !suspect) {
+        // One slow reply may be this process's own busy event loop: Redis counts as down only
+        // if a PING right after times out (or fails) too.
+        verify();
+      } else {
+        markSuspect();
+      }
       return true;
     },
     onChange(listener) {
@@ -200,6 +227,14 @@ export function isConnectionFailure(error: unknown): boolean {
       (code !== undefined && CONNECTION_FAILURE.test(code))
     )
       return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+function isTimeout(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; depth++) {
+    if (/Command timed out/i.test(current.message)) return true;
     current = (current as { cause?: unknown }).cause;
   }
   return false;

@@ -72,6 +72,7 @@ export interface SharedLedger extends Ledger {
 }
 
 const UNBUDGETED = "unbudgeted_";
+const MAX_HELD = 100_000;
 
 /**
  * @example
@@ -84,6 +85,11 @@ export function createSharedLedger(options: SharedLedgerOptions): SharedLedger {
   const maxReplays = options.maxReplays ?? 100_000;
   /** Scopes of the reservations this replica holds, for a settle that cannot reach Redis. */
   const held = new Map<string, { scopes: string[]; amount: Picodollars }>();
+  const hold = (id: string, entry: { scopes: string[]; amount: Picodollars }) => {
+    held.set(id, entry);
+    // Every reservation ends in a settle or release; this only bounds a caller that forgets.
+    if (held.size > MAX_HELD) held.delete(held.keys().next().value as string);
+  };
   const replays: Replay[] = [];
   let replaying: Promise<number> | undefined;
 
@@ -113,7 +119,7 @@ export function createSharedLedger(options: SharedLedgerOptions): SharedLedger {
         ? reserveOptions.budgets.map((budget) => budget.scope)
         : [reserveOptions.scope];
     const id = `${UNBUDGETED}${randomUUID()}`;
-    held.set(id, { scopes, amount: 0n });
+    hold(id, { scopes, amount: 0n });
     options.onFailOpen?.(scopes);
     return {
       id,
@@ -148,7 +154,7 @@ export function createSharedLedger(options: SharedLedgerOptions): SharedLedger {
         },
       );
       if (!reservation.id.startsWith(UNBUDGETED)) {
-        held.set(reservation.id, { scopes: reservation.scopes, amount: reservation.amount });
+        hold(reservation.id, { scopes: reservation.scopes, amount: reservation.amount });
       }
       return reservation;
     },

@@ -133,8 +133,27 @@ export function startSpendRelay(options: SpendRelayOptions): SpendRelay {
     });
     return running;
   };
+  // The backlog is looked at on its own, so a pass stuck on a hung PostgreSQL cannot hide it.
+  let observing = false;
+  const observe = () => {
+    if (observing) return;
+    observing = true;
+    outbox
+      .size()
+      .then(
+        (size) => {
+          pending = size;
+        },
+        (error: unknown) => options.onError?.(error),
+      )
+      .finally(() => {
+        observing = false;
+      });
+  };
   const timer = setInterval(() => {
-    if (!closed) void cycle();
+    if (closed) return;
+    observe();
+    void cycle();
   }, intervalMs);
   timer.unref();
   void cycle();

@@ -1,9 +1,19 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DATABASE_FILE } from "../../../adapters/stores/index.js";
-import { createSqliteKeyRegistry } from "../../../apps/gateway/keys/index.js";
+import {
+  describeWithPostgres,
+  dropPostgresSchema,
+  newPostgresPool,
+  POSTGRES_TEST_URL,
+  uniquePostgresSchema,
+} from "../../../adapters/stores/test-support/postgres-for-tests.js";
+import {
+  createPostgresKeyRegistry,
+  createSqliteKeyRegistry,
+} from "../../../apps/gateway/keys/index.js";
 import { usd } from "../../../core/money/index.js";
 import type { Output } from "../output.js";
 import { run } from "../program.js";
@@ -233,5 +243,134 @@ describe("tokenwise teams", () => {
       { name: "data", budget: null },
     ]);
     expect((await cli("teams", "show", "dat")).err).toContain("Did you mean data?");
+  });
+});
+
+/** The CLI without the data dir flag, with the environment variables it reads set for the run. */
+async function bare(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<{ code: number; out: string; err: string }> {
+  const saved = Object.fromEntries(
+    ["TOKENWISE_POSTGRES_URL", "TOKENWISE_REDIS_URL"].map((name) => [name, process.env[name]]),
+  );
+  for (const name of Object.keys(saved)) {
+    const value = env[name];
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+  const out: string[] = [];
+  const err: string[] = [];
+  const output: Output = { write: (text) => out.push(text), error: (text) => err.push(text) };
+  try {
+    const code = await run(["node", "tokenwise", ...args], output);
+    return { code, out: out.join("\n"), err: err.join("\n") };
+  } finally {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
+
+describe("tokenwise keys: which registry", () => {
+  it("refuses --redis or --postgres-schema without PostgreSQL, naming the flag", async () => {
+    const redis = await bare(["keys", "list", "--redis", "redis://127.0.0.1:6379"]);
+    expect(redis.code).toBe(1);
+    expect(redis.err).toBe(
+      "tokenwise: --redis needs --postgres (or TOKENWISE_POSTGRES_URL): it is for the shared PostgreSQL registry; the data dir's registry is read by the gateway on every request, so nothing needs announcing",
+    );
+    const schema = await bare(["keys", "list", "--postgres-schema", "prod", "--data-dir", dataDir]);
+    expect(schema.err).toMatch(/^tokenwise: --postgres-schema needs --postgres/);
+  });
+
+  it("refuses --data-dir together with PostgreSQL, from the flag or the environment", async () => {
+    const flag = await bare([
+      "keys",
+      "list",
+      "--postgres",
+      "postgres://x@h/db",
+      "--data-dir",
+      dataDir,
+    ]);
+    expect(flag.code).toBe(1);
+    expect(flag.err).toBe(
+      "tokenwise: --data-dir cannot be combined with --postgres (or TOKENWISE_POSTGRES_URL); keys live in one registry at a time",
+    );
+    const env = await bare(["keys", "list", "--data-dir", dataDir], {
+      TOKENWISE_POSTGRES_URL: "postgres://x@h/db",
+    });
+    expect(env.err).toContain("--data-dir cannot be combined with --postgres");
+  });
+
+  it("names where a bad URL came from and never echoes it", async () => {
+    const flag = await bare(["keys", "list", "--postgres", "mysql://root:pw123@h/db"]);
+    expect(flag.err).toBe('tokenwise: --postgres must start with "postgres://" or "postgresql://"');
+    const env = await bare(["keys", "list"], { TOKENWISE_POSTGRES_URL: "http://root:pw123@h" });
+    expect(env.err).toBe(
+      'tokenwise: TOKENWISE_POSTGRES_URL must start with "postgres://" or "postgresql://"',
+    );
+    const redis = await bare(["keys", "list", "--postgres", "postgres://x@h/db"], {
+      TOKENWISE_REDIS_URL: "http://:pw123@h",
+    });
+    expect(redis.err).toBe(
+      'tokenwise: TOKENWISE_REDIS_URL must start with "redis://" or "rediss://"',
+    );
+    const schema = await bare([
+      "keys",
+      "list",
+      "--postgres",
+      "postgres://x@h/db",
+      "--postgres-schema",
+      "a-b",
+    ]);
+    expect(schema.err).toMatch(/^tokenwise: --postgres-schema must be a plain SQL name/);
+    for (const result of [flag, env, redis]) expect(result.err).not.toContain("pw123");
+  });
+
+  it("leaves the data dir alone when TOKENWISE_REDIS_URL is set but PostgreSQL is not", async () => {
+    const result = await bare(["keys", "create", "--name", "ci-bot", "--data-dir", dataDir], {
+      TOKENWISE_REDIS_URL: "redis://127.0.0.1:6379",
+    });
+    expect(result).toMatchObject({ code: 0, err: "" });
+    expect((await registry((keys) => keys.list())).map((key) => key.name)).toEqual(["ci-bot"]);
+  });
+});
+
+describeWithPostgres("tokenwise keys --postgres", () => {
+  const pool = newPostgresPool(1);
+  const schema = uniquePostgresSchema("keys_command");
+  const shared = ["--postgres", POSTGRES_TEST_URL, "--postgres-schema", schema];
+
+  afterAll(async () => {
+    await dropPostgresSchema(pool, schema);
+    await pool.end();
+  });
+
+  it("manages keys and teams in the shared registry, noting that no replica was told", async () => {
+    const team = await bare(["teams", "set", "data", "--budget", "500", ...shared]);
+    expect(team.out).toBe("Team data: budget $500.00 per month (UTC)");
+    const created = await bare(["keys", "create", "--name", "ci-bot", "--team", "data", ...shared]);
+    expect(created.code).toBe(0);
+    expect(created.err).toBe(
+      "tokenwise: note: no --redis (or TOKENWISE_REDIS_URL) given, so running gateways see this change within their key cache TTL (1 s by default) instead of at once.",
+    );
+    const secret = created.out.split("\n").at(-1)?.trim() ?? "";
+    const keys = createPostgresKeyRegistry({ pool, schema });
+    expect((await keys.authenticate(secret))?.team).toBe("data");
+    const listed = await bare(["keys", "list", "--json", "--postgres-schema", schema], {
+      TOKENWISE_POSTGRES_URL: POSTGRES_TEST_URL,
+    });
+    expect(JSON.parse(listed.out)).toMatchObject([{ name: "ci-bot", team: "data" }]);
+    const shown = await bare(["keys", "show", "ci-bot", ...shared]);
+    expect(shown).toMatchObject({ code: 0, err: "" });
+    expect(shown.out).toContain("  team budget: $500.00 per month (UTC)");
+    expect((await bare(["keys", "revoke", "ci-bot", ...shared])).out).toMatch(
+      /^Revoked key ci-bot/,
+    );
+    expect(await keys.authenticate(secret)).toBeUndefined();
+    const teams = await bare(["teams", "list", ...shared]);
+    expect(teams.out).toMatch(/data\s+\$500\.00 per month \(UTC\)\s+0/);
+    await keys.close();
   });
 });

@@ -1,12 +1,20 @@
 /**
  * `tokenwise keys` and `tokenwise teams`: the gateway's virtual keys and team budgets, kept in
  * the data dir's SQLite file that the gateway reads, so a change here applies to its next
- * request. A key's secret is printed once, by create and rotate, and never again.
+ * request; or, with `--postgres` (or TOKENWISE_POSTGRES_URL), in the PostgreSQL registry that
+ * gateway replicas share, telling the running replicas over Redis (`--redis`, or
+ * TOKENWISE_REDIS_URL) so they drop what they cached. A key's secret is printed once, by create
+ * and rotate, and never again.
  */
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type Command, InvalidArgumentError } from "commander";
-import { DATABASE_FILE, resolveDataDir } from "../../../adapters/stores/index.js";
+import {
+  DATABASE_FILE,
+  DEFAULT_POSTGRES_SCHEMA,
+  openPostgresPool,
+  resolveDataDir,
+} from "../../../adapters/stores/index.js";
 import {
   BUDGET_PERIODS,
   type BudgetPeriod,
@@ -14,12 +22,16 @@ import {
   budgetScopes,
   type CreateKeyInput,
   canonicalTimeZone,
+  createCachedKeyRegistry,
   createMemoryKeyRegistry,
+  createPostgresKeyRegistry,
+  createRedisKeyInvalidation,
   createSqliteKeyRegistry,
   formatDuration,
   type IssuedKey,
   type KeyChanges,
   type KeyRegistry,
+  keyInvalidationChannel,
   keyNotFoundError,
   keyToJson,
   parseDuration,
@@ -36,6 +48,9 @@ import { formatInteger, formatTable } from "../table.js";
 
 interface DataFlags {
   dataDir?: string;
+  postgres?: string;
+  postgresSchema?: string;
+  redis?: string;
   json?: boolean;
 }
 
@@ -53,6 +68,21 @@ interface LimitFlags extends BudgetFlags, DataFlags {
 }
 
 const DATA_DIR_HELP = "where the keys live (default .tokenwise, or TOKENWISE_DATA_DIR)";
+const POSTGRES_URL_ENV = "TOKENWISE_POSTGRES_URL";
+const REDIS_URL_ENV = "TOKENWISE_REDIS_URL";
+
+const POSTGRES_HELP = `the PostgreSQL registry gateway replicas share, instead of the data dir (or ${POSTGRES_URL_ENV})`;
+const SCHEMA_HELP = `schema of the PostgreSQL registry (default ${DEFAULT_POSTGRES_SCHEMA})`;
+const REDIS_HELP = `Redis the replicas listen on: each change is announced there, so they drop their cached keys at once (or ${REDIS_URL_ENV})`;
+
+/** `--data-dir`, or the shared registry's `--postgres`, `--postgres-schema` and `--redis`. */
+function addRegistryOptions(command: Command): Command {
+  return command
+    .option("--data-dir <dir>", DATA_DIR_HELP)
+    .option("--postgres <url>", POSTGRES_HELP)
+    .option("--postgres-schema <name>", SCHEMA_HELP)
+    .option("--redis <url>", REDIS_HELP);
+}
 
 function period(value: string): BudgetPeriod {
   if (!BUDGET_PERIODS.includes(value as BudgetPeriod)) {
@@ -71,12 +101,104 @@ function grace(value: string): number {
   }
 }
 
-/** Opens the registry in the data dir; a read on a data dir with no file yet sees no keys. */
+function fromEnv(name: string): string | undefined {
+  const value = process.env[name];
+  return value === undefined || value.trim() === "" ? undefined : value;
+}
+
+/**
+ * The shared PostgreSQL registry, when `--postgres` or TOKENWISE_POSTGRES_URL names one. A
+ * write announces itself on Redis when `--redis` or TOKENWISE_REDIS_URL names it.
+ */
+async function withSharedRegistry<T>(
+  flags: DataFlags,
+  postgres: { url: string; field: string },
+  options: { write: boolean },
+  output: Output,
+  work: (registry: KeyRegistry) => Promise<T>,
+): Promise<T> {
+  const schema = flags.postgresSchema ?? DEFAULT_POSTGRES_SCHEMA;
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
+    throw invalidInput(
+      "--postgres-schema",
+      `must be a plain SQL name (letters, digits, _; not starting with a digit), got "${schema}"`,
+    );
+  }
+  const redisField = flags.redis === undefined ? REDIS_URL_ENV : "--redis";
+  const redis = flags.redis ?? fromEnv(REDIS_URL_ENV);
+  if (redis !== undefined && !/^rediss?:\/\//.test(redis)) {
+    // The URL may hold a password: never echo it.
+    throw invalidInput(redisField, 'must start with "redis://" or "rediss://"');
+  }
+  const pool = openPostgresPool(postgres.url, postgres.field);
+  let registry: KeyRegistry;
+  try {
+    registry = createPostgresKeyRegistry({ pool, schema });
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  if (options.write && redis !== undefined) {
+    // No cache (ttlMs 0): the wrapper only writes through and announces each change.
+    registry = createCachedKeyRegistry(registry, {
+      ttlMs: 0,
+      invalidation: createRedisKeyInvalidation({
+        url: redis,
+        channel: keyInvalidationChannel(schema),
+        listen: false,
+      }),
+      onPublishError: (error) =>
+        output.error(
+          `tokenwise: warning: the change is saved in PostgreSQL, but the running gateways could not be told over Redis (${error.message}); each sees it within its key cache TTL (1 s by default).`,
+        ),
+    });
+  }
+  try {
+    const result = await work(registry);
+    if (options.write && redis === undefined) {
+      output.error(
+        `tokenwise: note: no --redis (or ${REDIS_URL_ENV}) given, so running gateways see this change within their key cache TTL (1 s by default) instead of at once.`,
+      );
+    }
+    return result;
+  } finally {
+    await registry.close();
+    await pool.end();
+  }
+}
+
+/**
+ * Opens the registry: the shared PostgreSQL one (see {@link withSharedRegistry}), else the data
+ * dir's; a read on a data dir with no file yet sees no keys.
+ */
 async function withRegistry<T>(
   flags: DataFlags,
   options: { write: boolean },
+  output: Output,
   work: (registry: KeyRegistry) => Promise<T>,
 ): Promise<T> {
+  const postgresUrl = flags.postgres ?? fromEnv(POSTGRES_URL_ENV);
+  if (postgresUrl !== undefined) {
+    if (flags.dataDir !== undefined) {
+      throw invalidInput(
+        "--data-dir",
+        `cannot be combined with --postgres (or ${POSTGRES_URL_ENV}); keys live in one registry at a time`,
+      );
+    }
+    const field = flags.postgres === undefined ? POSTGRES_URL_ENV : "--postgres";
+    return withSharedRegistry(flags, { url: postgresUrl, field }, options, output, work);
+  }
+  for (const [flag, given] of [
+    ["--redis", flags.redis],
+    ["--postgres-schema", flags.postgresSchema],
+  ] as const) {
+    if (given !== undefined) {
+      throw invalidInput(
+        flag,
+        `needs --postgres (or ${POSTGRES_URL_ENV}): it is for the shared PostgreSQL registry; the data dir's registry is read by the gateway on every request, so nothing needs announcing`,
+      );
+    }
+  }
   const dataDir = resolveDataDir({ dataDir: flags.dataDir });
   const path = join(dataDir, DATABASE_FILE);
   let registry: KeyRegistry;
@@ -225,7 +347,7 @@ function addLimitOptions(command: Command, forUpdate: boolean): Command {
       .option("--no-rpm", "no request limit")
       .option("--no-tpm", "no token limit");
   }
-  return command.option("--data-dir <dir>", DATA_DIR_HELP).option("--json", "print JSON");
+  return addRegistryOptions(command).option("--json", "print JSON");
 }
 
 /** `tokenwise keys ...` and `tokenwise teams ...`. */
@@ -253,7 +375,7 @@ Example:
     --models gpt-4o-mini,claude-haiku-4-5 --rpm 600`,
     )
     .action(async (flags: LimitFlags & { name: string }) => {
-      await withRegistry(flags, { write: true }, async (registry) => {
+      await withRegistry(flags, { write: true }, output, async (registry) => {
         // create has no --no-* flags, so no limit here is null; the registry checks the rest.
         const input = { name: flags.name, ...changesOf(flags, undefined) } as CreateKeyInput;
         const issued = await registry.create(input);
@@ -274,9 +396,12 @@ Example:
     .description("list keys, newest first")
     .option("--all", "include revoked keys")
     .option("--data-dir <dir>", DATA_DIR_HELP)
+    .option("--postgres <url>", POSTGRES_HELP)
+    .option("--postgres-schema <name>", SCHEMA_HELP)
+    .option("--redis <url>", REDIS_HELP)
     .option("--json", "print JSON")
     .action(async (flags: DataFlags & { all?: boolean }) => {
-      await withRegistry(flags, { write: false }, async (registry) => {
+      await withRegistry(flags, { write: false }, output, async (registry) => {
         const found = await registry.list({ includeRevoked: flags.all === true });
         if (flags.json) {
           output.write(toJson(found.map(keyToJson)));
@@ -325,9 +450,12 @@ Example:
     .description("show one key by id or name, with its current ledger scopes")
     .argument("<key>", "key id or name")
     .option("--data-dir <dir>", DATA_DIR_HELP)
+    .option("--postgres <url>", POSTGRES_HELP)
+    .option("--postgres-schema <name>", SCHEMA_HELP)
+    .option("--redis <url>", REDIS_HELP)
     .option("--json", "print JSON")
     .action(async (idOrName: string, flags: DataFlags) => {
-      await withRegistry(flags, { write: false }, async (registry) => {
+      await withRegistry(flags, { write: false }, output, async (registry) => {
         const key = await requireKey(registry, idOrName);
         if (flags.json) {
           output.write(toJson(keyToJson(key)));
@@ -345,7 +473,7 @@ Example:
       .argument("<key>", "key id or name"),
     true,
   ).action(async (idOrName: string, flags: LimitFlags) => {
-    await withRegistry(flags, { write: true }, async (registry) => {
+    await withRegistry(flags, { write: true }, output, async (registry) => {
       const current = await requireKey(registry, idOrName);
       const changes = changesOf(flags, current);
       if (Object.keys(changes).length === 0) {
@@ -377,9 +505,12 @@ Example:
       0,
     )
     .option("--data-dir <dir>", DATA_DIR_HELP)
+    .option("--postgres <url>", POSTGRES_HELP)
+    .option("--postgres-schema <name>", SCHEMA_HELP)
+    .option("--redis <url>", REDIS_HELP)
     .option("--json", "print JSON")
     .action(async (idOrName: string, flags: DataFlags & { grace: number }) => {
-      await withRegistry(flags, { write: true }, async (registry) => {
+      await withRegistry(flags, { write: true }, output, async (registry) => {
         const issued = await registry.rotate(idOrName, { graceMs: flags.grace });
         const until = new Date(now() + flags.grace).toISOString();
         const note =
@@ -401,9 +532,12 @@ Example:
     .description("revoke a key at once (its secrets in a grace period too)")
     .argument("<key>", "key id or name")
     .option("--data-dir <dir>", DATA_DIR_HELP)
+    .option("--postgres <url>", POSTGRES_HELP)
+    .option("--postgres-schema <name>", SCHEMA_HELP)
+    .option("--redis <url>", REDIS_HELP)
     .option("--json", "print JSON")
     .action(async (idOrName: string, flags: DataFlags) => {
-      await withRegistry(flags, { write: true }, async (registry) => {
+      await withRegistry(flags, { write: true }, output, async (registry) => {
         const revoked = await registry.revoke(idOrName);
         const key = await requireKey(registry, idOrName);
         if (flags.json) output.write(toJson({ revoked, key: keyToJson(key) }));
@@ -432,9 +566,12 @@ Example:
     )
     .option("--tz <zone>", "IANA time zone the periods follow (default UTC)")
     .option("--data-dir <dir>", DATA_DIR_HELP)
+    .option("--postgres <url>", POSTGRES_HELP)
+    .option("--postgres-schema <name>", SCHEMA_HELP)
+    .option("--redis <url>", REDIS_HELP)
     .option("--json", "print JSON")
     .action(async (name: string, flags: BudgetFlags & DataFlags) => {
-      await withRegistry(flags, { write: true }, async (registry) => {
+      await withRegistry(flags, { write: true }, output, async (registry) => {
         const budget = budgetOf(flags, undefined);
         const team = await registry.setTeam(budget ? { name, budget } : { name });
         if (flags.json) output.write(toJson(teamToJson(team)));
@@ -446,9 +583,12 @@ Example:
     .command("list")
     .description("list teams and their budgets")
     .option("--data-dir <dir>", DATA_DIR_HELP)
+    .option("--postgres <url>", POSTGRES_HELP)
+    .option("--postgres-schema <name>", SCHEMA_HELP)
+    .option("--redis <url>", REDIS_HELP)
     .option("--json", "print JSON")
     .action(async (flags: DataFlags) => {
-      await withRegistry(flags, { write: false }, async (registry) => {
+      await withRegistry(flags, { write: false }, output, async (registry) => {
         const found = await registry.listTeams();
         const members = await registry.list();
         if (flags.json) {
@@ -479,9 +619,12 @@ Example:
     .description("show one team")
     .argument("<name>", "team name")
     .option("--data-dir <dir>", DATA_DIR_HELP)
+    .option("--postgres <url>", POSTGRES_HELP)
+    .option("--postgres-schema <name>", SCHEMA_HELP)
+    .option("--redis <url>", REDIS_HELP)
     .option("--json", "print JSON")
     .action(async (name: string, flags: DataFlags) => {
-      await withRegistry(flags, { write: false }, async (registry) => {
+      await withRegistry(flags, { write: false }, output, async (registry) => {
         const team = await registry.getTeam(name);
         if (team === undefined)
           throw teamNotFoundError(
