@@ -651,7 +651,6 @@ try {
   const fmt = (value, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : "");
   const of = (key, field) => median(samples.get(key).map((sample) => sample[field]));
   const rows = [];
-  const added = new Map();
   for (const { mode, connectionCount } of cases) {
     const directKey = `${mode}|${connectionCount}|direct`;
     const directP50 = of(directKey, "p50");
@@ -663,7 +662,6 @@ try {
       const p99 = of(key, "p99");
       const rps = of(key, "rps");
       const isGateway = target.engine !== "none";
-      added.set(key, p50 - directP50);
       const gatewayCores = of(key, "gatewayCores");
       const allCores = gatewayCores + of(key, "stateCores");
       const failures = list.reduce((total, sample) => total + sample.failures, 0);
@@ -675,13 +673,26 @@ try {
 
   const verdict = (met) => (met ? "**met**" : "**not met**");
   const goals = [];
+  // Per round, each target against the one measured next to it: the machine's load drifts
+  // between rounds (the cells vary 2x), much less between neighbouring cells of one round.
+  const perRound = (keyA, keyB, combine) =>
+    samples.get(keyA).map((a, round) => combine(a, samples.get(keyB)[round]));
+  const spread = (values) =>
+    `median ${fmt(median(values), 2)}, rounds ${values.map((value) => fmt(value, 2)).join(" / ")}`;
+  const replicasName = (count) => `shared, ${count} ${count === 1 ? "replica" : "replicas"}`;
   for (const mode of ["json", "stream"]) {
     for (const connectionCount of [1, connections]) {
-      const cost =
-        added.get(`${mode}|${connectionCount}|shared, 1 replica`) -
-        added.get(`${mode}|${connectionCount}|embedded (SQLite)`);
+      // (shared p50 - direct p50) - (embedded p50 - direct p50): direct cancels out.
+      const costs = perRound(
+        `${mode}|${connectionCount}|${replicasName(1)}`,
+        `${mode}|${connectionCount}|embedded (SQLite)`,
+        (shared, embedded) => shared.p50 - embedded.p50,
+      );
+      const cost = median(costs);
       goals.push(
-        `- Shared state cost, ${mode}, concurrency ${connectionCount}: added p50 of 1 replica on Redis + PostgreSQL minus added p50 of the embedded gateway = ${fmt(cost, 3)} ms (goal ≤ 0.3 ms: ${verdict(cost <= 0.3)}${connectionCount > 1 ? "; at this concurrency the p50 is mostly queueing for the 2 shared cores" : ""}).`,
+        connectionCount === 1
+          ? `- **Shared state cost**, ${mode}, concurrency 1: added p50 of 1 replica on Redis + PostgreSQL minus added p50 of the embedded gateway, per round = ${spread(costs)} ms. Goal ≤ 0.3 ms: ${verdict(cost <= 0.3)}.`
+          : `- Same difference, ${mode}, concurrency ${connectionCount}: ${spread(costs)} ms. Not a latency comparison: with ${connectionCount} connections always busy the p50 is queueing, about ${connectionCount} / req/s, so it follows throughput (below) and is not judged against the goal.`,
       );
     }
   }
@@ -700,15 +711,19 @@ try {
   const scriptMs = requestScripts.reduce((total, [, ms]) => total + ms, 0);
   const floor = requestRedisTrips * redisTrip + scriptMs + requestPostgresTrips * postgresTrip;
   goals.push(
-    `- Where the shared state cost comes from: each request waits for ${fmt(requestRedisTrips, 0)} Redis scripts one after another (in order: the rate limit, the reservation on the key and team scopes, the settle that also appends the row, then the budget left in each of the 2 scopes for the \`x-tokenwise-budget-remaining\` header) and ${fmt(requestPostgresTrips, 2)} PostgreSQL queries (keys and teams come from each replica's key cache); the embedded gateway does the same in its own process. One round trip from a Node process here took ${fmt(redisTrip, 3)} ms to Redis (PING) and ${fmt(postgresTrip, 3)} ms to PostgreSQL (\`SELECT 1\`), medians of ${rounds} measurements between rounds, and Redis ran the request's scripts for ${fmt(scriptMs, 3)} ms per request (its slow log with every command logged, over another ${probe.requests} sequential requests: ${requestScripts.map(([name, ms]) => `\`${name}\` ${fmt(ms, 3)} ms`).join(", ")}). So the shared state's floor is about ${fmt(floor, 2)} ms per request on this machine, ${floor > 0.3 ? "already above" : "within"} the 0.3 ms goal before the gateway's own extra work (its CPU per request above) and the waits: each of the event loop's extra waits per request hands the core to the other processes queued for the 2 cores, which is where most of the measured difference goes.`,
+    `- Where the shared state cost comes from: each request waits for ${fmt(requestRedisTrips, 0)} Redis scripts one after another (in order: the rate limit, the reservation on the key and team scopes, the settle that also appends the row, then the budget left in each of the 2 scopes for the \`x-tokenwise-budget-remaining\` header) and ${fmt(requestPostgresTrips, 2)} PostgreSQL queries (keys and teams come from each replica's key cache); the embedded gateway does the same in its own process. One round trip from a Node process here took ${fmt(redisTrip, 3)} ms to Redis (PING) and ${fmt(postgresTrip, 3)} ms to PostgreSQL (\`SELECT 1\`), medians of ${rounds} measurements between rounds, and Redis ran the request's scripts for ${fmt(scriptMs, 3)} ms per request (its slow log with every command logged, over another ${probe.requests} sequential requests: ${requestScripts.map(([name, ms]) => `\`${name}\` ${fmt(ms, 3)} ms`).join(", ")}). So the shared state's floor is about ${fmt(floor, 2)} ms per request on this machine, ${floor > 0.3 ? "already above" : "within"} the 0.3 ms goal. The measured difference is larger still; the table shows where the rest goes here: at concurrency 1 (JSON) the replica's event loop waits ${fmt(of(`json|1|${replicasName(1)}`, "waitsPerRequest"), 1)} times per request against the embedded gateway's ${fmt(of("json|1|embedded (SQLite)", "waitsPerRequest"), 1)}, for about the same CPU (${fmt(of(`json|1|${replicasName(1)}`, "gatewayCpuMsPerRequest"), 2)} against ${fmt(of("json|1|embedded (SQLite)", "gatewayCpuMsPerRequest"), 2)} ms per request), and on a saturated machine each wait hands the core to the other runnable processes until the request's turn comes again.`,
   );
   for (const mode of ["json", "stream"]) {
-    const rps = [1, 2, 4].map((count) =>
-      of(`${mode}|${connections}|shared, ${count} ${count === 1 ? "replica" : "replicas"}`, "rps"),
-    );
-    const embeddedRps = of(`${mode}|${connections}|embedded (SQLite)`, "rps");
+    const key = (count) => `${mode}|${connections}|${replicasName(count)}`;
+    const rps = [1, 2, 4].map((count) => of(key(count), "rps"));
+    const cores = [1, 2, 4].map((count) => of(key(count), "gatewayCores"));
+    const ratio = (count) =>
+      perRound(key(count), key(1), (more, one) => (one.rps > 0 ? more.rps / one.rps : Number.NaN));
+    const twoOverOne = ratio(2);
+    const fourOverOne = ratio(4);
+    const fourOverTwo = perRound(key(4), key(2), (four, two) => four.rps / two.rps);
     goals.push(
-      `- Throughput, ${mode}, concurrency ${connections}: 1 → 2 → 4 replicas = ${rps.map(Math.round).join(" → ")} req/s (×${fmt(rps[1] / rps[0], 2)} and ×${fmt(rps[2] / rps[0], 2)} of 1 replica; embedded ${Math.round(embeddedRps)} req/s). Grows with replicas: ${verdict(rps[1] > rps[0] && rps[2] > rps[1])}.`,
+      `- **Throughput**, ${mode}, concurrency ${connections}: 1 → 2 → 4 replicas = ${rps.map(Math.round).join(" → ")} req/s (embedded ${Math.round(of(`${mode}|${connections}|embedded (SQLite)`, "rps"))}); per round, 2 replicas / 1 = ${spread(twoOverOne)}, 4 / 1 = ${spread(fourOverOne)}. The gateway processes used ${cores.map((value) => fmt(value, 2)).join(" → ")} cores in all. Grows with replicas (1 < 2 < 4 in the per-round medians): ${verdict(median(twoOverOne) > 1 && median(fourOverTwo) > 1)}.`,
     );
   }
   const list = (counts) =>
@@ -754,7 +769,7 @@ try {
     "",
     ...goals,
     "",
-    `This machine has ${cores} cores, shared with other helpers' work, and runs autocannon, the mock upstream, Redis, PostgreSQL and the gateways on them: 4 replicas (or 2) cannot scale here, since one replica already finds the cores busy. The replica rows show what replicas cost on the same cores (CPU per request, req/s per core), not what they would give on their own machines.`,
+    `This machine has ${cores} cores, shared with other helpers' work, and runs autocannon, the mock upstream, Redis, PostgreSQL and the gateways on them; /proc/stat found ${fmt(median([...samples.values()].flat().map((sample) => sample.machineBusyCores)), 2)} of its ${cores} cores busy in the median cell, so every cell ran on a saturated machine. 4 replicas (or 2) cannot scale on it: what more replicas gain here is a larger share of the same cores from the scheduler, which splits them between runnable processes (other helpers' included), not capacity of their own, and the per-core columns show it. The replica rows measure what replicas cost on the same cores, not what they would give on their own machines.`,
     "",
     "Accounting check after the run (the benchmark fails the check, not the run, when it does not hold):",
     "",
