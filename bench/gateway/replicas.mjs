@@ -5,7 +5,7 @@
 // machine's shared servers); every target measured in interleaved rounds of the same run.
 //
 //   npm run build
-//   node bench/gateway/replicas.mjs [--rounds 3] [--seconds 5] [--connections 48] [--write]
+//   node bench/gateway/replicas.mjs [--rounds 5] [--seconds 4] [--connections 48] [--write]
 //
 // Needs root (the cluster runs PostgreSQL as the postgres user), redis-server and PostgreSQL.
 // autocannon spreads its connections over several URLs itself (connection i goes to URL
@@ -52,8 +52,8 @@ const option = (name, fallback) => {
   }
   return value;
 };
-const rounds = option("rounds", 3);
-const seconds = option("seconds", 5);
+const rounds = option("rounds", 5);
+const seconds = option("seconds", 4);
 // A multiple of 1, 2 and 4, so every replica in use gets the same number of connections.
 const connections = option("connections", 48);
 const write = args.includes("--write");
