@@ -771,7 +771,7 @@ try {
     "",
     `This machine has ${cores} cores, shared with other helpers' work, and runs autocannon, the mock upstream, Redis, PostgreSQL and the gateways on them; /proc/stat found ${fmt(median([...samples.values()].flat().map((sample) => sample.machineBusyCores)), 2)} of its ${cores} cores busy in the median cell, so every cell ran on a saturated machine. 4 replicas (or 2) cannot scale on it: what more replicas gain here is a larger share of the same cores from the scheduler, which splits them between runnable processes (other helpers' included), not capacity of their own, and the per-core columns show it. The replica rows measure what replicas cost on the same cores, not what they would give on their own machines.`,
     "",
-    "Accounting check after the run (the benchmark fails the check, not the run, when it does not hold):",
+    "Accounting check after the run (printed by the benchmark, which exits with status 1 when it does not hold):",
     "",
     ...checkLines,
     "",
