@@ -7,10 +7,17 @@
 //       [--postgres-port P] [--base-port P] [-- command args...]
 //   node scripts/local-cluster.mjs status [--dir D]
 //   node scripts/local-cluster.mjs stop [--dir D] [--clean]
+//   node scripts/local-cluster.mjs stop-service redis|postgres [--dir D]
+//   node scripts/local-cluster.mjs start-service redis|postgres [--dir D]
 //
 // Each replica runs `command args...` with PORT (base-port + index), TOKENWISE_REPLICA (index),
 // TOKENWISE_REDIS_URL and TOKENWISE_POSTGRES_URL in its environment; its output goes to
 // D/replica-<index>.log. The state (ports, pids, URLs) is written to D/cluster.json.
+//
+// stop-service / start-service stop one engine and start it again on the same port, for tests
+// of what replicas do while it is down: Redis is shut down saving its data (so it comes back
+// with the same counters, as a Redis with persistence would), PostgreSQL is stopped at once
+// (`-m immediate`: clients see their connections drop, as in a crash).
 import { execFileSync, spawn } from "node:child_process";
 import {
   chownSync,
@@ -31,7 +38,13 @@ const repository = resolve(fileURLToPath(new URL("..", import.meta.url)));
 const POSTGRES_ROOT = "/usr/lib/postgresql";
 
 function parse(argv) {
-  const [command, ...rest] = argv;
+  const [command, ...afterCommand] = argv;
+  const service =
+    command === "stop-service" || command === "start-service" ? afterCommand[0] : undefined;
+  if (service !== undefined && service !== "redis" && service !== "postgres") {
+    fail(`${command} needs redis or postgres, got "${service}"`);
+  }
+  const rest = service === undefined ? afterCommand : afterCommand.slice(1);
   const separator = rest.indexOf("--");
   const flags = separator === -1 ? rest : rest.slice(0, separator);
   const replicaCommand = separator === -1 ? [] : rest.slice(separator + 1);
@@ -56,7 +69,12 @@ function parse(argv) {
       "--replicas needs the replica command after --, e.g. -- node dist/faces/cli/main.js gateway",
     );
   }
-  return { command, options: { ...options, dir: resolve(options.dir) }, replicaCommand };
+  return {
+    command,
+    service,
+    options: { ...options, dir: resolve(options.dir) },
+    replicaCommand,
+  };
 }
 
 function wholeNumber(flag, text) {
@@ -131,17 +149,10 @@ function alive(pid) {
   }
 }
 
-async function start(options, replicaCommand) {
-  if (existsSync(statePath(options.dir)) && readState(options.dir).running) {
-    fail(`a cluster is already running in ${options.dir}; stop it first`);
-  }
-  mkdirSync(options.dir, { recursive: true });
-  const redisPort = options.redisPort ?? (await freePort());
-  const postgresPort = options.postgresPort ?? (await freePort());
-
+function startRedis(dir, port) {
   execFileSync("redis-server", [
     "--port",
-    String(redisPort),
+    String(port),
     "--bind",
     "127.0.0.1",
     "--save",
@@ -151,16 +162,81 @@ async function start(options, replicaCommand) {
     "--daemonize",
     "yes",
     "--dir",
-    options.dir,
+    dir,
     "--pidfile",
-    join(options.dir, "redis.pid"),
+    join(dir, "redis.pid"),
     "--logfile",
-    join(options.dir, "redis.log"),
+    join(dir, "redis.log"),
   ]);
-  const redisUrl = `redis://127.0.0.1:${redisPort}`;
-  waitUntil(`Redis on port ${redisPort}`, () => {
-    execFileSync("redis-cli", ["-p", String(redisPort), "ping"], { stdio: "ignore" });
+  waitUntil(`Redis on port ${port}`, () => {
+    execFileSync("redis-cli", ["-p", String(port), "ping"], { stdio: "ignore" });
   });
+}
+
+function stopRedis(port, { save }) {
+  try {
+    execFileSync("redis-cli", ["-p", String(port), "shutdown", save ? "save" : "nosave"], {
+      stdio: "ignore",
+    });
+  } catch {
+    // Already stopped: redis-cli fails once the server has gone.
+  }
+  waitUntil(`Redis on port ${port} to stop`, () => {
+    let answered = false;
+    try {
+      execFileSync("redis-cli", ["-p", String(port), "ping"], { stdio: "ignore" });
+      answered = true;
+    } catch {
+      // Gone, as wanted.
+    }
+    if (answered) throw new Error("still answering");
+  });
+}
+
+function startPostgres(dir, port) {
+  asPostgresUser("pg_ctl", [
+    "-D",
+    join(dir, "postgres"),
+    "-l",
+    join(dir, "postgres.log"),
+    "-w",
+    "-o",
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`,
+    "start",
+  ]);
+}
+
+function stopPostgres(dir, mode) {
+  const postgresDir = join(dir, "postgres");
+  if (existsSync(join(postgresDir, "postmaster.pid"))) {
+    asPostgresUser("pg_ctl", ["-D", postgresDir, "-m", mode, "-w", "stop"]);
+  }
+}
+
+function service(command, name, options) {
+  const state = readState(options.dir);
+  if (!state.running) fail(`the cluster in ${options.dir} is stopped`);
+  if (name === "redis") {
+    if (command === "stop-service") stopRedis(state.redisPort, { save: true });
+    else startRedis(options.dir, state.redisPort);
+  } else if (command === "stop-service") {
+    stopPostgres(options.dir, "immediate");
+  } else {
+    startPostgres(options.dir, state.postgresPort);
+  }
+  process.stdout.write(`${name} ${command === "stop-service" ? "stopped" : "started"}\n`);
+}
+
+async function start(options, replicaCommand) {
+  if (existsSync(statePath(options.dir)) && readState(options.dir).running) {
+    fail(`a cluster is already running in ${options.dir}; stop it first`);
+  }
+  mkdirSync(options.dir, { recursive: true });
+  const redisPort = options.redisPort ?? (await freePort());
+  const postgresPort = options.postgresPort ?? (await freePort());
+
+  const redisUrl = `redis://127.0.0.1:${redisPort}`;
+  startRedis(options.dir, redisPort);
 
   const postgresDir = join(options.dir, "postgres");
   if (!existsSync(join(postgresDir, "PG_VERSION"))) {
@@ -173,16 +249,7 @@ async function start(options, replicaCommand) {
     }
     asPostgresUser("initdb", ["-D", postgresDir, "-A", "trust", "-U", "postgres", "-E", "UTF8"]);
   }
-  asPostgresUser("pg_ctl", [
-    "-D",
-    postgresDir,
-    "-l",
-    join(options.dir, "postgres.log"),
-    "-w",
-    "-o",
-    `-p ${postgresPort} -k ${options.dir} -c listen_addresses=127.0.0.1`,
-    "start",
-  ]);
+  startPostgres(options.dir, postgresPort);
   const createdb = postgresBin("createdb");
   try {
     execFileSync(
@@ -259,17 +326,10 @@ function stop(options) {
       // Already gone.
     }
   }
-  try {
-    execFileSync("redis-cli", ["-p", String(state.redisPort), "shutdown", "nosave"], {
-      stdio: "ignore",
-    });
-  } catch {
-    // Already stopped: redis-cli fails once the server has gone.
-  }
-  const postgresDir = join(options.dir, "postgres");
-  if (existsSync(join(postgresDir, "postmaster.pid"))) {
-    asPostgresUser("pg_ctl", ["-D", postgresDir, "-m", "fast", "-w", "stop"]);
-  }
+  stopRedis(state.redisPort, { save: false });
+  // What stop-service saved must not come back with the next cluster started here.
+  rmSync(join(options.dir, "dump.rdb"), { force: true });
+  stopPostgres(options.dir, "fast");
   writeFileSync(
     statePath(options.dir),
     `${JSON.stringify({ ...state, running: false }, null, 2)}\n`,
@@ -280,8 +340,13 @@ function stop(options) {
   );
 }
 
-const { command, options, replicaCommand } = parse(process.argv.slice(2));
+const { command, service: name, options, replicaCommand } = parse(process.argv.slice(2));
 if (command === "start") await start(options, replicaCommand);
 else if (command === "status") status(options);
 else if (command === "stop") stop(options);
-else fail("usage: local-cluster.mjs start|status|stop [--dir D] (see the comment at the top)");
+else if (name !== undefined) service(command, name, options);
+else {
+  fail(
+    "usage: local-cluster.mjs start|status|stop|stop-service|start-service [--dir D] (see the comment at the top)",
+  );
+}

@@ -94,6 +94,31 @@ describe.skipIf(unavailable !== undefined)(
       const status = JSON.parse(cluster(["status", "--dir", dir])) as ClusterState;
       expect(status.replicas.every((each) => each.alive)).toBe(true);
 
+      // One engine at a time goes down and comes back on its port; Redis keeps its data.
+      const before = new Redis(state.redisUrl, { maxRetriesPerRequest: 1 });
+      await before.set("survives", "yes");
+      before.disconnect();
+      expect(cluster(["stop-service", "redis", "--dir", dir])).toContain("redis stopped");
+      const gone = new Redis(state.redisUrl, {
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+      });
+      gone.on("error", () => undefined);
+      await expect(gone.connect()).rejects.toThrow();
+      gone.disconnect();
+      expect(cluster(["start-service", "redis", "--dir", dir])).toContain("redis started");
+      const back = new Redis(state.redisUrl, { maxRetriesPerRequest: 1 });
+      expect(await back.get("survives")).toBe("yes");
+      back.disconnect();
+      expect(cluster(["stop-service", "postgres", "--dir", dir])).toContain("postgres stopped");
+      const down = new pg.Client({ connectionString: state.postgresUrl });
+      await expect(down.connect()).rejects.toThrow();
+      expect(cluster(["start-service", "postgres", "--dir", dir])).toContain("postgres started");
+      const up = new pg.Client({ connectionString: state.postgresUrl });
+      await up.connect();
+      await up.end();
+
       expect(cluster(["stop", "--dir", dir])).toContain("stopped the cluster");
       started = false;
       const after = JSON.parse(cluster(["status", "--dir", dir])) as ClusterState;

@@ -32,5 +32,6 @@ export {
   type SpendWriterStats,
 } from "./postgres-spend-writer.js";
 export { createRedisLedger, type RedisLedgerOptions } from "./redis-ledger.js";
+export { type OutboxEntry, type RedisSpendOutbox, redisSpendOutbox } from "./redis-spend-outbox.js";
 export { totalSpend, utcDay } from "./spend-totals.js";
 export { createSqliteLedger, type SqliteLedgerOptions } from "./sqlite-ledger.js";

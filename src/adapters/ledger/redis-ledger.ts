@@ -65,7 +65,8 @@ export interface RedisLedgerOptions extends RedisConnectionOptions, LedgerOption
 }
 
 const PAGE_SIZE = 1000;
-const SEQUENCE_LENGTH = 16;
+/** Every log member is "<16-digit sequence>:<record JSON>". */
+export const SEQUENCE_LENGTH = 16;
 
 /**
  * Creates a Redis-backed ledger.
@@ -269,7 +270,8 @@ function serializeRecord(record: SpendRecord): string {
   return JSON.stringify({ ...record, cost: record.cost.toString() });
 }
 
-function parseRecord(json: string): SpendRecord {
+/** A spend record as the log stores it (its JSON, after the sequence). */
+export function parseRecord(json: string): SpendRecord {
   const stored = JSON.parse(json) as Omit<SpendRecord, "cost"> & { cost: string };
   return { ...stored, cost: BigInt(stored.cost) };
 }

@@ -207,6 +207,19 @@ describe("createClient: per-call budgets, request id, metadata, tenant, onRetry"
     expect(records[0]).toMatchObject({ scope: "key:1", scopes: ["key:1", "team:a"] });
   });
 
+  it("leases per-call budgets for reservationTtlMs, without a client budget", async () => {
+    const { client, ledger } = setup([reply("a")], { reservationTtlMs: 4321 });
+    const leases: number[] = [];
+    const reserve = ledger.reserve.bind(ledger);
+    ledger.reserve = async (options) => {
+      leases.push(options.ttlMs);
+      return reserve(options);
+    };
+    await client.chat(HELLO, { budgets: [{ scope: "key:1", limit: "1.00" }] });
+    expect(leases).toEqual([4321]);
+    expect(() => createClient({ reservationTtlMs: 0 })).toThrow(/reservationTtlMs/);
+  });
+
   it("refuses budgets combined with budget, or malformed", async () => {
     const { client } = setup([]);
     await expect(

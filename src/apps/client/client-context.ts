@@ -76,10 +76,11 @@ export function createClientContext(options: CreateClientOptions): ClientContext
   const clientLimit =
     options.budget === undefined ? undefined : parseLimit(options.budget.limit, "budget.limit");
   const clientScope = options.budget?.scope ?? namespace;
-  const reservationTtlMs = options.budget?.reservationTtlMs ?? DEFAULT_RESERVATION_TTL_MS;
+  const reservationTtlMs =
+    options.reservationTtlMs ?? options.budget?.reservationTtlMs ?? DEFAULT_RESERVATION_TTL_MS;
   if (!Number.isSafeInteger(reservationTtlMs) || reservationTtlMs < 1) {
     throw invalidInput(
-      "budget.reservationTtlMs",
+      options.reservationTtlMs !== undefined ? "reservationTtlMs" : "budget.reservationTtlMs",
       `must be a whole number of milliseconds above 0, got ${String(reservationTtlMs)}`,
     );
   }

@@ -79,6 +79,11 @@ export interface CreateClientOptions {
   ledger?: Ledger;
   /** A hard budget every call reserves its worst case against. */
   budget?: BudgetOptions;
+  /**
+   * The lease of every call's reservation, in ms, for calls with per-call budgets too (default
+   * `budget.reservationTtlMs`, else 60 000): a running call renews it every third of this.
+   */
+  reservationTtlMs?: number;
   /** The tenant: part of every cache key, and the default budget scope (default "default"). */
   namespace?: string;
   /** The model `generate` uses when none is given (default "gpt-4o-mini"). */

@@ -45,6 +45,47 @@ export interface GatewayDefaults {
   cacheTtlMs: number;
   /** Cache sampled (temperature > 0) requests too (default false: deterministic ones only). */
   cacheNonDeterministic: boolean;
+  /**
+   * The lease of a request's budget reservation (default 60 s): a running request renews it
+   * every third of this; one whose replica died frees its budget after this long.
+   */
+  reservationTtlMs: number;
+}
+
+/**
+ * Where the shared state lives when replicas share it: Redis (reservations, counters, rate
+ * limits, the response cache) and PostgreSQL (keys, teams, budgets, the spend ledger), both or
+ * neither. Flags and environment variables (TOKENWISE_REDIS_URL, TOKENWISE_POSTGRES_URL) win
+ * over these; without any, the gateway keeps its state in the embedded SQLite file.
+ */
+export interface GatewayStateConfig {
+  /** A `redis://` or `rediss://` URL. */
+  redis?: string;
+  /** A `postgres://` or `postgresql://` URL. */
+  postgres?: string;
+  /** The PostgreSQL schema holding tokenwise's tables (default "tokenwise"). */
+  postgresSchema?: string;
+  /** Put before every Redis key the gateway writes (default "tokenwise:"). */
+  redisPrefix: string;
+  /**
+   * What a paid request gets while Redis does not answer: false (the default) refuses it with
+   * 503 and sends nothing upstream; true sends it WITHOUT budgets, rate limits or the response
+   * cache (logged as an error and counted in /metrics), and charges its cost to the budgets once
+   * Redis answers again.
+   */
+  failOpen: boolean;
+  /** How long a Redis command may take before Redis counts as down (default 1000 ms). */
+  redisTimeoutMs: number;
+  /**
+   * How long a replica reuses a key or team it looked up in PostgreSQL when no change message
+   * arrives (default 1000 ms): the bound on a revocation or budget edit whose message was lost.
+   */
+  keyCacheTtlMs: number;
+  /**
+   * Spend rows that may wait for PostgreSQL (default 10,000); past that, paid requests are
+   * refused with 503 until the rows are written, so none is ever dropped.
+   */
+  maxPendingSpendRows: number;
 }
 
 export interface GatewayConfig {
@@ -57,11 +98,21 @@ export interface GatewayConfig {
   upstreams: Record<string, UpstreamConfig>;
   models: Record<string, ModelConfig>;
   defaults: GatewayDefaults;
+  state: GatewayStateConfig;
 }
 
 const UPSTREAM_KINDS: readonly UpstreamKind[] = ["openai", "anthropic", "gemini", "ollama"];
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const TOP_LEVEL = ["host", "port", "dataDir", "masterKeyEnv", "upstreams", "models", "defaults"];
+const TOP_LEVEL = [
+  "host",
+  "port",
+  "dataDir",
+  "masterKeyEnv",
+  "upstreams",
+  "models",
+  "defaults",
+  "state",
+];
 
 /** One problem found in a configuration: where, and what to do about it. */
 export interface ConfigIssue {
@@ -111,6 +162,7 @@ export function parseGatewayConfig(
   const upstreams = readUpstreams(document.upstreams, issue);
   const models = readModels(document.models, upstreams, catalog, issue);
   const defaults = readDefaults(document.defaults, issue);
+  const state = readState(document.state, issue);
   if (issues.length > 0) throw configError(issues);
   return {
     host,
@@ -120,6 +172,7 @@ export function parseGatewayConfig(
     upstreams,
     models,
     defaults,
+    state,
   };
 }
 
@@ -271,6 +324,7 @@ function readDefaults(value: unknown, issue: Issue): GatewayDefaults {
     requestTimeoutMs: 30_000,
     cacheTtlMs: 24 * 60 * 60 * 1000,
     cacheNonDeterministic: false,
+    reservationTtlMs: 60_000,
   };
   if (value === undefined) return defaults;
   if (!isObject(value)) {
@@ -284,6 +338,7 @@ function readDefaults(value: unknown, issue: Issue): GatewayDefaults {
     "requestTimeoutMs",
     "cacheTtlMs",
     "cacheNonDeterministic",
+    "reservationTtlMs",
   ];
   for (const key of Object.keys(value)) {
     if (!known.includes(key)) issue(`defaults.${key}`, `is not a setting; use ${known.join(", ")}`);
@@ -295,6 +350,7 @@ function readDefaults(value: unknown, issue: Issue): GatewayDefaults {
     ["streamIdleTimeoutMs", 1],
     ["requestTimeoutMs", 1],
     ["cacheTtlMs", 0],
+    ["reservationTtlMs", 100],
   ] as const;
   for (const [key, min] of numbers) {
     const read = wholeNumber(value[key], `defaults.${key}`, issue, { min });
@@ -311,6 +367,121 @@ function readDefaults(value: unknown, issue: Issue): GatewayDefaults {
     }
   }
   return defaults;
+}
+
+const STATE_SETTINGS = [
+  "redis",
+  "postgres",
+  "postgresSchema",
+  "redisPrefix",
+  "failOpen",
+  "redisTimeoutMs",
+  "keyCacheTtlMs",
+  "maxPendingSpendRows",
+];
+
+function readState(value: unknown, issue: Issue): GatewayStateConfig {
+  const state: GatewayStateConfig = {
+    redisPrefix: "tokenwise:",
+    failOpen: false,
+    redisTimeoutMs: 1000,
+    keyCacheTtlMs: 1000,
+    maxPendingSpendRows: 10_000,
+  };
+  if (value === undefined) return state;
+  if (!isObject(value)) {
+    issue(
+      "state",
+      'must be an object such as { "redis": "redis://127.0.0.1:6379", "postgres": "postgres://127.0.0.1/app" }',
+    );
+    return state;
+  }
+  for (const key of Object.keys(value)) {
+    if (!STATE_SETTINGS.includes(key)) {
+      issue(`state.${key}`, `is not a setting; use ${STATE_SETTINGS.join(", ")}`);
+    }
+  }
+  const redis = stateUrl(value.redis, "state.redis", ["redis", "rediss"], issue);
+  if (redis !== undefined) state.redis = redis;
+  const postgres = stateUrl(value.postgres, "state.postgres", ["postgres", "postgresql"], issue);
+  if (postgres !== undefined) state.postgres = postgres;
+  const schema = optionalString(value.postgresSchema, "state.postgresSchema", issue);
+  if (schema !== undefined) {
+    if (!SQL_IDENTIFIER.test(schema)) {
+      issue(
+        "state.postgresSchema",
+        `must be a plain SQL name (letters, digits, _; not starting with a digit), got ${show(schema)}`,
+      );
+    } else {
+      state.postgresSchema = schema;
+    }
+  }
+  const redisPrefix = optionalString(value.redisPrefix, "state.redisPrefix", issue);
+  if (redisPrefix !== undefined) state.redisPrefix = redisPrefix;
+  if (value.failOpen !== undefined) {
+    if (typeof value.failOpen !== "boolean") {
+      issue("state.failOpen", `must be true or false, got ${show(value.failOpen)}`);
+    } else {
+      state.failOpen = value.failOpen;
+    }
+  }
+  const timeout = wholeNumber(value.redisTimeoutMs, "state.redisTimeoutMs", issue, { min: 1 });
+  if (timeout !== undefined) state.redisTimeoutMs = timeout;
+  const keyTtl = wholeNumber(value.keyCacheTtlMs, "state.keyCacheTtlMs", issue, { min: 0 });
+  if (keyTtl !== undefined) state.keyCacheTtlMs = keyTtl;
+  const pending = wholeNumber(value.maxPendingSpendRows, "state.maxPendingSpendRows", issue, {
+    min: 1,
+  });
+  if (pending !== undefined) state.maxPendingSpendRows = pending;
+  return state;
+}
+
+const SQL_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+/**
+ * A URL of one of `schemes`; a bad one is reported without echoing it (it may hold a password).
+ */
+function stateUrl(
+  value: unknown,
+  path: string,
+  schemes: readonly string[],
+  issue: Issue,
+): string | undefined {
+  if (value === undefined) return undefined;
+  const problem = urlProblem(value, schemes);
+  if (problem !== undefined) {
+    issue(path, problem);
+    return undefined;
+  }
+  return value as string;
+}
+
+/**
+ * Why `value` is not a URL of one of `schemes` (never quoting it: it may hold a password), or
+ * undefined when it is one.
+ *
+ * @example
+ * ```ts
+ * urlProblem("redis://127.0.0.1:6379", ["redis", "rediss"]); // undefined
+ * ```
+ */
+export function urlProblem(value: unknown, schemes: readonly string[]): string | undefined {
+  const example = `${schemes[0]}://HOST:PORT`;
+  if (typeof value !== "string" || value.trim() === "") {
+    return `must be a URL such as "${example}", got ${typeof value === "string" ? "an empty string" : show(value)}`;
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    return `must be a URL such as "${example}" (the value given is not a URL; it is not shown, as it may hold a password)`;
+  }
+  const scheme = parsed.protocol.replace(/:$/, "");
+  if (!schemes.includes(scheme)) {
+    return `must start with ${schemes.map((name) => `"${name}://"`).join(" or ")}, got a "${scheme}:" URL`;
+  }
+  if (parsed.hostname === "") return `must name a host, as in "${example}"`;
+  return undefined;
 }
 
 function configError(issues: ConfigIssue[]): TokenwiseError {

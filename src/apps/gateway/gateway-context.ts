@@ -12,11 +12,13 @@ import type { KeyValueStore } from "../../adapters/stores/index.js";
 import type { TokenwiseClient } from "../client/index.js";
 import { createClient } from "../client/index.js";
 import type { GatewayConfig } from "./gateway-config.js";
+import type { GatewayError } from "./gateway-failure.js";
 import type { GatewayLogger } from "./gateway-logger.js";
 import type { GatewayMetrics } from "./gateway-metrics.js";
 import type { BudgetScope, KeyRegistry, RateLimiter, Team, VirtualKey } from "./keys/types.js";
 import { createRequestFacts, type RequestFacts } from "./request-facts.js";
 import type { RequestLog } from "./request-log.js";
+import type { GatewayHealth } from "./state/index.js";
 
 /**
  * A handler mounted at `/dashboard/...`: true when it answered the request. The gateway does not
@@ -60,6 +62,13 @@ export interface GatewayContext {
   facts: RequestFacts;
   /** The client reference ("upstream/model") of a configured model name. */
   referenceOf(model: string): string;
+  /**
+   * Why a paid request (chat, embeddings) must be refused before anything else is done with
+   * it: shared state that does not answer. Undefined when it may go ahead.
+   */
+  refusal(): GatewayError | undefined;
+  /** What /healthz reports about the engines. */
+  health(): GatewayHealth;
   now(): number;
 }
 
@@ -83,6 +92,8 @@ export function createGatewayContext(options: {
   upstreamKeys: Record<string, string | undefined>;
   adminApi?: AdminApiHandler;
   dashboard?: DashboardHandler;
+  /** The engines' admission check and health (default: embedded, always ok). */
+  state?: Pick<GatewayContext, "refusal" | "health">;
   now?: () => number;
 }): GatewayContext {
   const { config } = options;
@@ -116,6 +127,7 @@ export function createGatewayContext(options: {
     cache,
     embeddingCache: options.cacheStore === undefined ? false : { store: options.cacheStore },
     namespace: "gateway",
+    reservationTtlMs: config.defaults.reservationTtlMs,
   });
   return {
     config,
@@ -129,6 +141,8 @@ export function createGatewayContext(options: {
     adminApi: options.adminApi,
     dashboard: options.dashboard,
     referenceOf,
+    refusal: options.state?.refusal ?? (() => undefined),
+    health: options.state?.health ?? (() => ({ status: "ok", engine: "embedded", problems: [] })),
     now: options.now ?? Date.now,
     client,
     facts,

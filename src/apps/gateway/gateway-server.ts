@@ -21,6 +21,7 @@ import {
   handleAdmin,
   handleCountTokens,
   handleEmbeddings,
+  handleHealth,
   handleModels,
 } from "./handle-other-routes.js";
 import { sendJson } from "./http-response.js";
@@ -185,9 +186,7 @@ async function serve(
   try {
     if (route instanceof GatewayError) throw route;
     if (route.kind === "healthz") {
-      const status = state.draining() ? 503 : 200;
-      sendJson(res, status, { status: status === 200 ? "ok" : "draining" });
-      outcome = { ...outcome, status };
+      outcome = { ...outcome, status: handleHealth(context, res, state.draining()) };
     } else if (route.kind === "metrics") {
       const text = await context.metrics.render();
       res.writeHead(200, { "content-type": context.metrics.contentType });
@@ -202,6 +201,10 @@ async function serve(
       await handleModels(context, req, res, requestId, seen);
       outcome = { ...outcome, recorded: false };
     } else {
+      // Shared state that does not answer refuses paid requests before their body is read.
+      const paid = route.kind === "chat" || route.kind === "embeddings";
+      const refusal = paid ? context.refusal() : undefined;
+      if (refusal !== undefined) throw refusal;
       const body = await readJsonBody(req, {
         maxBytes: context.config.defaults.maxBodyBytes,
         timeoutMs: context.config.defaults.requestTimeoutMs,

@@ -187,3 +187,25 @@ export async function handleAdmin(
   });
   sendJson(res, answer.status, answer.body, answer.headers ?? {});
 }
+
+/**
+ * `GET /healthz`: 200 while the gateway serves paid requests (`ok`, or `degraded` when an
+ * engine is down but requests are still served), 503 while it refuses them (`unavailable`) or
+ * shuts down (`draining`); the body says which engine is down and what is waiting. Returns the
+ * status sent.
+ *
+ * @example
+ * ```ts
+ * handleHealth(context, res, false); // 200 {"status":"ok","engine":"embedded","problems":[]}
+ * ```
+ */
+export function handleHealth(
+  context: GatewayContext,
+  res: ServerResponse,
+  draining: boolean,
+): number {
+  const health = context.health();
+  const status = draining || health.status === "unavailable" ? 503 : 200;
+  sendJson(res, status, { ...health, status: draining ? "draining" : health.status });
+  return status;
+}

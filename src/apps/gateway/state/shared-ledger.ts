@@ -1,0 +1,313 @@
+/**
+ * The ledger of a gateway whose replicas share Redis and PostgreSQL. Reservations, leases and
+ * the live spend counters are the Redis ledger's (one Lua script per check-and-write, the
+ * server's clock); each settle also leaves its spend record in the Redis ledger's log, in the
+ * same script as the charge, and a relay moves those records into PostgreSQL, the durable
+ * source of truth that reports read. So a record exists the moment its money is counted, and
+ * a replica killed right after a settle loses nothing.
+ *
+ * When Redis stops answering: a new reservation is refused with 503 (fail closed), or, with
+ * `failOpen`, granted without any budget (it holds nothing) and its cost charged to the
+ * budgets once Redis answers again. A settle or record that cannot reach Redis is never lost:
+ * its row goes straight to the PostgreSQL spend writer, and the charge is replayed into Redis
+ * when it is back (a replayed row carries the same request id, so PostgreSQL keeps one).
+ */
+import { randomUUID } from "node:crypto";
+import type {
+  Ledger,
+  Reservation,
+  ReserveOptions,
+  SettledReservation,
+  SettleRecord,
+  SpendRecordInput,
+  SpendWrite,
+  SpendWriter,
+} from "../../../adapters/ledger/index.js";
+import { TokenwiseError } from "../../../core/errors/index.js";
+import type { Picodollars } from "../../../core/money/index.js";
+import type { GatewayError } from "../gateway-failure.js";
+
+/** A charge that could not reach Redis, applied when it answers again. */
+export type Replay =
+  | {
+      kind: "settle";
+      id: string;
+      actual: Picodollars;
+      record: SettleRecord | undefined;
+      row: SpendWrite | undefined;
+    }
+  | { kind: "record"; row: SpendWrite };
+
+export interface SharedLedgerOptions {
+  /** The Redis ledger: reservations, leases, counters, and the spend log the relay empties. */
+  redis: Ledger;
+  /** Rows that could not go through Redis are written here directly. */
+  writer: SpendWriter;
+  /** Reads records and totals (the PostgreSQL ledger over the same tables as the writer). */
+  reader: Ledger;
+  /** Whether Redis answers now. */
+  redisUp(): boolean;
+  /** Reports a failed Redis call; true when it failed for want of Redis (it is down). */
+  redisFailed(error: unknown): boolean;
+  /** Grant reservations without budgets while Redis is down (instead of refusing). */
+  failOpen: boolean;
+  /** The 503 for a paid request while Redis is down. */
+  unavailable(): GatewayError;
+  /** Called for every reservation granted without budgets. */
+  onFailOpen?(scopes: readonly string[]): void;
+  /** Called when a row or charge could not be kept (the writer's buffer was full). */
+  onLost?(what: string): void;
+  /** Most charges kept for replay (default 100,000); past it they are reported lost. */
+  maxReplays?: number;
+}
+
+export interface SharedLedger extends Ledger {
+  /** Charges waiting for Redis. */
+  pendingReplays(): number;
+  /**
+   * Applies the waiting charges to Redis, oldest first; stops at the first that fails for want
+   * of Redis. Resolves to how many are left.
+   */
+  replay(): Promise<number>;
+}
+
+const UNBUDGETED = "unbudgeted_";
+const MAX_HELD = 100_000;
+
+/**
+ * @example
+ * ```ts
+ * const ledger = createSharedLedger({ redis, writer, reader, redisUp: link.up, redisFailed: link.failed, failOpen: false, unavailable });
+ * ```
+ */
+export function createSharedLedger(options: SharedLedgerOptions): SharedLedger {
+  const { redis, writer, reader } = options;
+  const maxReplays = options.maxReplays ?? 100_000;
+  /** Scopes of the reservations this replica holds, for a settle that cannot reach Redis. */
+  const held = new Map<string, { scopes: string[]; amount: Picodollars }>();
+  const hold = (id: string, entry: { scopes: string[]; amount: Picodollars }) => {
+    held.set(id, entry);
+    // Every reservation ends in a settle or release; this only bounds a caller that forgets.
+    if (held.size > MAX_HELD) held.delete(held.keys().next().value as string);
+  };
+  const replays: Replay[] = [];
+  let replaying: Promise<number> | undefined;
+
+  const keep = (replay: Replay) => {
+    if (replays.length >= maxReplays) {
+      options.onLost?.(`a charge for reservation or request ${replayKey(replay)}`);
+      return;
+    }
+    replays.push(replay);
+  };
+  const writeDirect = (row: SpendWrite) => {
+    if (!writer.write(row)) options.onLost?.(`the spend row of request ${row.requestId}`);
+  };
+  /** Runs a Redis call; a failure for want of Redis becomes `down()`'s result. */
+  const viaRedis = async <T>(work: () => Promise<T>, down: () => T | Promise<T>): Promise<T> => {
+    if (!options.redisUp()) return down();
+    try {
+      return await work();
+    } catch (error) {
+      if (!options.redisFailed(error)) throw error;
+      return down();
+    }
+  };
+  const unbudgeted = (reserveOptions: ReserveOptions): Reservation => {
+    const scopes =
+      reserveOptions.budgets !== undefined
+        ? reserveOptions.budgets.map((budget) => budget.scope)
+        : [reserveOptions.scope];
+    const id = `${UNBUDGETED}${randomUUID()}`;
+    hold(id, { scopes, amount: 0n });
+    options.onFailOpen?.(scopes);
+    return {
+      id,
+      scope: scopes[0] as string,
+      scopes,
+      amount: 0n,
+      expiresAt: Date.now() + reserveOptions.ttlMs,
+    };
+  };
+  const rowOf = (
+    id: string,
+    scopes: readonly string[],
+    actual: Picodollars,
+    record: SettleRecord,
+    extra: Record<string, string> = {},
+  ): SpendWrite => ({
+    ...record,
+    scope: scopes[0] as string,
+    ...(scopes.length > 1 ? { scopes: [...scopes] } : {}),
+    cost: actual,
+    requestId: record.requestId ?? id,
+    ...(Object.keys(extra).length > 0 ? { metadata: { ...record.metadata, ...extra } } : {}),
+  });
+
+  const ledger: SharedLedger = {
+    async reserve(reserveOptions) {
+      const reservation = await viaRedis(
+        () => redis.reserve(reserveOptions),
+        () => {
+          if (!options.failOpen) throw options.unavailable();
+          return unbudgeted(reserveOptions);
+        },
+      );
+      if (!reservation.id.startsWith(UNBUDGETED)) {
+        hold(reservation.id, { scopes: reservation.scopes, amount: reservation.amount });
+      }
+      return reservation;
+    },
+    async renew(id, ttlMs) {
+      const known = held.get(id);
+      if (id.startsWith(UNBUDGETED)) {
+        if (known === undefined) return undefined;
+        return {
+          id,
+          scope: known.scopes[0] as string,
+          scopes: known.scopes,
+          amount: 0n,
+          expiresAt: Date.now() + ttlMs,
+        };
+      }
+      // A renewal that cannot reach Redis throws: the caller tries again at its next renewal.
+      return redis.renew(id, ttlMs);
+    },
+    async settle(id, actual, record) {
+      const known = held.get(id);
+      // One time and one request id for every path this record may take, so copies match.
+      const fixed =
+        record === undefined
+          ? undefined
+          : { ...record, time: record.time ?? Date.now(), requestId: record.requestId ?? id };
+      if (id.startsWith(UNBUDGETED)) {
+        if (known === undefined) throw notFound(id);
+        held.delete(id);
+        if (fixed !== undefined) {
+          const row = rowOf(id, known.scopes, actual, fixed, { sharedState: "fail_open" });
+          writeDirect(row);
+          keep({ kind: "record", row });
+        }
+        return { id, scope: known.scopes[0] as string, scopes: known.scopes, reserved: 0n, actual };
+      }
+      const settled = await viaRedis<SettledReservation | undefined>(
+        () => redis.settle(id, actual, fixed),
+        () => undefined,
+      );
+      if (settled !== undefined) {
+        held.delete(id);
+        return settled;
+      }
+      // Redis did not answer: the call was paid for, so its row is written now and the charge
+      // applied later. The reservation keeps holding its worst case until its lease runs out.
+      if (known === undefined) throw options.unavailable();
+      held.delete(id);
+      const row = fixed === undefined ? undefined : rowOf(id, known.scopes, actual, fixed);
+      if (row !== undefined) writeDirect(row);
+      keep({ kind: "settle", id, actual, record: fixed, row });
+      return {
+        id,
+        scope: known.scopes[0] as string,
+        scopes: known.scopes,
+        reserved: known.amount,
+        actual,
+      };
+    },
+    async release(id) {
+      if (id.startsWith(UNBUDGETED)) return held.delete(id);
+      held.delete(id);
+      // A release that cannot reach Redis frees nothing now; the lease runs out by itself.
+      return viaRedis(
+        () => redis.release(id),
+        () => false,
+      );
+    },
+    spent: (scope) => redisOr503(() => redis.spent(scope)),
+    reserved: (scope) => redisOr503(() => redis.reserved(scope)),
+    remaining: (scope, limit) => redisOr503(() => redis.remaining(scope, limit)),
+    async record(input: SpendRecordInput) {
+      const fixed: SpendRecordInput = {
+        ...input,
+        time: input.time ?? Date.now(),
+        requestId: input.requestId ?? `rec_${randomUUID()}`,
+      };
+      return viaRedis(
+        () => redis.record(fixed),
+        () => {
+          const row = { ...fixed, requestId: fixed.requestId as string };
+          writeDirect(row);
+          // A row that charges nothing needs no replay: PostgreSQL has it.
+          if (fixed.cost > 0n) keep({ kind: "record", row });
+          return { ...fixed, time: fixed.time as number };
+        },
+      );
+    },
+    records: (query) => reader.records(query),
+    totals: (query) => reader.totals(query),
+    async close() {
+      // The engines belong to the gateway state, which closes them.
+    },
+    pendingReplays: () => replays.length,
+    replay() {
+      replaying ??= drainReplays().finally(() => {
+        replaying = undefined;
+      });
+      return replaying;
+    },
+  };
+
+  const redisOr503 = <T>(work: () => Promise<T>) =>
+    viaRedis(work, () => {
+      throw options.unavailable();
+    });
+
+  const drainReplays = async (): Promise<number> => {
+    while (replays.length > 0 && options.redisUp()) {
+      const next = replays[0] as Replay;
+      try {
+        await applyReplay(next);
+      } catch (error) {
+        if (options.redisFailed(error)) break;
+        // Not a connection failure (a bad record): it can never apply; say so and move on.
+        options.onLost?.(`a charge for ${replayKey(next)} (${messageOf(error)})`);
+      }
+      replays.shift();
+    }
+    return replays.length;
+  };
+
+  const applyReplay = async (replay: Replay) => {
+    if (replay.kind === "record") {
+      await redis.record(replay.row);
+      return;
+    }
+    try {
+      // Idempotent by reservation id: if the first settle did reach Redis, this charges nothing.
+      await redis.settle(replay.id, replay.actual, replay.record);
+    } catch (error) {
+      if (!TokenwiseError.hasCode(error, "not_found")) throw error;
+      // Forgotten (past the late-settle window): charge it as a record of the same request.
+      if (replay.row !== undefined) await redis.record(replay.row);
+    }
+  };
+
+  return ledger;
+}
+
+function replayKey(replay: Replay): string {
+  return replay.kind === "settle" ? replay.id : replay.row.requestId;
+}
+
+function notFound(id: string): TokenwiseError {
+  return new TokenwiseError(
+    "not_found",
+    `No active reservation "${id}" (settled or released already).`,
+    {
+      details: { id },
+    },
+  );
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
