@@ -28,9 +28,23 @@ export function writeBenchmarksSection({ root, heading, section }) {
   return path;
 }
 
+/**
+ * The heading line that `heading` starts: at a line start, and ending there or going on with
+ * ":" or " (" - so "## Gateway" finds "## Gateway: …" but not "## Gateway replicas: …".
+ */
 function findHeadingLine(text, heading) {
   for (let at = text.indexOf(heading); at !== -1; at = text.indexOf(heading, at + 1)) {
-    if (at === 0 || text[at - 1] === "\n") return at;
+    if (at !== 0 && text[at - 1] !== "\n") continue;
+    const end = at + heading.length;
+    if (
+      heading.endsWith("\n") ||
+      end === text.length ||
+      text[end] === "\n" ||
+      text[end] === ":" ||
+      text.startsWith(" (", end)
+    ) {
+      return at;
+    }
   }
   return -1;
 }
