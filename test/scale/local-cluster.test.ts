@@ -131,6 +131,7 @@ describe.skipIf(unavailable !== undefined)(
         if (!current.redisAlive && current.replicas.every((each) => !each.alive)) break;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
-    });
+      // initdb and two restarts of each engine take a while on a loaded machine.
+    }, 180_000);
   },
 );

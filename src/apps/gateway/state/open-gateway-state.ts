@@ -321,6 +321,8 @@ async function openSharedState(
   });
   const redisLedger = createRedisLedger({ client: link.client, prefix: `${prefix}ledger:` });
   const reader = createPostgresLedger(connection);
+  // The relay counts the rows this replica logs; it starts right after the ledger exists.
+  let relay: SpendRelay | undefined;
   const ledger: SharedLedger = createSharedLedger({
     redis: redisLedger,
     writer,
@@ -346,8 +348,9 @@ async function openSharedState(
       counters.lost += 1;
       logger.log("error", "spend could not be kept", { what });
     },
+    onLogged: () => relay?.appended(),
   });
-  const relay: SpendRelay = startSpendRelay({
+  relay = startSpendRelay({
     client: link.client,
     outbox: redisSpendOutbox({ client: link.client, prefix: `${prefix}ledger:` }),
     writer,

@@ -80,6 +80,7 @@ function setup(options: { failOpen?: boolean; capacity?: number } = {}) {
   const writer = keepingWriter(options.capacity);
   const lost: string[] = [];
   const failOpen: string[][] = [];
+  const logged = { rows: 0 };
   // "Up" as the link would see it: not cut, and no failure reported since.
   let down = false;
   const ledger = createSharedLedger({
@@ -97,6 +98,9 @@ function setup(options: { failOpen?: boolean; capacity?: number } = {}) {
       new GatewayError({ status: 503, kind: "server", message: "shared state unavailable" }),
     onFailOpen: (scopes) => failOpen.push([...scopes]),
     onLost: (what) => lost.push(what),
+    onLogged: () => {
+      logged.rows += 1;
+    },
   });
   const cut = () => {
     state.cut = true;
@@ -105,18 +109,22 @@ function setup(options: { failOpen?: boolean; capacity?: number } = {}) {
     state.cut = false;
     down = false;
   };
-  return { inner, ledger, writer, lost, failOpen, cut, heal };
+  return { inner, ledger, writer, lost, failOpen, logged, cut, heal };
 }
 
 describe("createSharedLedger", () => {
   it("reserves, settles and records through Redis while it answers", async () => {
-    const { inner, ledger, writer } = setup();
+    const { inner, ledger, writer, logged } = setup();
     const { id } = await ledger.reserve({ amount: usd("0.5"), ttlMs: 60_000, budgets });
     await ledger.settle(id, usd("0.2"), { model: "m", provider: "p", usage, requestId: "r1" });
     expect(await inner.spent("team:t")).toBe(usd("0.2"));
     expect(await inner.records()).toHaveLength(1);
+    // Each row left in the Redis log is counted toward the backlog at once.
+    expect(logged.rows).toBe(1);
+    await ledger.record({ scope: "key:a", model: "m", provider: "gateway", usage, cost: 0n });
+    expect(logged.rows).toBe(2);
     expect(writer.rows).toEqual([]);
-    expect(await ledger.records()).toHaveLength(1);
+    expect(await ledger.records()).toHaveLength(2);
   });
 
   it("refuses a reservation with the 503 while Redis is down (fail closed)", async () => {

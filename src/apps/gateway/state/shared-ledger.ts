@@ -57,6 +57,8 @@ export interface SharedLedgerOptions {
   onFailOpen?(scopes: readonly string[]): void;
   /** Called when a row or charge could not be kept (the writer's buffer was full). */
   onLost?(what: string): void;
+  /** Called for each row a settle or record left in the Redis ledger's log. */
+  onLogged?(): void;
   /** Most charges kept for replay (default 100,000); past it they are reported lost. */
   maxReplays?: number;
 }
@@ -196,6 +198,7 @@ export function createSharedLedger(options: SharedLedgerOptions): SharedLedger {
       );
       if (settled !== undefined) {
         held.delete(id);
+        if (fixed !== undefined) options.onLogged?.();
         return settled;
       }
       // Redis did not answer: the call was paid for, so its row is written now and the charge
@@ -232,7 +235,11 @@ export function createSharedLedger(options: SharedLedgerOptions): SharedLedger {
         requestId: input.requestId ?? `rec_${randomUUID()}`,
       };
       return viaRedis(
-        () => redis.record(fixed),
+        async () => {
+          const recorded = await redis.record(fixed);
+          options.onLogged?.();
+          return recorded;
+        },
         () => {
           const row = { ...fixed, requestId: fixed.requestId as string };
           writeDirect(row);

@@ -27,7 +27,7 @@ type Mode = "answers" | "fails" | "hangs";
 function controlledWriter() {
   let buffer: SpendWrite[] = [];
   const written: SpendWrite[] = [];
-  const state = { mode: "answers" as Mode, release: (): void => undefined };
+  const state: { mode: Mode; release: () => void } = { mode: "answers", release: () => undefined };
   const writer: SpendWriter = {
     write(row) {
       buffer.push(row);

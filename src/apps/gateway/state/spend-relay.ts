@@ -17,6 +17,11 @@ export interface SpendRelay {
   pending(): number;
   /** Rows of the outbox this replica handed to the writer and has not removed yet. */
   unconfirmed(): number;
+  /**
+   * Counts rows this replica just added to the outbox, so the backlog it reports is exact for
+   * its own rows between two looks at Redis.
+   */
+  appended(count?: number): void;
   /** Stops the timer; runs a last cycle first when `flush` (default true). */
   close(options?: { flush?: boolean }): Promise<void>;
 }
@@ -162,6 +167,9 @@ export function startSpendRelay(options: SpendRelayOptions): SpendRelay {
     cycle,
     pending: () => pending,
     unconfirmed: () => unconfirmed.length,
+    appended(count = 1) {
+      pending += count;
+    },
     async close(closeOptions = {}) {
       if (closed) return;
       closed = true;
