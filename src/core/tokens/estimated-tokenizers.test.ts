@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   CLAUDE_TOKENS_PER_O200K_TOKEN,
+  countCodePoints,
   estimateMethod,
   estimateTextTokens,
   GEMINI_CHARACTERS_PER_TOKEN,
@@ -34,5 +35,27 @@ describe("estimateTextTokens", () => {
     expect(estimateMethod("gemini")).toBe(
       "estimate: max(characters ÷ 4, o200k_base) (Gemini's tokenizer is not public)",
     );
+  });
+});
+
+describe("countCodePoints", () => {
+  it("counts a surrogate pair once and a lone surrogate as one", () => {
+    expect(countCodePoints("")).toBe(0);
+    expect(countCodePoints("hello")).toBe(5);
+    expect(countCodePoints("héllo wörld")).toBe(11);
+    expect(countCodePoints("中文")).toBe(2);
+    expect(countCodePoints("🤖")).toBe(1);
+    expect(countCodePoints("a🤖b🤖")).toBe(4);
+    expect(countCodePoints("\ud800")).toBe(1);
+    expect(countCodePoints("\udc00\ud800")).toBe(2);
+    expect(countCodePoints("a\ud800")).toBe(2);
+    expect(countCodePoints("\ud800\ud800\udc00")).toBe(2);
+    expect(countCodePoints("\ud83e\udd16\udd16")).toBe(2);
+  });
+
+  it("agrees with the string iterator on long mixed text", () => {
+    const text = `${"x".repeat(70_000)}中🤖\ud800${"é".repeat(1000)}🤖\udc00`;
+    expect(countCodePoints(text)).toBe([...text].length);
+    expect(countCodePoints("x".repeat(70_000))).toBe(70_000);
   });
 });

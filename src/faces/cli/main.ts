@@ -9,8 +9,10 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-// A search loads only the search command: a fresh process answers much sooner.
+// A search or a count loads only its own command: a fresh process answers much sooner.
 process.exitCode =
   process.argv[2] === "search"
     ? await (await import("./search-program.js")).runSearchProgram(process.argv)
-    : await (await import("./program.js")).run(process.argv);
+    : process.argv[2] === "tokens"
+      ? await (await import("./tokens-program.js")).runTokensProgram(process.argv)
+      : await (await import("./program.js")).run(process.argv);

@@ -29,10 +29,11 @@ export interface BpeEncoding {
  * 1. a single ASCII character is its byte's token;
  * 2. an ASCII piece of up to 8 characters is its own packed key: first in this tokenizer's
  *    direct-mapped cache (hot in the CPU's cache), then in the vocabulary's short-token table;
- * 3. any other piece is hashed (from the text itself when ASCII, else from its UTF-8 bytes)
- *    and looked up whole in the vocabulary;
- * 4. a piece that is not one token comes from the bounded piece cache, or is merged with
- *    tiktoken's algorithm on integer ranks and then cached.
+ * 3. any other piece (and a short one of several tokens) is hashed from its code units and
+ *    looked up in the bounded piece cache, which keeps the tokens of every piece that came
+ *    this way, so a repeated piece costs one hash and one probe;
+ * 4. a new piece is looked up whole in the vocabulary (from the text itself when ASCII, else
+ *    from its UTF-8 bytes), or merged with tiktoken's algorithm on integer ranks, and cached.
  *
  * The encoding's tables are shared; the scratch space and the caches (fixed maximum sizes) are
  * this tokenizer's own.
@@ -252,60 +253,62 @@ export class BpeTokenizer implements Tokenizer {
 
   /**
    * Finds the tokens of `text[start..end)` without the short-piece cache: returns how many there
-   * are and leaves them in `pieceIds` from `pieceIdsStart`. ASCII pieces are looked up straight
-   * from the text; others through their UTF-8 bytes.
+   * are and leaves them in `pieceIds` from `pieceIdsStart`. A piece seen before comes from the
+   * piece cache, found by its code units; a new one is looked up whole in the vocabulary (from
+   * the text itself when ASCII, else from its UTF-8 bytes) or merged, then cached.
    */
   private tokenizePiece(text: string, start: number, end: number): number {
     const length = end - start;
     let hash = 0;
-    let index = start;
-    for (; index < end; index += 1) {
+    let allBits = 0;
+    for (let index = start; index < end; index += 1) {
       const code = text.charCodeAt(index);
-      if (code >= 128) break;
+      allBits |= code;
       hash = (Math.imul(hash, HASH_BASE) + code) | 0;
     }
-    if (index === end) {
+    const entry = this.cache.find(text, start, length, hash);
+    if (entry !== -1) return this.cachedTokens(entry);
+    let count: number;
+    if (allBits < 128) {
+      let id = -1;
       if (length <= 8) {
         const high = this.asciiKey(text, start, length);
-        const id = this.vocabulary.shortToken(this.keyLow, high);
-        if (id !== -1) return this.singleToken(id);
+        id = this.vocabulary.shortToken(this.keyLow, high);
       } else if (length <= LONGEST_TOKEN_BYTES) {
-        const id = this.vocabulary.longAsciiToken(text, start, length, hash);
-        if (id !== -1) return this.singleToken(id);
+        id = this.vocabulary.longAsciiToken(text, start, length, hash);
       }
-      const entry = this.cache.findAscii(text, start, length, hash);
-      if (entry !== -1) return this.cachedTokens(entry);
-      return this.mergePiece(this.asciiBytes(text, start, end), hash, length);
+      count = id === -1 ? this.mergeBytes(this.asciiBytes(text, start, end)) : this.singleToken(id);
+    } else {
+      const byteLength = this.pieceBytes(text, start, end);
+      const id =
+        byteLength <= LONGEST_TOKEN_BYTES
+          ? this.vocabulary.token(this.buffer, 0, byteLength, this.pieceHash)
+          : -1;
+      count = id === -1 ? this.mergeBytes(byteLength) : this.singleToken(id);
     }
-    const byteLength = this.pieceBytes(text, start, end);
-    hash = this.pieceHash;
-    if (byteLength <= LONGEST_TOKEN_BYTES) {
-      const id = this.vocabulary.token(this.buffer, 0, byteLength, hash);
-      if (id !== -1) return this.singleToken(id);
-    }
-    const entry = this.cache.find(this.buffer, byteLength, hash);
-    if (entry !== -1) return this.cachedTokens(entry);
-    return this.mergePiece(byteLength, hash, length);
+    this.cache.add(text, start, length, hash, this.pieceIds, this.pieceIdsStart, count);
+    if (length > LARGE_PIECE_CODE_UNITS) this.releaseScratch();
+    return count;
   }
 
-  /** {@link tokenizePiece} for an ASCII piece known not to be one token. */
+  /** {@link tokenizePiece} for an ASCII piece of up to 8 characters known not to be one token. */
   private tokenizeNewPiece(text: string, start: number, end: number): number {
     let hash = 0;
     for (let index = start; index < end; index += 1) {
       hash = (Math.imul(hash, HASH_BASE) + text.charCodeAt(index)) | 0;
     }
-    const entry = this.cache.findAscii(text, start, end - start, hash);
+    const entry = this.cache.find(text, start, end - start, hash);
     if (entry !== -1) return this.cachedTokens(entry);
-    return this.mergePiece(this.asciiBytes(text, start, end), hash, end - start);
+    const count = this.mergeBytes(this.asciiBytes(text, start, end));
+    this.cache.add(text, start, end - start, hash, this.pieceIds, 0, count);
+    return count;
   }
 
-  /** Merges the piece whose bytes are in the buffer, caches it, and returns its token count. */
-  private mergePiece(byteLength: number, hash: number, codeUnits: number): number {
+  /** Merges the piece whose bytes are in the buffer and returns its token count. */
+  private mergeBytes(byteLength: number): number {
     const count = this.merger.merge(this.buffer, byteLength);
-    this.cache.add(this.buffer, byteLength, hash, this.merger.ids, count);
     this.pieceIds = this.merger.ids;
     this.pieceIdsStart = 0;
-    if (codeUnits > LARGE_PIECE_CODE_UNITS) this.releaseScratch();
     return count;
   }
 

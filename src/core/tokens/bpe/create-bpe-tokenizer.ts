@@ -41,7 +41,7 @@ function loadEncoding(name: BpeEncodingName): BpeEncoding {
  * `cl100k_base` (GPT-4, GPT-3.5): the same token ids as tiktoken, with special-token text
  * treated as ordinary text. The encoding's tables load on the first call for that encoding
  * (about 10 MB, some tens of milliseconds) and are shared; each tokenizer keeps its own caches,
- * which grow with the text it sees up to a fixed 12 MB at most, so reuse one tokenizer.
+ * which grow with the text it sees up to a fixed 16 MB at most, so reuse one tokenizer.
  *
  * @example
  * ```ts

@@ -1,23 +1,31 @@
 // biome-ignore-all lint/style/noNonNullAssertion: typed-array reads in hot loops stay within bounds the loops check; noUncheckedIndexedAccess still types them as possibly undefined, and a runtime fallback would cost time on every read.
+import { HASH_BASE } from "./vocabulary.js";
+
 /**
- * Upper bounds that keep the cache's memory fixed whatever the input: about 11.5 MB at most,
- * reached only by text with some 100,000 distinct multi-token pieces (the multilingual part of
- * the benchmark corpus has 74,000 in 2.5 MB; gpt-tokenizer keeps 100,000 in its cache).
+ * Upper bounds that keep the cache's memory fixed whatever the input: about 15 MB at most
+ * (4 MB of slots, 3 MB of entry offsets and hashes, 4 MB of code units, 4 MB of token ids),
+ * whichever bound a text reaches first. 10.7 MB of the benchmark's mixed text has 149,500
+ * distinct pieces this cache holds with cl100k_base (its smaller vocabulary splits more words
+ * into several tokens) and 139,000 with o200k_base, in 1.3 MB of code units and 555,000 token
+ * ids: a quarter of a million entries keep every piece of a text that size, where 2^17 made the
+ * cache start over once per pass through it. gpt-tokenizer keeps 100,000 in its cache.
  */
-const MAXIMUM_ENTRIES = 1 << 17;
-const MAXIMUM_BYTES = 1 << 22;
+const MAXIMUM_ENTRIES = 1 << 18;
+const MAXIMUM_CODE_UNITS = 1 << 21;
 const MAXIMUM_TOKENS = 1 << 20;
 /** First sizes: a tokenizer that counts a little allocates a little. */
 const FIRST_ENTRIES = 1 << 10;
-const FIRST_BYTES = 1 << 14;
+const FIRST_CODE_UNITS = 1 << 13;
 const FIRST_TOKENS = 1 << 12;
-/** Pieces longer than this are merged every time: caching them would crowd out many short ones. */
-export const LONGEST_CACHED_PIECE_BYTES = 1024;
+/** Pieces longer than this are tokenized every time: caching them would crowd out many short ones. */
+export const LONGEST_CACHED_PIECE_CODE_UNITS = 1024;
 
 /**
- * A bounded cache from piece bytes to the token ids they merge into, for pieces that are not a
- * single token. Keys are bytes plus their hash, so lookups need no strings. Its arenas double
- * as they fill, up to fixed maximums; when one is full at its maximum the cache starts over, so
+ * A bounded cache from a piece of text to its token ids, for every piece the tokenizer cannot
+ * answer from its short-piece cache. Keys are the piece's UTF-16 code units plus their hash
+ * ({@link hashCodeUnits}), compared against the text itself, so a repeated piece costs one hash
+ * and one probe: no UTF-8 encoding, no vocabulary lookup and no merging. Its arenas double as
+ * they fill, up to fixed maximums; when one is full at its maximum the cache starts over, so
  * memory stays bounded on adversarial input and the frequent pieces of the current text come
  * back within a few hundred pieces.
  */
@@ -25,16 +33,16 @@ export class PieceCache {
   /** Open addressing: pairs of (hash, entry + 1), at most half full. */
   private slots = new Int32Array(4 * FIRST_ENTRIES);
   private slotShift = 32 - Math.log2(2 * FIRST_ENTRIES);
-  private byteStarts = new Int32Array(FIRST_ENTRIES + 1);
+  private unitStarts = new Int32Array(FIRST_ENTRIES + 1);
   private tokenStarts = new Int32Array(FIRST_ENTRIES + 1);
   private hashes = new Int32Array(FIRST_ENTRIES);
-  private bytes = new Uint8Array(FIRST_BYTES);
+  private units = new Uint16Array(FIRST_CODE_UNITS);
   /** Token ids of every entry; entry `e` owns `tokens[tokenStart(e)..tokenEnd(e))`. */
   tokens = new Int32Array(FIRST_TOKENS);
   private entries = 0;
 
-  /** Entry of the piece `bytes[0..length)` with hash `hash`, or -1. */
-  find(bytes: Uint8Array, length: number, hash: number): number {
+  /** Entry of the piece `text[start..start+length)` whose hash is `hash`, or -1. */
+  find(text: string, start: number, length: number, hash: number): number {
     const slots = this.slots;
     const mask = slots.length - 1;
     let slot = (Math.imul(hash, 0x9e3779b1) >>> this.slotShift) << 1;
@@ -43,33 +51,11 @@ export class PieceCache {
       if (entryPlusOne === 0) return -1;
       if (slots[slot] === hash) {
         const entry = entryPlusOne - 1;
-        const start = this.byteStarts[entry]!;
-        if (this.byteStarts[entry + 1]! - start === length) {
-          const cached = this.bytes;
+        const cachedStart = this.unitStarts[entry]!;
+        if (this.unitStarts[entry + 1]! - cachedStart === length) {
+          const units = this.units;
           let index = 0;
-          while (index < length && cached[start + index] === bytes[index]) index += 1;
-          if (index === length) return entry;
-        }
-      }
-      slot = (slot + 2) & mask;
-    }
-  }
-
-  /** Entry of the ASCII piece `text[start..start+length)` with hash `hash`, or -1. */
-  findAscii(text: string, start: number, length: number, hash: number): number {
-    const slots = this.slots;
-    const mask = slots.length - 1;
-    let slot = (Math.imul(hash, 0x9e3779b1) >>> this.slotShift) << 1;
-    for (;;) {
-      const entryPlusOne = slots[slot + 1]!;
-      if (entryPlusOne === 0) return -1;
-      if (slots[slot] === hash) {
-        const entry = entryPlusOne - 1;
-        const cachedStart = this.byteStarts[entry]!;
-        if (this.byteStarts[entry + 1]! - cachedStart === length) {
-          const cached = this.bytes;
-          let index = 0;
-          while (index < length && cached[cachedStart + index] === text.charCodeAt(start + index)) {
+          while (index < length && units[cachedStart + index] === text.charCodeAt(start + index)) {
             index += 1;
           }
           if (index === length) return entry;
@@ -87,21 +73,35 @@ export class PieceCache {
     return this.tokenStarts[entry + 1]!;
   }
 
-  /** Remembers that `bytes[0..length)` (hash `hash`) merges into `ids[0..count)`. */
-  add(bytes: Uint8Array, length: number, hash: number, ids: Int32Array, count: number): void {
-    if (length > LONGEST_CACHED_PIECE_BYTES) return;
+  /**
+   * Remembers that `text[start..start+length)` (hash `hash`) is the tokens
+   * `ids[idsStart..idsStart+count)`.
+   */
+  add(
+    text: string,
+    start: number,
+    length: number,
+    hash: number,
+    ids: Int32Array,
+    idsStart: number,
+    count: number,
+  ): void {
+    if (length > LONGEST_CACHED_PIECE_CODE_UNITS) return;
     if (!this.makeRoom(length, count)) {
       this.slots.fill(0);
       this.entries = 0;
     }
     const entry = this.entries;
-    const byteStart = this.byteStarts[entry]!;
-    const cachedBytes = this.bytes;
-    for (let index = 0; index < length; index += 1) cachedBytes[byteStart + index] = bytes[index]!;
-    this.byteStarts[entry + 1] = byteStart + length;
+    const unitStart = this.unitStarts[entry]!;
+    const units = this.units;
+    for (let index = 0; index < length; index += 1) {
+      units[unitStart + index] = text.charCodeAt(start + index);
+    }
+    this.unitStarts[entry + 1] = unitStart + length;
     const tokenStart = this.tokenStarts[entry]!;
     const tokens = this.tokens;
-    for (let index = 0; index < count; index += 1) tokens[tokenStart + index] = ids[index]!;
+    for (let index = 0; index < count; index += 1)
+      tokens[tokenStart + index] = ids[idsStart + index]!;
     this.tokenStarts[entry + 1] = tokenStart + count;
     this.hashes[entry] = hash;
     this.entries = entry + 1;
@@ -120,15 +120,19 @@ export class PieceCache {
   /** Grows whatever is too small for one more entry; false when a maximum is in the way. */
   private makeRoom(length: number, count: number): boolean {
     const entry = this.entries;
-    const bytesNeeded = this.byteStarts[entry]! + length;
+    const unitsNeeded = this.unitStarts[entry]! + length;
     const tokensNeeded = this.tokenStarts[entry]! + count;
-    if (entry === MAXIMUM_ENTRIES || bytesNeeded > MAXIMUM_BYTES || tokensNeeded > MAXIMUM_TOKENS) {
+    if (
+      entry === MAXIMUM_ENTRIES ||
+      unitsNeeded > MAXIMUM_CODE_UNITS ||
+      tokensNeeded > MAXIMUM_TOKENS
+    ) {
       return false;
     }
-    if (bytesNeeded > this.bytes.length) {
-      const bytes = new Uint8Array(Math.min(MAXIMUM_BYTES, this.bytes.length * 2));
-      bytes.set(this.bytes);
-      this.bytes = bytes;
+    if (unitsNeeded > this.units.length) {
+      const units = new Uint16Array(Math.min(MAXIMUM_CODE_UNITS, this.units.length * 2));
+      units.set(this.units);
+      this.units = units;
     }
     if (tokensNeeded > this.tokens.length) {
       const tokens = new Int32Array(Math.min(MAXIMUM_TOKENS, this.tokens.length * 2));
@@ -137,9 +141,9 @@ export class PieceCache {
     }
     if (entry === this.hashes.length) {
       const capacity = entry * 2;
-      const byteStarts = new Int32Array(capacity + 1);
-      byteStarts.set(this.byteStarts);
-      this.byteStarts = byteStarts;
+      const unitStarts = new Int32Array(capacity + 1);
+      unitStarts.set(this.unitStarts);
+      this.unitStarts = unitStarts;
       const tokenStarts = new Int32Array(capacity + 1);
       tokenStarts.set(this.tokenStarts);
       this.tokenStarts = tokenStarts;
@@ -154,4 +158,16 @@ export class PieceCache {
     }
     return true;
   }
+}
+
+/**
+ * The cache's key hash of `text[start..end)`: the polynomial hash of its UTF-16 code units, with
+ * the vocabulary's {@link HASH_BASE}, so for an ASCII piece it equals the hash of its bytes.
+ */
+export function hashCodeUnits(text: string, start: number, end: number): number {
+  let hash = 0;
+  for (let index = start; index < end; index += 1) {
+    hash = (Math.imul(hash, HASH_BASE) + text.charCodeAt(index)) | 0;
+  }
+  return hash;
 }
