@@ -189,11 +189,13 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
     `INSERT INTO ${scopes} (scope, spent) VALUES (@scope, @spent)
      ON CONFLICT (scope) DO UPDATE SET spent = excluded.spent`,
   );
+  // Summed in SQL, as whole microdollars and leftover picodollars apart (one SUM(amount) could
+  // overflow 64 bits; these two cannot for any number of holds a budget can have).
   const selectActiveAmounts = database
-    .prepare<{ scope: string; now: number }, bigint>(
-      `SELECT amount FROM ${holds} WHERE scope = @scope AND expires_at > @now`,
+    .prepare<{ scope: string; now: number }, { micro: bigint | null; pico: bigint | null }>(
+      `SELECT sum(amount / 1000000) AS micro, sum(amount % 1000000) AS pico
+       FROM ${holds} WHERE scope = @scope AND expires_at > @now`,
     )
-    .pluck()
     .safeIntegers();
   const insertHold = database.prepare<{
     id: string;
@@ -245,9 +247,8 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
 
   const spentOf = (scope: string): Picodollars => BigInt(selectSpent.get({ scope }) ?? "0");
   const reservedOf = (scope: string, at: number): Picodollars => {
-    let sum = 0n;
-    for (const amount of selectActiveAmounts.all({ scope, now: at })) sum += amount;
-    return sum;
+    const sums = selectActiveAmounts.get({ scope, now: at });
+    return (sums?.micro ?? 0n) * 1_000_000n + (sums?.pico ?? 0n);
   };
   const charge = (scope: string, amount: Picodollars) => {
     upsertSpent.run({ scope, spent: (spentOf(scope) + amount).toString() });
