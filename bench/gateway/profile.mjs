@@ -10,8 +10,12 @@
 //
 // --plain adds the floor: bench/gateway/plain-proxy.mjs (node:http + undici, nothing else).
 // --cpu-prof DIR starts the gateways under `node --cpu-prof` and leaves the profiles in DIR
-// (written when the gateway exits at the end of the run).
+// (written when the gateway exits at the end of the run). --perf FILE records the first
+// gateway with `perf record -e cpu-clock` (CPU samples only while it runs, so a loaded machine
+// does not skew them; JS frames named through --perf-basic-prof) during the measured rounds:
+// read it with `perf report -i FILE --no-children --sort symbol`.
 
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -38,6 +42,7 @@ const connections = Number(value("connections", 50));
 const seconds = Number(value("seconds", 5));
 const rounds = Number(value("rounds", 3));
 const cpuProf = value("cpu-prof", undefined);
+const perfFile = value("perf", undefined);
 const roots = [join(here, "..", "..")];
 args.forEach((arg, index) => {
   if (arg === "--root") roots.push(resolve(args[index + 1]));
@@ -50,8 +55,10 @@ try {
   children.push(mock.child);
   const targets = [];
   for (const [index, root] of roots.entries()) {
-    const nodeArgs =
-      cpuProf === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${resolve(cpuProf)}`];
+    const nodeArgs = [
+      ...(cpuProf === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${resolve(cpuProf)}`]),
+      ...(perfFile !== undefined && index === 0 ? ["--perf-basic-prof"] : []),
+    ];
     const target = await startTokenwise({
       root,
       dir: join(dir, `gateway-${index}`),
@@ -80,6 +87,25 @@ try {
   const body = chatBody(mode === "stream");
   for (const target of targets) await load(target, body, 10, 2); // warm-up
   const samples = new Map(targets.map((target) => [target.name, []]));
+  const perf =
+    perfFile === undefined
+      ? undefined
+      : spawn(
+          "perf",
+          [
+            "record",
+            "-e",
+            "cpu-clock",
+            "-F",
+            "2000",
+            "-g",
+            "-p",
+            String(targets[0].pid),
+            "-o",
+            perfFile,
+          ],
+          { stdio: "ignore" },
+        );
   for (let round = 0; round < rounds; round++) {
     for (const target of targets) {
       const before = cpuSeconds(target.pid);
@@ -97,6 +123,10 @@ try {
         `round ${round + 1} ${target.name}: ${sample.cpuMs.toFixed(3)} CPU ms/req, ${Math.round(sample.rps)} req/s, p50 ${sample.p50.toFixed(2)} ms, ${sample.failures} failed\n`,
       );
     }
+  }
+  if (perf !== undefined) {
+    perf.kill("SIGINT");
+    await new Promise((resolve) => perf.once("exit", resolve));
   }
   console.log(`${mode}, concurrency ${connections}, ${rounds} rounds of ${seconds} s (medians):`);
   const first = median(samples.get(targets[0].name).map((sample) => sample.cpuMs));
