@@ -123,6 +123,90 @@ describe("createSqliteLedger", () => {
   });
 });
 
+describe("createSqliteLedger balance observations", () => {
+  let directory: string;
+  let ledger: Ledger;
+  let seen: unknown[];
+  let stop: () => void;
+
+  beforeEach(() => {
+    directory = mkdtempSync(join(tmpdir(), "tokenwise-sqlite-ledger-"));
+    ledger = createSqliteLedger({ path: join(directory, "ledger.db") });
+    seen = [];
+    stop = ledger.observeBalances?.((balances) => seen.push(balances)) ?? (() => {});
+  });
+
+  afterEach(async () => {
+    await ledger.close();
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  const budgets = [
+    { scope: "key:1", limit: usd("1") },
+    { scope: "team:a", limit: usd("5") },
+  ];
+
+  it("reports what a reserve and a settle left on every scope, other reservations included", async () => {
+    await ledger.reserve({
+      amount: usd("0.2"),
+      ttlMs: 60_000,
+      budgets: [{ scope: "team:a", limit: usd("5") }],
+    });
+    seen = [];
+    const { id } = await ledger.reserve({ amount: usd("0.5"), ttlMs: 60_000, budgets });
+    expect(seen).toEqual([
+      [
+        { scope: "key:1", spent: 0n, reserved: usd("0.5") },
+        { scope: "team:a", spent: 0n, reserved: usd("0.7") },
+      ],
+    ]);
+    await ledger.settle(id, usd("0.3"));
+    expect(seen[1]).toEqual([
+      { scope: "key:1", spent: usd("0.3"), reserved: 0n },
+      { scope: "team:a", spent: usd("0.3"), reserved: usd("0.2") },
+    ]);
+    expect(await ledger.remaining("team:a", usd("5"))).toBe(usd("4.5"));
+  });
+
+  it("reports nothing for a refused reserve, a retried settle, or after the listener stops", async () => {
+    await expect(
+      ledger.reserve({ amount: usd("2"), ttlMs: 60_000, budgets }),
+    ).rejects.toMatchObject({ code: "budget_exceeded" });
+    expect(seen).toEqual([]);
+    const { id } = await ledger.reserve({ amount: usd("0.5"), ttlMs: 60_000, budgets });
+    await ledger.settle(id, usd("0.1"));
+    expect(seen).toHaveLength(2);
+    await ledger.settle(id, usd("0.1"));
+    expect(seen).toHaveLength(2);
+    stop();
+    await ledger.reserve({ amount: usd("0.1"), ttlMs: 60_000, budgets });
+    expect(seen).toHaveLength(2);
+  });
+
+  it("keeps a listener that throws from failing the operation", async () => {
+    ledger.observeBalances?.(() => {
+      throw new Error("listener bug");
+    });
+    const { id } = await ledger.reserve({ amount: usd("0.5"), ttlMs: 60_000, budgets });
+    await expect(ledger.settle(id, usd("0.1"))).resolves.toMatchObject({ actual: usd("0.1") });
+    expect(seen).toHaveLength(2);
+  });
+
+  it("sums a scope's reservations from its index alone", () => {
+    const database = new Database(join(directory, "ledger.db"));
+    const plan = database
+      .prepare<[], { detail: string }>(
+        `EXPLAIN QUERY PLAN SELECT sum(amount / 1000000), sum(amount % 1000000)
+         FROM "tokenwise_ledger_holds" WHERE scope = 'key:1' AND expires_at > 0`,
+      )
+      .all()
+      .map((row) => row.detail)
+      .join("\n");
+    database.close();
+    expect(plan).toContain("USING COVERING INDEX tokenwise_ledger_holds_scope_amount");
+  });
+});
+
 describe("createSqliteLedger across processes", () => {
   let compiled: { entry: string; directory: string };
   let directory: string;

@@ -21,10 +21,12 @@ import {
 // Internal: storeFailure stays out of the public index of adapters/stores.
 import { storeFailure } from "../stores/store-input.js";
 import type {
+  BalanceListener,
   Ledger,
   LedgerOptions,
   Reservation,
   ReserveOptions,
+  ScopeBalance,
   ScopeBudget,
   SettledReservation,
   SettleRecord,
@@ -101,7 +103,7 @@ interface TotalsRow extends UsageColumns {
 }
 
 type ReserveOutcome =
-  | { ok: true }
+  | { ok: true; balances: ScopeBalance[] }
   | { ok: false; budget: ScopeBudget; spent: Picodollars; reserved: Picodollars };
 
 const GROUP_KEY: Record<SpendTotalsQuery["groupBy"], string> = {
@@ -127,6 +129,7 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
   const now = options.now ?? Date.now;
   const connection = openSqliteConnection(options);
   const { database, owned } = connection;
+  const listeners = new Set<BalanceListener>();
   const scopes = `"${prefix}_scopes"`;
   // One row per scope a reservation holds budget on (the first engine kept one scope per
   // reservation in "_reservations"; that table is no longer read).
@@ -148,7 +151,7 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
         expires_at INTEGER NOT NULL,
         PRIMARY KEY (id, position)
       );
-      CREATE INDEX IF NOT EXISTS "${prefix}_holds_scope" ON ${holds} (scope, expires_at);
+      CREATE INDEX IF NOT EXISTS "${prefix}_holds_scope_amount" ON ${holds} (scope, expires_at, amount);
       CREATE INDEX IF NOT EXISTS "${prefix}_holds_expires_at" ON ${holds} (expires_at);
       CREATE TABLE IF NOT EXISTS ${settled} (
         id TEXT PRIMARY KEY NOT NULL,
@@ -181,6 +184,8 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
     tables: `SQLite ledger tables ${prefix}_*`,
   });
   addSpendScopesColumn(connection, spend, prefix);
+  // The reserved sum of a scope reads this index alone; the one without amount is redundant.
+  database.exec(`DROP INDEX IF EXISTS "${prefix}_holds_scope"`);
 
   const selectSpent = database
     .prepare<{ scope: string }, string>(`SELECT spent FROM ${scopes} WHERE scope = @scope`)
@@ -250,8 +255,11 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
     const sums = selectActiveAmounts.get({ scope, now: at });
     return (sums?.micro ?? 0n) * 1_000_000n + (sums?.pico ?? 0n);
   };
-  const charge = (scope: string, amount: Picodollars) => {
-    upsertSpent.run({ scope, spent: (spentOf(scope) + amount).toString() });
+  /** Adds `amount` to what `scope` spent; returns the new total. */
+  const charge = (scope: string, amount: Picodollars): Picodollars => {
+    const total = spentOf(scope) + amount;
+    upsertSpent.run({ scope, spent: total.toString() });
+    return total;
   };
   const appendSpend = (record: SpendRecord) => {
     insertSpend.run({
@@ -280,12 +288,14 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
   const reserveTransaction = database.transaction(
     (reservation: Reservation, budgets: ScopeBudget[], at: number): ReserveOutcome => {
       forget(at);
+      const balances: ScopeBalance[] = [];
       for (const budget of budgets) {
         const spent = spentOf(budget.scope);
         const reserved = reservedOf(budget.scope, at);
         if (spent + reserved + reservation.amount > budget.limit) {
           return { ok: false, budget, spent, reserved };
         }
+        balances.push({ scope: budget.scope, spent, reserved: reserved + reservation.amount });
       }
       reservation.scopes.forEach((scope, position) => {
         insertHold.run({
@@ -296,7 +306,7 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
           expiresAt: reservation.expiresAt,
         });
       });
-      return { ok: true };
+      return { ok: true, balances };
     },
   );
 
@@ -321,24 +331,26 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
       actual: Picodollars,
       details: SettleDetails | undefined,
       at: number,
-    ): SettledReservation | undefined => {
+    ): { settled: SettledReservation; balances?: ScopeBalance[] } | undefined => {
       forget(at);
       const earlier = selectSettled.get({ id });
       if (earlier !== undefined) {
         const scopeList = JSON.parse(earlier.scopes) as string[];
         return {
-          id,
-          scope: scopeList[0] as string,
-          scopes: scopeList,
-          reserved: earlier.reserved,
-          actual: earlier.actual,
+          settled: {
+            id,
+            scope: scopeList[0] as string,
+            scopes: scopeList,
+            reserved: earlier.reserved,
+            actual: earlier.actual,
+          },
         };
       }
       const rows = selectHolds.all({ id });
       if (rows.length === 0) return undefined;
       deleteHolds.run({ id });
       const scopeList = rows.map((row) => row.scope);
-      for (const scope of scopeList) charge(scope, actual);
+      const spentNow = scopeList.map((scope) => charge(scope, actual));
       if (details !== undefined) appendSpend(settledRecord(details, scopeList, actual));
       const reserved = (rows[0] as HoldRow).amount;
       insertSettled.run({
@@ -348,7 +360,14 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
         actual,
         forgetAt: at + lateSettleWindowMs,
       });
-      return { id, scope: scopeList[0] as string, scopes: scopeList, reserved, actual };
+      const settledNow = { id, scope: scopeList[0] as string, scopes: scopeList, reserved, actual };
+      if (listeners.size === 0) return { settled: settledNow };
+      const balances = scopeList.map((scope, index) => ({
+        scope,
+        spent: spentNow[index] as Picodollars,
+        reserved: reservedOf(scope, at),
+      }));
+      return { settled: settledNow, balances };
     },
   );
 
@@ -364,6 +383,16 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
 
   const lifecycle = createEngineLifecycle("SQLite ledger");
   const { run } = lifecycle;
+  /** Tells the listeners, after the transaction committed. */
+  const observed = (balances: readonly ScopeBalance[]) => {
+    for (const listener of listeners) {
+      try {
+        listener(balances);
+      } catch {
+        // A listener's failure is its own; the ledger operation succeeded.
+      }
+    }
+  };
 
   return {
     async reserve(reserveOptions: ReserveOptions) {
@@ -383,6 +412,7 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
           const { budget, spent, reserved } = outcome;
           throw budgetExceeded({ ...budget, spent, reserved, requested: amount });
         }
+        if (listeners.size > 0) observed(outcome.balances);
         return reservation;
       });
     },
@@ -400,7 +430,8 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
       return run("settle", () => {
         const result = settleTransaction.immediate(id, actual, details, at);
         if (result === undefined) throw reservationNotFound(id);
-        return result;
+        if (result.balances !== undefined) observed(result.balances);
+        return result.settled;
       });
     },
     async release(id: string) {
@@ -470,6 +501,13 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
     },
     async close() {
       if (lifecycle.close() && owned) database.close();
+      listeners.clear();
+    },
+    observeBalances(listener: BalanceListener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
     },
   };
 }
