@@ -95,30 +95,38 @@ export function createAttemptSignal(
 ): AttemptSignal {
   const callerSignal = call?.signal;
   const limits = resolveTimeouts(call, mode);
+  // One controller that the caller's abort is forwarded to (the listener goes in done()):
+  // AbortSignal.any would cost several times more per attempt.
   const controller = new AbortController();
   let fired: { phase: TimeoutPhase; ms: number } | undefined;
-  const timers = new Map<TimeoutPhase, ReturnType<typeof setTimeout>>();
-  const start = (phase: TimeoutPhase, ms: number) => {
-    stop(phase);
-    const timer = setTimeout(() => {
+  const timer = (phase: TimeoutPhase, ms: number) => {
+    const handle = setTimeout(() => {
       if (controller.signal.aborted) return;
       fired = { phase, ms };
       controller.abort(new Error(`${phase} timeout`));
     }, ms);
-    timer.unref();
-    timers.set(phase, timer);
+    handle.unref();
+    return handle;
   };
-  const stop = (phase: TimeoutPhase) => {
-    clearTimeout(timers.get(phase));
-    timers.delete(phase);
+  const total = timer("total", limits.totalMs);
+  let firstByte =
+    limits.firstByteMs < limits.totalMs ? timer("firstByte", limits.firstByteMs) : undefined;
+  let idle: ReturnType<typeof setTimeout> | undefined;
+  const stopFirstByte = () => {
+    if (firstByte === undefined) return;
+    clearTimeout(firstByte);
+    firstByte = undefined;
   };
-  start("total", limits.totalMs);
-  if (limits.firstByteMs < limits.totalMs) start("firstByte", limits.firstByteMs);
-  const signals = [callerSignal, controller.signal].filter(
-    (signal): signal is AbortSignal => signal !== undefined,
-  );
+  const restartIdle = () => {
+    if (idle === undefined) idle = timer("idle", limits.idleMs);
+    else idle.refresh();
+  };
+  const onCallerAbort = () => controller.abort(callerSignal?.reason);
+  if (callerSignal?.aborted === true) onCallerAbort();
+  else callerSignal?.addEventListener("abort", onCallerAbort, { once: true });
+  let ended = false;
   return {
-    signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
+    signal: controller.signal,
     get timeoutMs() {
       return fired?.ms;
     },
@@ -130,16 +138,21 @@ export function createAttemptSignal(
     timedOut: () => fired !== undefined && callerSignal?.aborted !== true,
     headersArrived() {
       // A stream's first-byte clock runs on to its first event, and idle time starts there.
-      if (mode === "stream") return;
-      stop("firstByte");
-      start("idle", limits.idleMs);
+      if (mode === "stream" || ended) return;
+      stopFirstByte();
+      restartIdle();
     },
     bodyActivity() {
-      stop("firstByte");
-      start("idle", limits.idleMs);
+      if (ended) return;
+      stopFirstByte();
+      restartIdle();
     },
     done() {
-      for (const phase of [...timers.keys()]) stop(phase);
+      ended = true;
+      clearTimeout(total);
+      stopFirstByte();
+      clearTimeout(idle);
+      callerSignal?.removeEventListener("abort", onCallerAbort);
     },
   };
 }
