@@ -6,7 +6,7 @@
 //
 //   npm run build
 //   node bench/gateway/profile.mjs [--mode json|stream] [--connections 50] [--seconds 5]
-//     [--rounds 3] [--root DIR ...] [--plain] [--cpu-prof DIR]
+//     [--rounds 3] [--warmup 10] [--root DIR ...] [--plain] [--cpu-prof DIR] [--perf FILE]
 //
 // --plain adds the floor: bench/gateway/plain-proxy.mjs (node:http + undici, nothing else).
 // --cpu-prof DIR starts the gateways under `node --cpu-prof` and leaves the profiles in DIR
@@ -41,6 +41,7 @@ const mode = value("mode", "json");
 const connections = Number(value("connections", 50));
 const seconds = Number(value("seconds", 5));
 const rounds = Number(value("rounds", 3));
+const warmup = Number(value("warmup", 10));
 const cpuProf = value("cpu-prof", undefined);
 const perfFile = value("perf", undefined);
 const roots = [join(here, "..", "..")];
@@ -85,7 +86,9 @@ try {
     });
   }
   const body = chatBody(mode === "stream");
-  for (const target of targets) await load(target, body, 10, 2); // warm-up
+  // Warm-up at the measured concurrency: V8 compiles the hot paths in the first seconds, which
+  // is a one-off of a long-running server, not a cost per request.
+  for (const target of targets) await load(target, body, connections, warmup);
   const samples = new Map(targets.map((target) => [target.name, []]));
   const perf =
     perfFile === undefined

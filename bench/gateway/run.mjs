@@ -5,7 +5,7 @@
 // and 50. Each server runs in its own process so its CPU time and RSS are its own.
 //
 //   npm run build && bash bench/gateway/install-peers.sh
-//   node bench/gateway/run.mjs [--rounds 3] [--seconds 5] [--baseline DIR] [--write]
+//   node bench/gateway/run.mjs [--rounds 3] [--seconds 5] [--warmup 10] [--baseline DIR] [--write]
 //
 // --baseline DIR adds a second tokenwise target started from the build in DIR (another
 // checkout, e.g. `git worktree add /tmp/gw-base main` built there), measured in the same rounds.
@@ -43,6 +43,7 @@ const option = (name, fallback) => {
   return index === -1 ? fallback : Number(args[index + 1]);
 };
 const rounds = option("rounds", 3);
+const warmup = option("warmup", 10);
 const seconds = option("seconds", 5);
 const write = args.includes("--write");
 const baselineIndex = args.indexOf("--baseline");
@@ -123,7 +124,11 @@ try {
   for (const mode of ["json", "stream"])
     for (const connections of [1, 50]) cases.push({ mode, connections });
   const samples = new Map();
-  for (const target of targets) await load(target, request(false), 10); // warm-up
+  // Warm-up of every target in both modes: V8 compiles the hot paths in the first seconds,
+  // a one-off of a long-running server, not a cost per request.
+  for (const target of targets) {
+    for (const stream of [false, true]) await loadOnce(target, request(stream), 50, warmup / 2);
+  }
   for (let round = 0; round < rounds; round++) {
     for (const { mode, connections } of cases) {
       for (const target of targets) {
@@ -204,11 +209,11 @@ try {
     "",
     `Run ${new Date().toISOString().slice(0, 10)} on ${machine}.`,
     "",
-    `Command: \`npm run build && bash bench/gateway/install-peers.sh && node bench/gateway/run.mjs --rounds ${rounds} --seconds ${seconds}${baseline === undefined ? "" : " --baseline BASELINE"} --write\`${baseline === undefined ? "" : " (BASELINE: a built checkout of the code before this change)"}; load average (1, 5, 15 min) at the end: ${loadavg()
+    `Command: \`npm run build && bash bench/gateway/install-peers.sh && node bench/gateway/run.mjs --rounds ${rounds} --seconds ${seconds} --warmup ${warmup}${baseline === undefined ? "" : " --baseline BASELINE"} --write\`${baseline === undefined ? "" : " (BASELINE: a built checkout of the code before this change)"}; load average (1, 5, 15 min) at the end: ${loadavg()
       .map((value) => value.toFixed(1))
       .join(", ")}.`,
     "",
-    `One mock upstream process (\`tokenwise mock-upstream\`, no added latency); each gateway in its own process; the load in the benchmark process (at concurrency 1 a closed loop on undici timing each request to a fraction of a millisecond, at 50 autocannon, whose latencies are whole milliseconds); ${rounds} interleaved rounds of ${seconds} s per cell, medians shown. tokenwise runs with everything on: a virtual key with a daily key budget and a monthly team budget (both reserved and settled in the SQLite ledger per request), the SQLite rate limiter (rpm and tpm set), the response cache (the request samples at temperature 0.7, so it is not cached), Prometheus metrics and JSON logs. "plain proxy" is bench/gateway/plain-proxy.mjs, node:http and undici forwarding and nothing else: the floor of a Node gateway. Portkey ${portkeyVersion ?? "(not installed)"} routes with \`x-portkey-provider: openai\` and \`x-portkey-custom-host\`. Added latency is the gateway's p50/p99 minus direct's in the same round set. "req/s per core" is req/s divided by the gateway process's CPU cores in use. Failures are non-2xx answers and socket errors summed over rounds.`,
+    `One mock upstream process (\`tokenwise mock-upstream\`, no added latency); each gateway in its own process; the load in the benchmark process (at concurrency 1 a closed loop on undici timing each request to a fraction of a millisecond, at 50 autocannon, whose latencies are whole milliseconds); a warm-up of ${warmup} s per target (half JSON, half streams, at concurrency 50: V8 compiles the hot paths in the first seconds), then ${rounds} interleaved rounds of ${seconds} s per cell, medians shown. tokenwise runs with everything on: a virtual key with a daily key budget and a monthly team budget (both reserved and settled in the SQLite ledger per request), the SQLite rate limiter (rpm and tpm set), the response cache (the request samples at temperature 0.7, so it is not cached), Prometheus metrics and JSON logs. "plain proxy" is bench/gateway/plain-proxy.mjs, node:http and undici forwarding and nothing else: the floor of a Node gateway. Portkey ${portkeyVersion ?? "(not installed)"} routes with \`x-portkey-provider: openai\` and \`x-portkey-custom-host\`. Added latency is the gateway's p50/p99 minus direct's in the same round set. "req/s per core" is req/s divided by the gateway process's CPU cores in use. Failures are non-2xx answers and socket errors summed over rounds.`,
     "",
     "| Mode | Concurrency | Target | p50 ms | p99 ms | Added p50 ms | Added p99 ms | req/s | CPU ms / req | req/s per core | RSS MB | Failures |",
     "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
