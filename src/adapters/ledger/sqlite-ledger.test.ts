@@ -111,6 +111,45 @@ describe("createSqliteLedger", () => {
     await ledger.close();
   });
 
+  it("forgets leases and settle results past the late-settle window, and deletes their rows", async () => {
+    const clock = createManualClock();
+    const ledger = createSqliteLedger({ path, now: clock.now, lateSettleWindowMs: 1000 });
+    const database = new Database(path);
+    const count = (table: string) =>
+      database.prepare(`SELECT count(*) FROM "tokenwise_ledger_${table}"`).pluck().get();
+    const reserve = () => ledger.reserve({ scope: "s", amount: 5n, ttlMs: 100, limit: 100n });
+    try {
+      const lapsed = await reserve();
+      const released = await reserve();
+      await clock.advance(900);
+      const done = await reserve();
+      await ledger.settle(done.id, 3n);
+      await clock.advance(150);
+      const late = await reserve();
+      await clock.advance(100);
+      // Expired just now: inside the window, so it is settled late (the call was paid for).
+      await ledger.settle(late.id, 1n);
+      await clock.advance(60);
+      // 1,110 ms past their expiry: forgotten, though their rows wait for the next sweep.
+      await expect(ledger.settle(lapsed.id, 1n)).rejects.toMatchObject({ code: "not_found" });
+      expect(await ledger.release(released.id)).toBe(false);
+      await clock.advance(190);
+      expect(await ledger.settle(done.id, 3n)).toMatchObject({ actual: 3n });
+      await clock.advance(550);
+      // 1,050 ms after the settle: its result is forgotten too.
+      await expect(ledger.settle(done.id, 3n)).rejects.toMatchObject({ code: "not_found" });
+      expect(await ledger.spent("s")).toBe(4n);
+      expect(count("settled")).toBe(2);
+      await clock.advance(1150);
+      await reserve();
+      expect(count("settled")).toBe(0);
+      expect(count("holds")).toBe(1);
+    } finally {
+      database.close();
+      await ledger.close();
+    }
+  });
+
   it("uses its own table prefix so several ledgers can share one file", async () => {
     const database = new Database(path);
     const billing = createSqliteLedger({ database, tablePrefix: "billing" });
@@ -190,20 +229,6 @@ describe("createSqliteLedger balance observations", () => {
     const { id } = await ledger.reserve({ amount: usd("0.5"), ttlMs: 60_000, budgets });
     await expect(ledger.settle(id, usd("0.1"))).resolves.toMatchObject({ actual: usd("0.1") });
     expect(seen).toHaveLength(2);
-  });
-
-  it("sums a scope's reservations from its index alone", () => {
-    const database = new Database(join(directory, "ledger.db"));
-    const plan = database
-      .prepare<[], { detail: string }>(
-        `EXPLAIN QUERY PLAN SELECT sum(amount / 1000000), sum(amount % 1000000)
-         FROM "tokenwise_ledger_holds" WHERE scope = 'key:1' AND expires_at > 0`,
-      )
-      .all()
-      .map((row) => row.detail)
-      .join("\n");
-    database.close();
-    expect(plan).toContain("USING COVERING INDEX tokenwise_ledger_holds_scope_amount");
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * Rate limits in a SQLite file, shared by every process on one machine that opens it. Each
- * take is one `BEGIN IMMEDIATE` transaction (the write lock is taken before reading), so two
- * processes can never both admit the request that fills a window. The rule is the sliding
+ * take runs in a `BEGIN IMMEDIATE` transaction (the write lock is taken before reading; the
+ * takes of one turn of the event loop share one, see sqliteWriteBatcher), so two processes
+ * can never both admit the request that fills a window. The rule is the sliding
  * window log of {@link decideTake}.
  *
  * A take costs the same however full the window is: triggers keep each key's count and token
@@ -17,6 +18,8 @@ import {
   type SqliteConnection,
   type SqliteConnectionOptions,
 } from "../../../adapters/stores/sqlite-database.js";
+// Internal: sqliteWriteBatcher stays out of the public index of adapters/stores.
+import { sqliteWriteBatcher } from "../../../adapters/stores/sqlite-write-batch.js";
 // Internal: storeFailure stays out of the public index of adapters/stores.
 import { storeFailure } from "../../../adapters/stores/store-input.js";
 import { assertTake, decideTake, type WindowEntry, windowOf } from "./sliding-window.js";
@@ -73,27 +76,29 @@ export function createSqliteRateLimiter(options: SqliteRateLimiterOptions): Rate
   );
   // Keys that stop sending leave rows behind; once a window, every expired row goes.
   let lastPruneAt = Number.NEGATIVE_INFINITY;
-  const take = database.transaction(
-    (key: Pick<VirtualKey, "id" | "rpm" | "tpm">, tokens: number): RateLimitDecision => {
-      const at = now();
-      if (at - lastPruneAt >= windowMs) {
-        lastPruneAt = at;
-        deleteAllExpired.run(at - windowMs);
-        deleteEmptyTotals.run();
-      } else deleteExpired.run(key.id, at - windowMs);
-      const totals = selectTotals.get(key.id) ?? { count: 0, tokens: 0 };
-      const decision = decideTake({
-        key,
-        tokens,
-        now: at,
-        windowMs,
-        state: { ...totals, entries: () => selectEntries.all(key.id) },
-      });
-      if (decision.allowed) insertEntry.run(key.id, at, tokens);
-      return decision;
-    },
-  );
+  const take = (
+    key: Pick<VirtualKey, "id" | "rpm" | "tpm">,
+    tokens: number,
+    at: number,
+  ): RateLimitDecision => {
+    if (at - lastPruneAt >= windowMs) {
+      lastPruneAt = at;
+      deleteAllExpired.run(at - windowMs);
+      deleteEmptyTotals.run();
+    } else deleteExpired.run(key.id, at - windowMs);
+    const totals = selectTotals.get(key.id) ?? { count: 0, tokens: 0 };
+    const decision = decideTake({
+      key,
+      tokens,
+      now: at,
+      windowMs,
+      state: { ...totals, entries: () => selectEntries.all(key.id) },
+    });
+    if (decision.allowed) insertEntry.run(key.id, at, tokens);
+    return decision;
+  };
   const lifecycle = createEngineLifecycle("SQLite rate limiter");
+  const batcher = sqliteWriteBatcher(database);
   return {
     async take(key, tokens) {
       assertTake(key, tokens);
@@ -101,10 +106,18 @@ export function createSqliteRateLimiter(options: SqliteRateLimiterOptions): Rate
         lifecycle.ensureOpen();
         return { allowed: true };
       }
-      return lifecycle.run("take", () => take.immediate(key, tokens));
+      lifecycle.ensureOpen();
+      const at = now();
+      try {
+        return await batcher.write(() => take(key, tokens, at));
+      } catch (cause) {
+        throw storeFailure("SQLite rate limiter take", cause);
+      }
     },
     async close() {
-      if (lifecycle.close() && owned) database.close();
+      if (!lifecycle.close()) return;
+      batcher.flush();
+      if (owned) database.close();
     },
   };
 }
