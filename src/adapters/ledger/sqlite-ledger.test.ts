@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { usd } from "../../core/money/index.js";
 import { createManualClock } from "../stores/test-support/manual-clock.js";
 import type { Ledger } from "./ledger.js";
+import { MAX_AMOUNT } from "./ledger-input.js";
 import { createSqliteLedger } from "./sqlite-ledger.js";
 import { compileForNode } from "./test-support/compile-for-node.js";
 import { describeLedgerConformance } from "./test-support/ledger-conformance.js";
@@ -146,6 +147,23 @@ describe("createSqliteLedger", () => {
       expect(count("holds")).toBe(1);
     } finally {
       database.close();
+      await ledger.close();
+    }
+  });
+
+  it("sums reservations past 64 bits exactly", async () => {
+    const ledger = createSqliteLedger({ path });
+    try {
+      const limit = 10n ** 24n;
+      for (let index = 0; index < 3; index++) {
+        await ledger.reserve({ scope: "big", amount: MAX_AMOUNT, ttlMs: 60_000, limit });
+      }
+      expect(await ledger.reserved("big")).toBe(3n * MAX_AMOUNT);
+      expect(await ledger.remaining("big", limit)).toBe(limit - 3n * MAX_AMOUNT);
+      await expect(
+        ledger.reserve({ scope: "big", amount: MAX_AMOUNT, ttlMs: 60_000, limit: 3n * MAX_AMOUNT }),
+      ).rejects.toMatchObject({ code: "budget_exceeded", details: { reserved: 3n * MAX_AMOUNT } });
+    } finally {
       await ledger.close();
     }
   });

@@ -17,7 +17,6 @@ import {
   openSqliteConnection,
   type SqliteConnection,
   type SqliteConnectionOptions,
-  type SqliteStatement,
 } from "../stores/sqlite-database.js";
 // Internal: sqliteWriteBatcher stays out of the public index of adapters/stores.
 import { sqliteWriteBatcher } from "../stores/sqlite-write-batch.js";
@@ -208,48 +207,25 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
     `INSERT INTO ${scopes} (scope, spent) VALUES (?, ?)
      ON CONFLICT (scope) DO UPDATE SET spent = excluded.spent`,
   );
-  // Summed in SQL, as whole microdollars and leftover picodollars apart (one SUM(amount) could
-  // overflow 64 bits; these two cannot for any number of holds a budget can have).
-  const selectActiveAmounts = database
+  // Summed in SQL. One SUM(amount) is exact and fast; past 2^63 picodollars (about $9.2
+  // million held on one scope) SQLite refuses it with "integer overflow" instead of wrapping,
+  // and the sum is taken again as whole microdollars and leftover picodollars apart, which
+  // cannot overflow for any number of holds a budget can have.
+  const selectActiveSum = database
+    .prepare<[string, number], bigint | null>(
+      `SELECT sum(amount) FROM ${holds} WHERE scope = ? AND expires_at > ?`,
+    )
+    .pluck()
+    .safeIntegers();
+  const selectActiveSplitSum = database
     .prepare<[string, number], { micro: bigint | null; pico: bigint | null }>(
       `SELECT sum(amount / 1000000) AS micro, sum(amount % 1000000) AS pico
        FROM ${holds} WHERE scope = ? AND expires_at > ?`,
     )
     .safeIntegers();
-  // The statements a reservation on n budgets runs, one of each for all n scopes at once.
-  const perCount = new Map<
-    number,
-    {
-      spent: SqliteStatement<string[], { scope: string; spent: string }>;
-      reserved: SqliteStatement<unknown[], { scope: string; micro: bigint; pico: bigint }>;
-      insert: SqliteStatement<unknown[]>;
-    }
-  >();
-  const statementsFor = (count: number) => {
-    let statements = perCount.get(count);
-    if (statements === undefined) {
-      const list = Array.from({ length: count }, () => "?").join(", ");
-      statements = {
-        spent: database.prepare<string[], { scope: string; spent: string }>(
-          `SELECT scope, spent FROM ${scopes} WHERE scope IN (${list})`,
-        ),
-        reserved: database
-          .prepare<unknown[], { scope: string; micro: bigint; pico: bigint }>(
-            `SELECT scope, sum(amount / 1000000) AS micro, sum(amount % 1000000) AS pico
-             FROM ${holds} WHERE scope IN (${list}) AND expires_at > ? GROUP BY scope`,
-          )
-          .safeIntegers(),
-        insert: database.prepare<unknown[]>(
-          `INSERT INTO ${holds} (id, position, scope, amount, expires_at) VALUES ${Array.from(
-            { length: count },
-            () => "(?, ?, ?, ?, ?)",
-          ).join(", ")}`,
-        ),
-      };
-      perCount.set(count, statements);
-    }
-    return statements;
-  };
+  const insertHold = database.prepare<[string, number, string, bigint, number]>(
+    `INSERT INTO ${holds} (id, position, scope, amount, expires_at) VALUES (?, ?, ?, ?, ?)`,
+  );
   const selectHolds = database
     .prepare<[string, number], HoldRow>(
       `SELECT scope, amount, expires_at FROM ${holds} WHERE id = ? AND expires_at > ?
@@ -282,50 +258,24 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
 
   const spentOf = (scope: string): Picodollars => BigInt(selectSpent.get(scope) ?? "0");
   const reservedOf = (scope: string, at: number): Picodollars => {
-    const sums = selectActiveAmounts.get(scope, at);
-    return (sums?.micro ?? 0n) * 1_000_000n + (sums?.pico ?? 0n);
+    try {
+      return selectActiveSum.get(scope, at) ?? 0n;
+    } catch (error) {
+      if (!(error instanceof Error && error.message.includes("integer overflow"))) throw error;
+      const sums = selectActiveSplitSum.get(scope, at);
+      return (sums?.micro ?? 0n) * 1_000_000n + (sums?.pico ?? 0n);
+    }
   };
   /** What each of `scopeList` spent and holds in active reservations now, in its order. */
-  const balancesOf = (scopeList: readonly string[], at: number): ScopeBalance[] => {
-    if (scopeList.length === 1) {
-      const scope = scopeList[0] as string;
-      return [{ scope, spent: spentOf(scope), reserved: reservedOf(scope, at) }];
-    }
-    const statements = statementsFor(scopeList.length);
-    const spentRows = new Map(
-      statements.spent.all(...scopeList).map((row) => [row.scope, BigInt(row.spent)]),
-    );
-    const reservedRows = new Map(
-      statements.reserved
-        .all(...scopeList, at)
-        .map((row) => [row.scope, row.micro * 1_000_000n + row.pico]),
-    );
-    return scopeList.map((scope) => ({
-      scope,
-      spent: spentRows.get(scope) ?? 0n,
-      reserved: reservedRows.get(scope) ?? 0n,
-    }));
-  };
-  /** Adds `amount` to what each scope spent (`spent` holds their totals now); returns the new totals. */
-  const charge = (
-    scopeList: readonly string[],
-    amount: Picodollars,
-    spentNow: readonly Picodollars[],
-  ): Picodollars[] =>
-    scopeList.map((scope, index) => {
-      const total = (spentNow[index] as Picodollars) + amount;
+  const balancesOf = (scopeList: readonly string[], at: number): ScopeBalance[] =>
+    scopeList.map((scope) => ({ scope, spent: spentOf(scope), reserved: reservedOf(scope, at) }));
+  /** Adds `amount` to what each scope spent; returns the new totals, in its order. */
+  const charge = (scopeList: readonly string[], amount: Picodollars): Picodollars[] =>
+    scopeList.map((scope) => {
+      const total = spentOf(scope) + amount;
       upsertSpent.run(scope, total.toString());
       return total;
     });
-  const spentNowOf = (scopeList: readonly string[]): Picodollars[] => {
-    if (scopeList.length === 1) return [spentOf(scopeList[0] as string)];
-    const rows = new Map(
-      statementsFor(scopeList.length)
-        .spent.all(...scopeList)
-        .map((row) => [row.scope, BigInt(row.spent)]),
-    );
-    return scopeList.map((scope) => rows.get(scope) ?? 0n);
-  };
   const appendSpend = (record: SpendRecord) => {
     insertSpend.run(
       record.time,
@@ -368,11 +318,9 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
         return { ok: false, budget, spent, reserved };
       }
     }
-    const values: unknown[] = [];
     reservation.scopes.forEach((scope, position) => {
-      values.push(reservation.id, position, scope, reservation.amount, reservation.expiresAt);
+      insertHold.run(reservation.id, position, scope, reservation.amount, reservation.expiresAt);
     });
-    statementsFor(reservation.scopes.length).insert.run(...values);
     for (const balance of balances) balance.reserved += reservation.amount;
     return { ok: true, balances };
   };
@@ -416,24 +364,22 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
     }
     deleteHolds.run(id);
     const scopeList = rows.map((row) => row.scope);
-    const spentNow = charge(scopeList, actual, spentNowOf(scopeList));
+    const spentNow = charge(scopeList, actual);
     if (details !== undefined) appendSpend(settledRecord(details, scopeList, actual));
     const reserved = (rows[0] as HoldRow).amount;
     insertSettled.run(id, JSON.stringify(scopeList), reserved, actual, at + lateSettleWindowMs);
     const settledNow = { id, scope: scopeList[0] as string, scopes: scopeList, reserved, actual };
     if (listeners.size === 0) return { settled: settledNow };
-    const after = balancesOf(scopeList, at);
     const balances = scopeList.map((scope, index) => ({
       scope,
       spent: spentNow[index] as Picodollars,
-      reserved: (after[index] as ScopeBalance).reserved,
+      reserved: reservedOf(scope, at),
     }));
     return { settled: settledNow, balances };
   };
 
   const recordWork = (record: SpendRecord) => {
-    const scopeList = record.scopes ?? [record.scope];
-    charge(scopeList, record.cost, spentNowOf(scopeList));
+    charge(record.scopes ?? [record.scope], record.cost);
     appendSpend(record);
   };
 

@@ -9,12 +9,6 @@ import { storeFailure } from "./store-input.js";
 /** A better-sqlite3 connection. */
 export type SqliteDatabase = Database.Database;
 
-/** A prepared better-sqlite3 statement. */
-export type SqliteStatement<
-  Parameters extends unknown[] = unknown[],
-  Result = unknown,
-> = Database.Statement<Parameters, Result>;
-
 export interface SqliteConnectionOptions {
   /** Path of the database file (created if missing). */
   path?: string;
