@@ -1,22 +1,33 @@
 // Gateway benchmark: the same mock upstream reached directly, through the tokenwise gateway
-// (virtual key with key and team budgets, rate limiter, SQLite ledger, metrics, logs) and
-// through Portkey's open-source gateway, in interleaved rounds, JSON and streaming, at
-// concurrency 1 and 50. Each server runs in its own process so its CPU time and RSS are its own.
+// (virtual key with key and team budgets, rate limiter, SQLite ledger, metrics, logs), through
+// a plain node:http + undici proxy (the floor: forwarding and nothing else) and through
+// Portkey's open-source gateway, in interleaved rounds, JSON and streaming, at concurrency 1
+// and 50. Each server runs in its own process so its CPU time and RSS are its own.
 //
 //   npm run build && bash bench/gateway/install-peers.sh
-//   node bench/gateway/run.mjs [--rounds 3] [--seconds 5] [--write]
+//   node bench/gateway/run.mjs [--rounds 3] [--seconds 5] [--warmup 10] [--baseline DIR] [--write]
+//
+// --baseline DIR adds a second tokenwise target started from the build in DIR (another
+// checkout, e.g. `git worktree add /tmp/gw-base main` built there), measured in the same rounds.
 
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import autocannon from "autocannon";
 import { writeBenchmarksSection } from "../benchmarks-file.mjs";
+import {
+  chatBody,
+  cpuSeconds,
+  load as loadOnce,
+  median,
+  rssMb,
+  start,
+  startMockUpstream,
+  startTokenwise,
+} from "./harness.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
-const cli = join(root, "dist", "faces", "cli", "main.js");
 const portkeyEntry = join(
   here,
   ".peers",
@@ -32,125 +43,28 @@ const option = (name, fallback) => {
   return index === -1 ? fallback : Number(args[index + 1]);
 };
 const rounds = option("rounds", 3);
+const warmup = option("warmup", 10);
 const seconds = option("seconds", 5);
 const write = args.includes("--write");
-const CLOCK_TICKS = 100;
-
-function start(command, commandArgs, env, ready) {
-  const child = spawn(process.execPath, [command, ...commandArgs], {
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`${command} did not start: ${output}`)),
-      30_000,
-    );
-    const onData = (chunk) => {
-      output += chunk.toString();
-      const match = ready.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        // Stop collecting (the logs keep coming) but keep draining, so the server never
-        // blocks on a full pipe and this process never re-scans a growing string.
-        child.stdout.off("data", onData);
-        child.stderr.off("data", onData);
-        child.stdout.resume();
-        child.stderr.resume();
-        resolve({ child, match });
-      }
-    };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
-    child.on("exit", (code) => reject(new Error(`${command} exited ${code}: ${output}`)));
-  });
-}
-
-function cpuSeconds(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-}
-
-function rssMb(pid) {
-  const line = readFileSync(`/proc/${pid}/status`, "utf8")
-    .split("\n")
-    .find((row) => row.startsWith("VmRSS:"));
-  return Number(line.split(/\s+/)[1]) / 1024;
-}
-
-function load(target, body, connections) {
-  return new Promise((resolve, reject) => {
-    autocannon(
-      {
-        url: target.url,
-        method: "POST",
-        headers: target.headers,
-        body,
-        connections,
-        duration: seconds,
-      },
-      (error, result) => (error ? reject(error) : resolve(result)),
-    );
-  });
-}
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
+const baselineIndex = args.indexOf("--baseline");
+const baseline = baselineIndex === -1 ? undefined : resolve(args[baselineIndex + 1]);
+const load = (target, body, connections) => loadOnce(target, body, connections, seconds);
 
 const dir = mkdtempSync(join(tmpdir(), "tokenwise-gateway-bench-"));
 const children = [];
 try {
-  const mock = await start(
-    cli,
-    ["mock-upstream", "--port", "0"],
+  const mock = await startMockUpstream(root);
+  children.push(mock.child);
+  const upstream = mock.url;
+  const tokenwise = await startTokenwise({ root, dir: join(dir, "tokenwise"), upstream });
+  children.push(tokenwise.child);
+  const plain = await start(
+    join(here, "plain-proxy.mjs"),
+    ["--upstream", upstream],
     {},
     /listening on (http:\/\/\S+)/,
   );
-  children.push(mock.child);
-  const upstream = mock.match[1];
-
-  const dataDir = join(dir, "data");
-  const configPath = join(dir, "gateway.json");
-  writeFileSync(
-    configPath,
-    JSON.stringify({
-      port: 0,
-      dataDir,
-      upstreams: {
-        openai: { kind: "openai", baseUrl: `${upstream}/v1`, apiKeyEnv: "BENCH_OPENAI_KEY" },
-      },
-      models: { "gpt-4o-mini": { upstream: "openai" } },
-    }),
-  );
-  const { createSqliteKeyRegistry } = await import(
-    join(root, "dist", "apps", "gateway", "keys", "index.js")
-  );
-  const { mkdirSync } = await import("node:fs");
-  mkdirSync(dataDir, { recursive: true });
-  const registry = createSqliteKeyRegistry({ path: join(dataDir, "tokenwise.db") });
-  await registry.setTeam({
-    name: "bench",
-    budget: { limit: 10n ** 18n, period: "month", timeZone: "UTC" },
-  });
-  const { secret } = await registry.create({
-    name: "bench",
-    team: "bench",
-    budget: { limit: 10n ** 18n, period: "day", timeZone: "UTC" },
-    rpm: 1_000_000_000,
-    tpm: 1_000_000_000_000,
-  });
-  await registry.close();
-  const tokenwise = await start(
-    cli,
-    ["gateway", "--config", configPath],
-    { BENCH_OPENAI_KEY: "sk-bench" },
-    /listening on (http:\/\/\S+)/,
-  );
-  children.push(tokenwise.child);
+  children.push(plain.child);
 
   const targets = [
     {
@@ -159,13 +73,24 @@ try {
       headers: { "content-type": "application/json", authorization: "Bearer sk-bench" },
       pid: undefined,
     },
-    {
-      name: "tokenwise",
-      url: `${tokenwise.match[1]}/v1/chat/completions`,
-      headers: { "content-type": "application/json", authorization: `Bearer ${secret}` },
-      pid: tokenwise.child.pid,
-    },
+    tokenwise,
   ];
+  if (baseline !== undefined) {
+    const base = await startTokenwise({
+      root: baseline,
+      dir: join(dir, "baseline"),
+      upstream,
+      name: "tokenwise baseline",
+    });
+    children.push(base.child);
+    targets.push(base);
+  }
+  targets.push({
+    name: "plain proxy",
+    url: `${plain.match[1]}/v1/chat/completions`,
+    headers: { "content-type": "application/json" },
+    pid: plain.child.pid,
+  });
   let portkeyVersion;
   if (existsSync(portkeyEntry)) {
     const port = 18_000 + Math.floor(Math.random() * 2000);
@@ -194,19 +119,16 @@ try {
     console.error("Portkey is not installed: run bash bench/gateway/install-peers.sh for the peer");
   }
 
-  const request = (stream) =>
-    JSON.stringify({
-      model: "gpt-4o-mini",
-      temperature: 0.7,
-      max_tokens: 64,
-      messages: [{ role: "user", content: "Give me one short sentence about budgets." }],
-      ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
-    });
+  const request = chatBody;
   const cases = [];
   for (const mode of ["json", "stream"])
     for (const connections of [1, 50]) cases.push({ mode, connections });
   const samples = new Map();
-  for (const target of targets) await load(target, request(false), 10); // warm-up
+  // Warm-up of every target in both modes: V8 compiles the hot paths in the first seconds,
+  // a one-off of a long-running server, not a cost per request.
+  for (const target of targets) {
+    for (const stream of [false, true]) await loadOnce(target, request(stream), 50, warmup / 2);
+  }
   for (let round = 0; round < rounds; round++) {
     for (const { mode, connections } of cases) {
       for (const target of targets) {
@@ -235,6 +157,7 @@ try {
 
   const rows = [];
   const ratios = [];
+  const goals = [];
   for (const { mode, connections } of cases) {
     const direct = samples.get(`${mode}|${connections}|direct`);
     const directP50 = median(direct.map((sample) => sample.p50));
@@ -253,6 +176,19 @@ try {
         `| ${mode} | ${connections} | ${target.name} | ${fmt(p50)} | ${fmt(p99)} | ${target.name === "direct" ? "" : fmt(p50 - directP50)} | ${target.name === "direct" ? "" : fmt(p99 - directP99)} | ${Math.round(rps)} | ${fmt(median(list.map((sample) => sample.cpuMsPerRequest)), 3)} | ${target.pid === undefined ? "" : Math.round(cores > 0 ? rps / cores : Number.NaN)} | ${fmt(Math.max(...list.map((sample) => sample.rss)), 0)} | ${failures} |`,
       );
     }
+    const cpuMs = (name) =>
+      median(samples.get(`${mode}|${connections}|${name}`).map((sample) => sample.cpuMsPerRequest));
+    if (baseline !== undefined) {
+      ratios.push(
+        `- ${mode}, concurrency ${connections}: CPU per request, tokenwise / tokenwise baseline = ${(cpuMs("tokenwise") / cpuMs("tokenwise baseline")).toFixed(2)}.`,
+      );
+    }
+    if (connections === 50) {
+      const perCore = 1000 / cpuMs("tokenwise");
+      goals.push(
+        `- ${mode}, concurrency 50: ${Math.round(perCore)} req/s per core (${cpuMs("tokenwise").toFixed(3)} CPU ms per request; the plain proxy: ${Math.round(1000 / cpuMs("plain proxy"))}); goal 4,000: ${perCore >= 4000 ? "met" : "not met"}.`,
+      );
+    }
     const peer = targets.find((target) => target.name.startsWith("portkey"));
     const peerServed =
       peer !== undefined &&
@@ -263,7 +199,7 @@ try {
       );
     } else if (peer !== undefined && added[peer.name] > 0) {
       ratios.push(
-        `- ${mode}, concurrency ${connections}: tokenwise added p50 / Portkey added p50 = ${(added.tokenwise / added[peer.name]).toFixed(2)} (goal ≤ 0.20).`,
+        `- ${mode}, concurrency ${connections}: tokenwise added p50 / Portkey added p50 = ${(added.tokenwise / added[peer.name]).toFixed(2)} (goal ≤ 0.20: ${added.tokenwise / added[peer.name] <= 0.2 ? "met" : "not met"}).`,
       );
     }
   }
@@ -273,15 +209,18 @@ try {
     "",
     `Run ${new Date().toISOString().slice(0, 10)} on ${machine}.`,
     "",
-    `Command: \`npm run build && bash bench/gateway/install-peers.sh && node bench/gateway/run.mjs --rounds ${rounds} --seconds ${seconds} --write\``,
+    `Command: \`npm run build && bash bench/gateway/install-peers.sh && node bench/gateway/run.mjs --rounds ${rounds} --seconds ${seconds} --warmup ${warmup}${baseline === undefined ? "" : " --baseline BASELINE"} --write\`${baseline === undefined ? "" : " (BASELINE: a built checkout of the code before this change)"}; load average (1, 5, 15 min) at the end: ${loadavg()
+      .map((value) => value.toFixed(1))
+      .join(", ")}.`,
     "",
-    `One mock upstream process (\`tokenwise mock-upstream\`, no added latency); each gateway in its own process; autocannon in the benchmark process (latencies in whole milliseconds); ${rounds} interleaved rounds of ${seconds} s per cell, medians shown. tokenwise runs with everything on: a virtual key with a daily key budget and a monthly team budget (both reserved and settled in the SQLite ledger per request), the SQLite rate limiter (rpm and tpm set), the response cache (the request samples at temperature 0.7, so it is not cached), Prometheus metrics and JSON logs. Portkey ${portkeyVersion ?? "(not installed)"} routes with \`x-portkey-provider: openai\` and \`x-portkey-custom-host\`. Added latency is the gateway's p50/p99 minus direct's in the same round set. "req/s per core" is req/s divided by the gateway process's CPU cores in use. Failures are non-2xx answers and socket errors summed over rounds.`,
+    `One mock upstream process (\`tokenwise mock-upstream\`, no added latency); each gateway in its own process; the load in the benchmark process (at concurrency 1 a closed loop on undici timing each request to a fraction of a millisecond, at 50 autocannon, whose latencies are whole milliseconds); a warm-up of ${warmup} s per target (half JSON, half streams, at concurrency 50: V8 compiles the hot paths in the first seconds), then ${rounds} interleaved rounds of ${seconds} s per cell, medians shown. tokenwise runs with everything on: a virtual key with a daily key budget and a monthly team budget (both reserved and settled in the SQLite ledger per request), the SQLite rate limiter (rpm and tpm set), the response cache (the request samples at temperature 0.7, so it is not cached), Prometheus metrics and JSON logs. "plain proxy" is bench/gateway/plain-proxy.mjs, node:http and undici forwarding and nothing else: the floor of a Node gateway. Portkey ${portkeyVersion ?? "(not installed)"} routes with \`x-portkey-provider: openai\` and \`x-portkey-custom-host\`. Added latency is the gateway's p50/p99 minus direct's in the same round set. "req/s per core" is req/s divided by the gateway process's CPU cores in use. Failures are non-2xx answers and socket errors summed over rounds.`,
     "",
     "| Mode | Concurrency | Target | p50 ms | p99 ms | Added p50 ms | Added p99 ms | req/s | CPU ms / req | req/s per core | RSS MB | Failures |",
     "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ...rows,
     "",
     ...ratios,
+    ...goals,
     "",
   ].join("\n");
   process.stdout.write(`${section}\n`);

@@ -120,6 +120,47 @@ describe("gateway: /v1/chat/completions", () => {
     expect(harness.mock.requests.length).toBe(before);
   });
 
+  it("reports the budget left from the request's own reservation and settle, without reading the ledger again", async () => {
+    await harness.registry.setTeam({
+      name: "header-team",
+      budget: { limit: usd("2"), period: "month", timeZone: "UTC" },
+    });
+    const { secret } = await harness.key({
+      team: "header-team",
+      budget: { limit: usd("1"), period: "day", timeZone: "UTC" },
+    });
+    const reads = vi.spyOn(harness.ledger, "remaining");
+    try {
+      const served = await post("/v1/chat/completions", secret, HELLO, {
+        "x-tokenwise-cache": "off",
+      });
+      expect(served.status).toBe(200);
+      const cost = usd(served.headers.get("x-tokenwise-cost") ?? "x");
+      expect(usd(served.headers.get("x-tokenwise-budget-remaining") ?? "x")).toBe(usd("1") - cost);
+      // A stream's headers go out while its worst case is still held.
+      const streamed = await post(
+        "/v1/chat/completions",
+        secret,
+        { ...HELLO, stream: true },
+        { "x-tokenwise-cache": "off" },
+      );
+      const worst = usd(streamed.headers.get("x-tokenwise-budget-remaining") ?? "x");
+      await streamed.text();
+      expect(worst).toBeLessThan(usd("1") - cost);
+      expect(worst).toBeGreaterThan(0n);
+      expect(reads).not.toHaveBeenCalled();
+      // A refusal holds nothing, so its figure is read.
+      const refused = await post("/v1/chat/completions", secret, {
+        ...HELLO,
+        max_tokens: 10_000_000,
+      });
+      expect(refused.status).toBe(429);
+      expect(reads).toHaveBeenCalled();
+    } finally {
+      reads.mockRestore();
+    }
+  });
+
   it("answers bad input with the right status and a body naming the problem, never reaching the upstream", async () => {
     const { secret } = await harness.key({ models: ["gpt-4o-mini"] });
     const before = harness.mock.requests.length;

@@ -99,20 +99,20 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     namespace,
     key,
     async get(request) {
-      const storeKey = key(request);
+      // A request that may not be cached is a miss before its key is worked out: hashing the
+      // canonical request is most of a lookup's cost, and most traffic samples.
       if (!isCacheableRequest(request, cacheability)) return undefined;
-      const stored = parseStored(await store.get(storeKey));
+      const stored = parseStored(await store.get(key(request)));
       if (stored === undefined) return undefined;
       return { result: stored.result, cachedAt: stored.cachedAt };
     },
     async set(request, result) {
-      const storeKey = key(request);
       assertChatResult(result);
       if (!isCacheableRequest(request, cacheability) || result.finishReason === "error") {
         return false;
       }
       const stored: StoredResponse = { format: STORED_FORMAT, cachedAt: now(), result };
-      await store.set(storeKey, JSON.stringify(stored), { ttlMs });
+      await store.set(key(request), JSON.stringify(stored), { ttlMs });
       return true;
     },
     async delete(request) {

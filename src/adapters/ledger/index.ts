@@ -1,9 +1,11 @@
 export type {
+  BalanceListener,
   JsonValue,
   Ledger,
   LedgerOptions,
   Reservation,
   ReserveOptions,
+  ScopeBalance,
   ScopeBudget,
   SettledReservation,
   SettleRecord,

@@ -96,6 +96,16 @@ export interface SettledReservation {
   actual: Picodollars;
 }
 
+/** What one scope held at one moment: its spend and its active reservations. */
+export interface ScopeBalance {
+  scope: string;
+  spent: Picodollars;
+  reserved: Picodollars;
+}
+
+/** Called with the balances a ledger operation left, see {@link Ledger.observeBalances}. */
+export type BalanceListener = (balances: readonly ScopeBalance[]) => void;
+
 /** One line of the spend log. */
 export interface SpendRecord {
   /** When the spend happened, in epoch milliseconds. */
@@ -209,6 +219,22 @@ export interface Ledger {
   totals(query: SpendTotalsQuery): Promise<SpendTotalsRow[]>;
   /** Releases the connection. Calling it twice is harmless. */
   close(): Promise<void>;
+  /**
+   * Calls `listener` after every successful `reserve` and first `settle` through this handle
+   * with the balance of each scope it touched, as its transaction left them (a reservation's
+   * own amount counted as reserved; a settled one's charge as spent), so a caller can tell
+   * what is left without reading again. Optional: engines that cannot report balances for
+   * free leave it out, and wrappers that do not pass it on too. Returns a function that
+   * stops the calls. A listener that throws is ignored.
+   *
+   * @example
+   * ```ts
+   * const stop = ledger.observeBalances?.((balances) => {
+   *   for (const { scope, spent, reserved } of balances) latest.set(scope, { spent, reserved });
+   * });
+   * ```
+   */
+  observeBalances?(listener: BalanceListener): () => void;
 }
 
 /** Options every ledger engine shares. */

@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { usd } from "../../core/money/index.js";
 import { createManualClock } from "../stores/test-support/manual-clock.js";
 import type { Ledger } from "./ledger.js";
+import { MAX_AMOUNT } from "./ledger-input.js";
 import { createSqliteLedger } from "./sqlite-ledger.js";
 import { compileForNode } from "./test-support/compile-for-node.js";
 import { describeLedgerConformance } from "./test-support/ledger-conformance.js";
@@ -111,6 +112,62 @@ describe("createSqliteLedger", () => {
     await ledger.close();
   });
 
+  it("forgets leases and settle results past the late-settle window, and deletes their rows", async () => {
+    const clock = createManualClock();
+    const ledger = createSqliteLedger({ path, now: clock.now, lateSettleWindowMs: 1000 });
+    const database = new Database(path);
+    const count = (table: string) =>
+      database.prepare(`SELECT count(*) FROM "tokenwise_ledger_${table}"`).pluck().get();
+    const reserve = () => ledger.reserve({ scope: "s", amount: 5n, ttlMs: 100, limit: 100n });
+    try {
+      const lapsed = await reserve();
+      const released = await reserve();
+      await clock.advance(900);
+      const done = await reserve();
+      await ledger.settle(done.id, 3n);
+      await clock.advance(150);
+      const late = await reserve();
+      await clock.advance(100);
+      // Expired just now: inside the window, so it is settled late (the call was paid for).
+      await ledger.settle(late.id, 1n);
+      await clock.advance(60);
+      // 1,110 ms past their expiry: forgotten, though their rows wait for the next sweep.
+      await expect(ledger.settle(lapsed.id, 1n)).rejects.toMatchObject({ code: "not_found" });
+      expect(await ledger.release(released.id)).toBe(false);
+      await clock.advance(190);
+      expect(await ledger.settle(done.id, 3n)).toMatchObject({ actual: 3n });
+      await clock.advance(550);
+      // 1,050 ms after the settle: its result is forgotten too.
+      await expect(ledger.settle(done.id, 3n)).rejects.toMatchObject({ code: "not_found" });
+      expect(await ledger.spent("s")).toBe(4n);
+      expect(count("settled")).toBe(2);
+      await clock.advance(1150);
+      await reserve();
+      expect(count("settled")).toBe(0);
+      expect(count("holds")).toBe(1);
+    } finally {
+      database.close();
+      await ledger.close();
+    }
+  });
+
+  it("sums reservations past 64 bits exactly", async () => {
+    const ledger = createSqliteLedger({ path });
+    try {
+      const limit = 10n ** 24n;
+      for (let index = 0; index < 3; index++) {
+        await ledger.reserve({ scope: "big", amount: MAX_AMOUNT, ttlMs: 60_000, limit });
+      }
+      expect(await ledger.reserved("big")).toBe(3n * MAX_AMOUNT);
+      expect(await ledger.remaining("big", limit)).toBe(limit - 3n * MAX_AMOUNT);
+      await expect(
+        ledger.reserve({ scope: "big", amount: MAX_AMOUNT, ttlMs: 60_000, limit: 3n * MAX_AMOUNT }),
+      ).rejects.toMatchObject({ code: "budget_exceeded", details: { reserved: 3n * MAX_AMOUNT } });
+    } finally {
+      await ledger.close();
+    }
+  });
+
   it("uses its own table prefix so several ledgers can share one file", async () => {
     const database = new Database(path);
     const billing = createSqliteLedger({ database, tablePrefix: "billing" });
@@ -120,6 +177,76 @@ describe("createSqliteLedger", () => {
     await billing.close();
     expect(database.open).toBe(true);
     database.close();
+  });
+});
+
+describe("createSqliteLedger balance observations", () => {
+  let directory: string;
+  let ledger: Ledger;
+  let seen: unknown[];
+  let stop: () => void;
+
+  beforeEach(() => {
+    directory = mkdtempSync(join(tmpdir(), "tokenwise-sqlite-ledger-"));
+    ledger = createSqliteLedger({ path: join(directory, "ledger.db") });
+    seen = [];
+    stop = ledger.observeBalances?.((balances) => seen.push(balances)) ?? (() => {});
+  });
+
+  afterEach(async () => {
+    await ledger.close();
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  const budgets = [
+    { scope: "key:1", limit: usd("1") },
+    { scope: "team:a", limit: usd("5") },
+  ];
+
+  it("reports what a reserve and a settle left on every scope, other reservations included", async () => {
+    await ledger.reserve({
+      amount: usd("0.2"),
+      ttlMs: 60_000,
+      budgets: [{ scope: "team:a", limit: usd("5") }],
+    });
+    seen = [];
+    const { id } = await ledger.reserve({ amount: usd("0.5"), ttlMs: 60_000, budgets });
+    expect(seen).toEqual([
+      [
+        { scope: "key:1", spent: 0n, reserved: usd("0.5") },
+        { scope: "team:a", spent: 0n, reserved: usd("0.7") },
+      ],
+    ]);
+    await ledger.settle(id, usd("0.3"));
+    expect(seen[1]).toEqual([
+      { scope: "key:1", spent: usd("0.3"), reserved: 0n },
+      { scope: "team:a", spent: usd("0.3"), reserved: usd("0.2") },
+    ]);
+    expect(await ledger.remaining("team:a", usd("5"))).toBe(usd("4.5"));
+  });
+
+  it("reports nothing for a refused reserve, a retried settle, or after the listener stops", async () => {
+    await expect(
+      ledger.reserve({ amount: usd("2"), ttlMs: 60_000, budgets }),
+    ).rejects.toMatchObject({ code: "budget_exceeded" });
+    expect(seen).toEqual([]);
+    const { id } = await ledger.reserve({ amount: usd("0.5"), ttlMs: 60_000, budgets });
+    await ledger.settle(id, usd("0.1"));
+    expect(seen).toHaveLength(2);
+    await ledger.settle(id, usd("0.1"));
+    expect(seen).toHaveLength(2);
+    stop();
+    await ledger.reserve({ amount: usd("0.1"), ttlMs: 60_000, budgets });
+    expect(seen).toHaveLength(2);
+  });
+
+  it("keeps a listener that throws from failing the operation", async () => {
+    ledger.observeBalances?.(() => {
+      throw new Error("listener bug");
+    });
+    const { id } = await ledger.reserve({ amount: usd("0.5"), ttlMs: 60_000, budgets });
+    await expect(ledger.settle(id, usd("0.1"))).resolves.toMatchObject({ actual: usd("0.1") });
+    expect(seen).toHaveLength(2);
   });
 });
 

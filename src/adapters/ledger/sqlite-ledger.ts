@@ -18,13 +18,17 @@ import {
   type SqliteConnection,
   type SqliteConnectionOptions,
 } from "../stores/sqlite-database.js";
+// Internal: sqliteWriteBatcher stays out of the public index of adapters/stores.
+import { sqliteWriteBatcher } from "../stores/sqlite-write-batch.js";
 // Internal: storeFailure stays out of the public index of adapters/stores.
 import { storeFailure } from "../stores/store-input.js";
 import type {
+  BalanceListener,
   Ledger,
   LedgerOptions,
   Reservation,
   ReserveOptions,
+  ScopeBalance,
   ScopeBudget,
   SettledReservation,
   SettleRecord,
@@ -101,8 +105,21 @@ interface TotalsRow extends UsageColumns {
 }
 
 type ReserveOutcome =
-  | { ok: true }
+  | { ok: true; balances: ScopeBalance[] }
   | { ok: false; budget: ScopeBudget; spent: Picodollars; reserved: Picodollars };
+
+/** How often holds and settle results past their windows are deleted, in ms at most. */
+const FORGET_EVERY_MS = 1000;
+
+/**
+ * A reservation id: a UUID (version 7 layout) that starts with the time in ms, so the ids of
+ * a busy ledger land next to each other in its indexes instead of on random pages.
+ */
+function timeOrderedId(): string {
+  const time = Date.now().toString(16).padStart(12, "0");
+  const random = randomUUID();
+  return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${random.slice(15, 18)}-${random.slice(19)}`;
+}
 
 const GROUP_KEY: Record<SpendTotalsQuery["groupBy"], string> = {
   model: "model",
@@ -127,6 +144,7 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
   const now = options.now ?? Date.now;
   const connection = openSqliteConnection(options);
   const { database, owned } = connection;
+  const listeners = new Set<BalanceListener>();
   const scopes = `"${prefix}_scopes"`;
   // One row per scope a reservation holds budget on (the first engine kept one scope per
   // reservation in "_reservations"; that table is no longer read).
@@ -183,178 +201,187 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
   addSpendScopesColumn(connection, spend, prefix);
 
   const selectSpent = database
-    .prepare<{ scope: string }, string>(`SELECT spent FROM ${scopes} WHERE scope = @scope`)
+    .prepare<[string], string>(`SELECT spent FROM ${scopes} WHERE scope = ?`)
     .pluck();
-  const upsertSpent = database.prepare<{ scope: string; spent: string }>(
-    `INSERT INTO ${scopes} (scope, spent) VALUES (@scope, @spent)
+  const upsertSpent = database.prepare<[string, string]>(
+    `INSERT INTO ${scopes} (scope, spent) VALUES (?, ?)
      ON CONFLICT (scope) DO UPDATE SET spent = excluded.spent`,
   );
-  const selectActiveAmounts = database
-    .prepare<{ scope: string; now: number }, bigint>(
-      `SELECT amount FROM ${holds} WHERE scope = @scope AND expires_at > @now`,
+  // Summed in SQL. One SUM(amount) is exact and fast; past 2^63 picodollars (about $9.2
+  // million held on one scope) SQLite refuses it with "integer overflow" instead of wrapping,
+  // and the sum is taken again as whole microdollars and leftover picodollars apart, which
+  // cannot overflow for any number of holds a budget can have.
+  const selectActiveSum = database
+    .prepare<[string, number], bigint | null>(
+      `SELECT sum(amount) FROM ${holds} WHERE scope = ? AND expires_at > ?`,
     )
     .pluck()
     .safeIntegers();
-  const insertHold = database.prepare<{
-    id: string;
-    position: number;
-    scope: string;
-    amount: bigint;
-    expiresAt: number;
-  }>(
-    `INSERT INTO ${holds} (id, position, scope, amount, expires_at)
-     VALUES (@id, @position, @scope, @amount, @expiresAt)`,
+  const selectActiveSplitSum = database
+    .prepare<[string, number], { micro: bigint | null; pico: bigint | null }>(
+      `SELECT sum(amount / 1000000) AS micro, sum(amount % 1000000) AS pico
+       FROM ${holds} WHERE scope = ? AND expires_at > ?`,
+    )
+    .safeIntegers();
+  const insertHold = database.prepare<[string, number, string, bigint, number]>(
+    `INSERT INTO ${holds} (id, position, scope, amount, expires_at) VALUES (?, ?, ?, ?, ?)`,
   );
   const selectHolds = database
-    .prepare<{ id: string }, HoldRow>(
-      `SELECT scope, amount, expires_at FROM ${holds} WHERE id = @id ORDER BY position`,
+    .prepare<[string, number], HoldRow>(
+      `SELECT scope, amount, expires_at FROM ${holds} WHERE id = ? AND expires_at > ?
+       ORDER BY position`,
     )
     .safeIntegers();
-  const extendHolds = database.prepare<{ id: string; now: number; expiresAt: number }>(
-    `UPDATE ${holds} SET expires_at = @expiresAt WHERE id = @id AND expires_at > @now`,
+  const extendHolds = database.prepare<[number, string, number]>(
+    `UPDATE ${holds} SET expires_at = ? WHERE id = ? AND expires_at > ?`,
   );
-  const deleteHolds = database.prepare<{ id: string }>(`DELETE FROM ${holds} WHERE id = @id`);
-  const forgetExpired = database.prepare<{ before: number }>(
-    `DELETE FROM ${holds} WHERE expires_at <= @before`,
+  const deleteHolds = database.prepare<[string]>(`DELETE FROM ${holds} WHERE id = ?`);
+  const releaseHolds = database.prepare<[string, number]>(
+    `DELETE FROM ${holds} WHERE id = ? AND expires_at > ?`,
   );
+  const forgetExpired = database.prepare<[number]>(`DELETE FROM ${holds} WHERE expires_at <= ?`);
   const selectSettled = database
-    .prepare<{ id: string }, SettledRow>(
-      `SELECT scopes, reserved, actual FROM ${settled} WHERE id = @id`,
+    .prepare<[string, number], SettledRow>(
+      `SELECT scopes, reserved, actual FROM ${settled} WHERE id = ? AND forget_at > ?`,
     )
     .safeIntegers();
-  const insertSettled = database.prepare<{
-    id: string;
-    scopes: string;
-    reserved: bigint;
-    actual: bigint;
-    forgetAt: number;
-  }>(
-    `INSERT INTO ${settled} (id, scopes, reserved, actual, forget_at)
-     VALUES (@id, @scopes, @reserved, @actual, @forgetAt)`,
+  const insertSettled = database.prepare<[string, string, bigint, bigint, number]>(
+    `INSERT INTO ${settled} (id, scopes, reserved, actual, forget_at) VALUES (?, ?, ?, ?, ?)`,
   );
-  const forgetSettled = database.prepare<{ now: number }>(
-    `DELETE FROM ${settled} WHERE forget_at <= @now`,
-  );
-  const insertSpend = database.prepare<Record<string, string | number | bigint | null>>(
+  const forgetSettled = database.prepare<[number]>(`DELETE FROM ${settled} WHERE forget_at <= ?`);
+  const insertSpend = database.prepare<(string | number | bigint | null)[]>(
     `INSERT INTO ${spend} (time, scope, scopes, model, provider, input_tokens,
        cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost,
        request_id, cached, metadata)
-     VALUES (@time, @scope, @scopes, @model, @provider, @inputTokens, @cachedInputTokens,
-       @cacheWriteTokens, @outputTokens, @reasoningTokens, @cost, @requestId, @cached, @metadata)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
 
-  const spentOf = (scope: string): Picodollars => BigInt(selectSpent.get({ scope }) ?? "0");
+  const spentOf = (scope: string): Picodollars => BigInt(selectSpent.get(scope) ?? "0");
   const reservedOf = (scope: string, at: number): Picodollars => {
-    let sum = 0n;
-    for (const amount of selectActiveAmounts.all({ scope, now: at })) sum += amount;
-    return sum;
+    try {
+      return selectActiveSum.get(scope, at) ?? 0n;
+    } catch (error) {
+      if (!(error instanceof Error && error.message.includes("integer overflow"))) throw error;
+      const sums = selectActiveSplitSum.get(scope, at);
+      return (sums?.micro ?? 0n) * 1_000_000n + (sums?.pico ?? 0n);
+    }
   };
-  const charge = (scope: string, amount: Picodollars) => {
-    upsertSpent.run({ scope, spent: (spentOf(scope) + amount).toString() });
-  };
-  const appendSpend = (record: SpendRecord) => {
-    insertSpend.run({
-      time: record.time,
-      scope: record.scope,
-      scopes: record.scopes === undefined ? null : JSON.stringify(record.scopes),
-      model: record.model,
-      provider: record.provider,
-      inputTokens: record.usage.inputTokens,
-      cachedInputTokens: record.usage.cachedInputTokens,
-      cacheWriteTokens: record.usage.cacheWriteTokens,
-      outputTokens: record.usage.outputTokens,
-      reasoningTokens: record.usage.reasoningTokens,
-      cost: record.cost,
-      requestId: record.requestId ?? null,
-      cached: record.cached === undefined ? null : record.cached ? 1 : 0,
-      metadata: record.metadata === undefined ? null : JSON.stringify(record.metadata),
+  /** What each of `scopeList` spent and holds in active reservations now, in its order. */
+  const balancesOf = (scopeList: readonly string[], at: number): ScopeBalance[] =>
+    scopeList.map((scope) => ({ scope, spent: spentOf(scope), reserved: reservedOf(scope, at) }));
+  /** Adds `amount` to what each scope spent; returns the new totals, in its order. */
+  const charge = (scopeList: readonly string[], amount: Picodollars): Picodollars[] =>
+    scopeList.map((scope) => {
+      const total = spentOf(scope) + amount;
+      upsertSpent.run(scope, total.toString());
+      return total;
     });
+  const appendSpend = (record: SpendRecord) => {
+    insertSpend.run(
+      record.time,
+      record.scope,
+      record.scopes === undefined ? null : JSON.stringify(record.scopes),
+      record.model,
+      record.provider,
+      record.usage.inputTokens,
+      record.usage.cachedInputTokens,
+      record.usage.cacheWriteTokens,
+      record.usage.outputTokens,
+      record.usage.reasoningTokens,
+      record.cost,
+      record.requestId ?? null,
+      record.cached === undefined ? null : record.cached ? 1 : 0,
+      record.metadata === undefined ? null : JSON.stringify(record.metadata),
+    );
   };
 
+  // Holds past the late-settle window and settle results past theirs are deleted at most
+  // once a second (every lookup already ignores them), not twice per request.
+  let forgottenAt = Number.NEGATIVE_INFINITY;
   const forget = (at: number) => {
-    forgetExpired.run({ before: at - lateSettleWindowMs });
-    forgetSettled.run({ now: at });
+    if (at - forgottenAt < FORGET_EVERY_MS && at >= forgottenAt) return;
+    forgottenAt = at;
+    forgetExpired.run(at - lateSettleWindowMs);
+    forgetSettled.run(at);
   };
 
-  const reserveTransaction = database.transaction(
-    (reservation: Reservation, budgets: ScopeBudget[], at: number): ReserveOutcome => {
-      forget(at);
-      for (const budget of budgets) {
-        const spent = spentOf(budget.scope);
-        const reserved = reservedOf(budget.scope, at);
-        if (spent + reserved + reservation.amount > budget.limit) {
-          return { ok: false, budget, spent, reserved };
-        }
+  const reserveWork = (
+    reservation: Reservation,
+    budgets: ScopeBudget[],
+    at: number,
+  ): ReserveOutcome => {
+    forget(at);
+    const balances = balancesOf(reservation.scopes, at);
+    for (const [index, budget] of budgets.entries()) {
+      const { spent, reserved } = balances[index] as ScopeBalance;
+      if (spent + reserved + reservation.amount > budget.limit) {
+        return { ok: false, budget, spent, reserved };
       }
-      reservation.scopes.forEach((scope, position) => {
-        insertHold.run({
-          id: reservation.id,
-          position,
-          scope,
-          amount: reservation.amount,
-          expiresAt: reservation.expiresAt,
-        });
-      });
-      return { ok: true };
-    },
-  );
+    }
+    reservation.scopes.forEach((scope, position) => {
+      insertHold.run(reservation.id, position, scope, reservation.amount, reservation.expiresAt);
+    });
+    for (const balance of balances) balance.reserved += reservation.amount;
+    return { ok: true, balances };
+  };
 
-  const renewTransaction = database.transaction(
-    (id: string, at: number, expiresAt: number): Reservation | undefined => {
-      if (extendHolds.run({ id, now: at, expiresAt }).changes === 0) return undefined;
-      const rows = selectHolds.all({ id });
-      const scopeList = rows.map((row) => row.scope);
+  const renewWork = (id: string, at: number, expiresAt: number): Reservation | undefined => {
+    if (extendHolds.run(expiresAt, id, at).changes === 0) return undefined;
+    const rows = selectHolds.all(id, at);
+    const scopeList = rows.map((row) => row.scope);
+    return {
+      id,
+      scope: scopeList[0] as string,
+      scopes: scopeList,
+      amount: (rows[0] as HoldRow).amount,
+      expiresAt,
+    };
+  };
+
+  const settleWork = (
+    id: string,
+    actual: Picodollars,
+    details: SettleDetails | undefined,
+    at: number,
+  ): { settled: SettledReservation; balances?: ScopeBalance[] } | undefined => {
+    forget(at);
+    // A reservation still held is the common case; only without one is an earlier settle
+    // looked for (a settle deletes the holds and writes its result in one transaction).
+    const rows = selectHolds.all(id, at - lateSettleWindowMs);
+    if (rows.length === 0) {
+      const earlier = selectSettled.get(id, at);
+      if (earlier === undefined) return undefined;
+      const scopeList = JSON.parse(earlier.scopes) as string[];
       return {
-        id,
-        scope: scopeList[0] as string,
-        scopes: scopeList,
-        amount: (rows[0] as HoldRow).amount,
-        expiresAt,
-      };
-    },
-  );
-
-  const settleTransaction = database.transaction(
-    (
-      id: string,
-      actual: Picodollars,
-      details: SettleDetails | undefined,
-      at: number,
-    ): SettledReservation | undefined => {
-      forget(at);
-      const earlier = selectSettled.get({ id });
-      if (earlier !== undefined) {
-        const scopeList = JSON.parse(earlier.scopes) as string[];
-        return {
+        settled: {
           id,
           scope: scopeList[0] as string,
           scopes: scopeList,
           reserved: earlier.reserved,
           actual: earlier.actual,
-        };
-      }
-      const rows = selectHolds.all({ id });
-      if (rows.length === 0) return undefined;
-      deleteHolds.run({ id });
-      const scopeList = rows.map((row) => row.scope);
-      for (const scope of scopeList) charge(scope, actual);
-      if (details !== undefined) appendSpend(settledRecord(details, scopeList, actual));
-      const reserved = (rows[0] as HoldRow).amount;
-      insertSettled.run({
-        id,
-        scopes: JSON.stringify(scopeList),
-        reserved,
-        actual,
-        forgetAt: at + lateSettleWindowMs,
-      });
-      return { id, scope: scopeList[0] as string, scopes: scopeList, reserved, actual };
-    },
-  );
+        },
+      };
+    }
+    deleteHolds.run(id);
+    const scopeList = rows.map((row) => row.scope);
+    const spentNow = charge(scopeList, actual);
+    if (details !== undefined) appendSpend(settledRecord(details, scopeList, actual));
+    const reserved = (rows[0] as HoldRow).amount;
+    insertSettled.run(id, JSON.stringify(scopeList), reserved, actual, at + lateSettleWindowMs);
+    const settledNow = { id, scope: scopeList[0] as string, scopes: scopeList, reserved, actual };
+    if (listeners.size === 0) return { settled: settledNow };
+    const balances = scopeList.map((scope, index) => ({
+      scope,
+      spent: spentNow[index] as Picodollars,
+      reserved: reservedOf(scope, at),
+    }));
+    return { settled: settledNow, balances };
+  };
 
-  const recordTransaction = database.transaction((record: SpendRecord) => {
-    for (const scope of record.scopes ?? [record.scope]) charge(scope, record.cost);
+  const recordWork = (record: SpendRecord) => {
+    charge(record.scopes ?? [record.scope], record.cost);
     appendSpend(record);
-  });
+  };
 
   const balanceTransaction = database.transaction((scope: string, at: number) => ({
     spent: spentOf(scope),
@@ -363,60 +390,83 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
 
   const lifecycle = createEngineLifecycle("SQLite ledger");
   const { run } = lifecycle;
+  const batcher = sqliteWriteBatcher(database);
+  /** Runs `work` in the connection's next batch; a driver failure becomes a `store_error`. */
+  const write = async <T>(operation: string, work: () => T): Promise<T> => {
+    lifecycle.ensureOpen();
+    try {
+      return await batcher.write(work);
+    } catch (cause) {
+      throw storeFailure(`SQLite ledger ${operation}`, cause);
+    }
+  };
+  /** A read sees every write asked for before it. */
+  const read = <T>(operation: string, work: () => T): T =>
+    run(operation, () => {
+      batcher.flush();
+      return work();
+    });
+  /** Tells the listeners, after the transaction committed. */
+  const observed = (balances: readonly ScopeBalance[]) => {
+    for (const listener of listeners) {
+      try {
+        listener(balances);
+      } catch {
+        // A listener's failure is its own; the ledger operation succeeded.
+      }
+    }
+  };
 
   return {
     async reserve(reserveOptions: ReserveOptions) {
       const { amount, ttlMs, budgets } = toReserveInput(reserveOptions);
-      return run("reserve", () => {
-        const at = now();
-        const scopeList = budgets.map((budget) => budget.scope);
-        const reservation: Reservation = {
-          id: randomUUID(),
-          scope: scopeList[0] as string,
-          scopes: scopeList,
-          amount,
-          expiresAt: at + ttlMs,
-        };
-        const outcome = reserveTransaction.immediate(reservation, budgets, at);
-        if (!outcome.ok) {
-          const { budget, spent, reserved } = outcome;
-          throw budgetExceeded({ ...budget, spent, reserved, requested: amount });
-        }
-        return reservation;
-      });
+      const at = now();
+      const scopeList = budgets.map((budget) => budget.scope);
+      const reservation: Reservation = {
+        id: timeOrderedId(),
+        scope: scopeList[0] as string,
+        scopes: scopeList,
+        amount,
+        expiresAt: at + ttlMs,
+      };
+      const outcome = await write("reserve", () => reserveWork(reservation, budgets, at));
+      if (!outcome.ok) {
+        const { budget, spent, reserved } = outcome;
+        throw budgetExceeded({ ...budget, spent, reserved, requested: amount });
+      }
+      if (listeners.size > 0) observed(outcome.balances);
+      return reservation;
     },
     async renew(id: string, ttlMs: number) {
       assertReservationId(id);
       assertTtl(ttlMs);
-      return run("renew", () => {
-        const at = now();
-        return renewTransaction.immediate(id, at, at + ttlMs);
-      });
+      const at = now();
+      return write("renew", () => renewWork(id, at, at + ttlMs));
     },
     async settle(id: string, actual: Picodollars, record?: SettleRecord) {
       const at = now();
       const details = toSettleDetails({ id, actual, record, at });
-      return run("settle", () => {
-        const result = settleTransaction.immediate(id, actual, details, at);
-        if (result === undefined) throw reservationNotFound(id);
-        return result;
-      });
+      const result = await write("settle", () => settleWork(id, actual, details, at));
+      if (result === undefined) throw reservationNotFound(id);
+      if (result.balances !== undefined) observed(result.balances);
+      return result.settled;
     },
     async release(id: string) {
       assertReservationId(id);
-      return run("release", () => deleteHolds.run({ id }).changes > 0);
+      const at = now();
+      return write("release", () => releaseHolds.run(id, at - lateSettleWindowMs).changes > 0);
     },
     async spent(scope: string) {
       assertScope(scope);
-      return run("spent", () => spentOf(scope));
+      return read("spent", () => spentOf(scope));
     },
     async reserved(scope: string) {
       assertScope(scope);
-      return run("reserved", () => reservedOf(scope, now()));
+      return read("reserved", () => reservedOf(scope, now()));
     },
     async remaining(scope: string, limit: Picodollars) {
       assertRemainingInput(scope, limit);
-      return run("remaining", () => {
+      return read("remaining", () => {
         const { spent, reserved } = balanceTransaction(scope, now());
         const left = limit - spent - reserved;
         return left > 0n ? left : 0n;
@@ -424,12 +474,12 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
     },
     async record(input: SpendRecordInput) {
       const record = toSpendRecord(input, now());
-      run("record", () => recordTransaction.immediate(record));
+      await write("record", () => recordWork(record));
       return structuredClone(record);
     },
     async records(query: SpendRecordsQuery = {}) {
       assertSpendQuery(query);
-      return run("records", () => {
+      return read("records", () => {
         const { where, parameters } = whereClause(query);
         const limit = query.limit === undefined ? "" : " LIMIT @limit";
         if (query.limit !== undefined) parameters.limit = query.limit;
@@ -444,7 +494,7 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
     },
     async totals(query: SpendTotalsQuery) {
       assertTotalsQuery(query);
-      return run("totals", () => {
+      return read("totals", () => {
         const { where, parameters } = whereClause(query);
         // Summing whole microdollars and leftover picodollars apart keeps both sums far from
         // 64-bit overflow; one SUM(cost) would overflow past $9.2 million.
@@ -468,7 +518,17 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
       });
     },
     async close() {
-      if (lifecycle.close() && owned) database.close();
+      if (!lifecycle.close()) return;
+      // What was asked for before close is written (or fails) first.
+      batcher.flush();
+      if (owned) database.close();
+      listeners.clear();
+    },
+    observeBalances(listener: BalanceListener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
     },
   };
 }

@@ -29,13 +29,12 @@ import {
   streamInterruptedError,
 } from "./provider-error.js";
 import {
+  openEventStream,
   type ProviderRequest,
   phaseTimeoutError,
-  postJson,
-  readText,
   unexpectedBodyError,
 } from "./provider-request.js";
-import { type EventSourceMessage, readServerSentEvents } from "./server-sent-events.js";
+import type { EventSourceMessage } from "./server-sent-events.js";
 import type { ChatChunk } from "./types.js";
 
 /** Turns one provider's events into chunks; holds the running usage and finish reason. */
@@ -74,7 +73,8 @@ export async function* runChatStream(options: {
   decoder: ChatStreamDecoder;
 }): AsyncGenerator<ChatChunk> {
   const { request, decoder } = options;
-  const { response, attempt } = await postJson(request, "stream");
+  const opened = await openEventStream(request);
+  const { attempt } = opened;
   const state: PartialStreamState = { usage: undefined, partialText: "", dataYielded: false };
   const interrupted = (reason: string) =>
     streamInterruptedError({ provider: request.provider, reason, state, secrets: request.secrets });
@@ -84,25 +84,25 @@ export async function* runChatStream(options: {
     if (TokenwiseError.isInstance(error)) return redactError(error, request.secrets);
     return interrupted(error instanceof Error ? describeError(error) : String(error));
   };
-  if (!response.body) {
+  if (!opened.hasBody) {
     attempt.done();
     throw interrupted("the response has no body");
   }
-  if (isJsonResponse(response)) {
+  if (isJsonType(opened.contentType)) {
     // A JSON body where events were asked for: an error from the provider or a proxy. The
     // provider answered, so it is not retried.
     let text: string;
     try {
-      text = await readText(response, attempt);
+      text = await opened.text();
     } catch (error) {
       throw stopped(error);
     } finally {
       attempt.done();
     }
-    throw unexpectedBodyError(request, response.status, text, "a stream of events");
+    throw unexpectedBodyError(request, opened.status, text, "a stream of events");
   }
 
-  const events = readServerSentEvents(response.body);
+  const events = opened.events();
   try {
     while (true) {
       let next: IteratorResult<EventSourceMessage>;
@@ -153,8 +153,7 @@ export async function* runChatStream(options: {
   yield decoder.finalChunk();
 }
 
-function isJsonResponse(response: Response): boolean {
-  const type = response.headers.get("content-type") ?? "";
+function isJsonType(type: string): boolean {
   return /^application\/(.+\+)?json\b/i.test(type.trim());
 }
 

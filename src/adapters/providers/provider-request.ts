@@ -3,6 +3,7 @@
  * first byte, idle between chunks, total) combined into one signal, network failures and
  * non-2xx answers turned into typed errors, secrets scrubbed.
  */
+import type { Readable } from "node:stream";
 import { Agent, type Dispatcher, request as undiciRequest } from "undici";
 import { invalidInput, TokenwiseError } from "../../core/errors/index.js";
 import {
@@ -14,15 +15,21 @@ import {
   type PartialStreamState,
   redactSecrets,
 } from "./provider-error.js";
+import {
+  type EventSourceMessage,
+  readNodeServerSentEvents,
+  readServerSentEvents,
+} from "./server-sent-events.js";
 import type { CallOptions } from "./types.js";
 
 /** The `fetch` signature adapters accept, so tests and proxies can inject their own. */
 export type FetchFunction = typeof globalThis.fetch;
 
 /**
- * Node's own fetch. A provider left on it sends JSON calls with `undici.request` on the same
- * connection pool instead: measured (bench/gateway), fetch and its web streams cost several
- * times the CPU of a plain node-stream request, which is most of a gateway's per-request work.
+ * Node's own fetch. A provider left on it sends its calls, JSON and streamed, with
+ * `undici.request` on the same connection pool instead: measured (bench/gateway), fetch and
+ * its web streams cost several times the CPU of a plain node-stream request, which is most
+ * of a gateway's per-request work.
  */
 const nativeFetch: FetchFunction = globalThis.fetch;
 
@@ -88,30 +95,38 @@ export function createAttemptSignal(
 ): AttemptSignal {
   const callerSignal = call?.signal;
   const limits = resolveTimeouts(call, mode);
+  // One controller that the caller's abort is forwarded to (the listener goes in done()):
+  // AbortSignal.any would cost several times more per attempt.
   const controller = new AbortController();
   let fired: { phase: TimeoutPhase; ms: number } | undefined;
-  const timers = new Map<TimeoutPhase, ReturnType<typeof setTimeout>>();
-  const start = (phase: TimeoutPhase, ms: number) => {
-    stop(phase);
-    const timer = setTimeout(() => {
+  const timer = (phase: TimeoutPhase, ms: number) => {
+    const handle = setTimeout(() => {
       if (controller.signal.aborted) return;
       fired = { phase, ms };
       controller.abort(new Error(`${phase} timeout`));
     }, ms);
-    timer.unref();
-    timers.set(phase, timer);
+    handle.unref();
+    return handle;
   };
-  const stop = (phase: TimeoutPhase) => {
-    clearTimeout(timers.get(phase));
-    timers.delete(phase);
+  const total = timer("total", limits.totalMs);
+  let firstByte =
+    limits.firstByteMs < limits.totalMs ? timer("firstByte", limits.firstByteMs) : undefined;
+  let idle: ReturnType<typeof setTimeout> | undefined;
+  const stopFirstByte = () => {
+    if (firstByte === undefined) return;
+    clearTimeout(firstByte);
+    firstByte = undefined;
   };
-  start("total", limits.totalMs);
-  if (limits.firstByteMs < limits.totalMs) start("firstByte", limits.firstByteMs);
-  const signals = [callerSignal, controller.signal].filter(
-    (signal): signal is AbortSignal => signal !== undefined,
-  );
+  const restartIdle = () => {
+    if (idle === undefined) idle = timer("idle", limits.idleMs);
+    else idle.refresh();
+  };
+  const onCallerAbort = () => controller.abort(callerSignal?.reason);
+  if (callerSignal?.aborted === true) onCallerAbort();
+  else callerSignal?.addEventListener("abort", onCallerAbort, { once: true });
+  let ended = false;
   return {
-    signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
+    signal: controller.signal,
     get timeoutMs() {
       return fired?.ms;
     },
@@ -123,16 +138,21 @@ export function createAttemptSignal(
     timedOut: () => fired !== undefined && callerSignal?.aborted !== true,
     headersArrived() {
       // A stream's first-byte clock runs on to its first event, and idle time starts there.
-      if (mode === "stream") return;
-      stop("firstByte");
-      start("idle", limits.idleMs);
+      if (mode === "stream" || ended) return;
+      stopFirstByte();
+      restartIdle();
     },
     bodyActivity() {
-      stop("firstByte");
-      start("idle", limits.idleMs);
+      if (ended) return;
+      stopFirstByte();
+      restartIdle();
     },
     done() {
-      for (const phase of [...timers.keys()]) stop(phase);
+      ended = true;
+      clearTimeout(total);
+      stopFirstByte();
+      clearTimeout(idle);
+      callerSignal?.removeEventListener("abort", onCallerAbort);
     },
   };
 }
@@ -276,6 +296,105 @@ export async function postJson(
   }
 }
 
+/** A stream request the provider answered with a 2xx status. */
+export interface OpenedEventStream {
+  /** The attempt's signal and timers: call `attempt.done()` when the stream ends. */
+  attempt: AttemptSignal;
+  status: number;
+  /** The response's content type ("" when it sent none). */
+  contentType: string;
+  /** False for a fetch response without a body (its `text()` is "" and it has no events). */
+  hasBody: boolean;
+  /** The body as text (for an answer that is not a stream of events), each piece restarting the idle clock. */
+  text(): Promise<string>;
+  /** The body's server-sent events; stopping early releases the connection. */
+  events(): AsyncGenerator<EventSourceMessage>;
+}
+
+/**
+ * POSTs a request for a stream of events: over `undici.request` and node streams when the
+ * provider uses Node's own fetch, else over the fetch it was given. Throws like
+ * {@link postJson}.
+ *
+ * @example
+ * ```ts
+ * const opened = await openEventStream({ provider: "openai", url, body, headers, fetch, call, secrets: [apiKey] });
+ * try { for await (const event of opened.events()) handle(event); } finally { opened.attempt.done(); }
+ * ```
+ */
+export async function openEventStream(request: ProviderRequest): Promise<OpenedEventStream> {
+  if (request.fetch !== nativeFetch) {
+    const { response, attempt } = await postJson(request, "stream");
+    const body = response.body;
+    return {
+      attempt,
+      status: response.status,
+      contentType: response.headers.get("content-type") ?? "",
+      hasBody: body !== null,
+      text: () => readText(response, attempt),
+      events: () => (body === null ? noEvents() : readServerSentEvents(body)),
+    };
+  }
+  const attempt = createAttemptSignal(request.call, "stream");
+  try {
+    if (attempt.abortedByCaller()) throw abortedError(request.provider, NOTHING_RECEIVED);
+    let answer: Dispatcher.ResponseData;
+    try {
+      answer = await undiciRequest(request.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...request.headers },
+        body: JSON.stringify(request.body),
+        signal: attempt.signal,
+        dispatcher: dispatcherFor(attempt.connectMs),
+      });
+    } catch (error) {
+      throw failureWhileTalking(error, request, attempt, NOTHING_RECEIVED);
+    }
+    attempt.headersArrived();
+    const body = answer.body as Readable;
+    if (answer.statusCode < 200 || answer.statusCode > 299) {
+      let bodyText: string;
+      try {
+        bodyText = await readNodeText(body, attempt);
+      } catch (error) {
+        throw failureWhileTalking(error, request, attempt, NOTHING_RECEIVED);
+      }
+      throw errorFromHttpResponse({
+        provider: request.provider,
+        status: answer.statusCode,
+        headers: headersOf(answer.headers),
+        bodyText,
+        secrets: request.secrets,
+      });
+    }
+    const type = answer.headers["content-type"];
+    return {
+      attempt,
+      status: answer.statusCode,
+      contentType: (Array.isArray(type) ? type[0] : type) ?? "",
+      hasBody: true,
+      text: () => readNodeText(body, attempt),
+      events: () => readNodeServerSentEvents(body),
+    };
+  } catch (error) {
+    attempt.done();
+    throw error;
+  }
+}
+
+async function* noEvents(): AsyncGenerator<EventSourceMessage> {}
+
+/** A node stream's text, each piece restarting the idle clock. */
+async function readNodeText(body: Readable, attempt: AttemptSignal): Promise<string> {
+  let text = "";
+  body.setEncoding("utf8");
+  for await (const piece of body as AsyncIterable<string>) {
+    attempt.bodyActivity();
+    text += piece;
+  }
+  return text;
+}
+
 async function send(
   request: ProviderRequest,
   attempt: AttemptSignal,
@@ -367,11 +486,7 @@ async function requestText(request: ProviderRequest): Promise<{ status: number; 
         dispatcher: dispatcherFor(attempt.connectMs),
       });
       attempt.headersArrived();
-      answer.body.setEncoding("utf8");
-      for await (const piece of answer.body as AsyncIterable<string>) {
-        attempt.bodyActivity();
-        text += piece;
-      }
+      text = await readNodeText(answer.body as Readable, attempt);
     } catch (error) {
       throw failureWhileTalking(error, request, attempt, NOTHING_RECEIVED);
     }

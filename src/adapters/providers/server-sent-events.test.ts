@@ -1,5 +1,6 @@
+import { PassThrough, Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { readServerSentEvents } from "./server-sent-events.js";
+import { readNodeServerSentEvents, readServerSentEvents } from "./server-sent-events.js";
 
 function streamOf(pieces: string[]): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
@@ -69,6 +70,47 @@ describe("readServerSentEvents", () => {
     const seen: string[] = [];
     await expect(async () => {
       for await (const event of readServerSentEvents(body)) seen.push(event.data);
+    }).rejects.toThrow("socket hang up");
+    expect(seen).toEqual(["1"]);
+  });
+});
+
+describe("readNodeServerSentEvents", () => {
+  it("parses events split across pieces, with names, CRLF line ends and a split character", async () => {
+    const bytes = Buffer.from(
+      'event: message_start\r\ndata: {"a":1}\r\n\r\n: c\n\ndata: héllo\n\n',
+    );
+    const split = bytes.indexOf("é") + 1;
+    const body = Readable.from([
+      bytes.subarray(0, 30),
+      bytes.subarray(30, split),
+      bytes.subarray(split),
+    ]);
+    const events = [];
+    for await (const event of readNodeServerSentEvents(body)) events.push(event);
+    expect(events).toEqual([
+      { event: "message_start", data: '{"a":1}', id: undefined },
+      { event: undefined, data: "héllo", id: undefined },
+    ]);
+  });
+
+  it("destroys the body when the reader stops early", async () => {
+    const body = new PassThrough();
+    body.write("data: 1\n\ndata: 2\n\n");
+    for await (const event of readNodeServerSentEvents(body)) {
+      expect(event.data).toBe("1");
+      break;
+    }
+    expect(body.destroyed).toBe(true);
+  });
+
+  it("surfaces a broken body as an error", async () => {
+    const body = new PassThrough();
+    body.write("data: 1\n\n");
+    setTimeout(() => body.destroy(new Error("socket hang up")), 5);
+    const seen: string[] = [];
+    await expect(async () => {
+      for await (const event of readNodeServerSentEvents(body)) seen.push(event.data);
     }).rejects.toThrow("socket hang up");
     expect(seen).toEqual(["1"]);
   });

@@ -1,7 +1,10 @@
 /**
- * Reads a `text/event-stream` body as parsed events (via `eventsource-parser`). Stopping the
- * iteration early cancels the body, which releases the connection.
+ * Reads a `text/event-stream` body as parsed events (via `eventsource-parser`), from a web
+ * stream (a `fetch` response) or a node stream (an `undici.request` response, several times
+ * cheaper per event). Stopping the iteration early cancels the body, which releases the
+ * connection.
  */
+import type { Readable } from "node:stream";
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 
 export type { EventSourceMessage };
@@ -39,5 +42,33 @@ export async function* readServerSentEvents(
       await reader.cancel().catch(() => undefined);
     }
     reader.releaseLock();
+  }
+}
+
+/**
+ * {@link readServerSentEvents} over a node stream: decoded as UTF-8 piece by piece (a
+ * character split between pieces is joined), destroyed when the reader stops early.
+ *
+ * @example
+ * ```ts
+ * const answer = await undici.request(url, { method: "POST", body });
+ * for await (const event of readNodeServerSentEvents(answer.body)) console.log(event.data);
+ * ```
+ */
+export async function* readNodeServerSentEvents(
+  body: Readable,
+): AsyncGenerator<EventSourceMessage> {
+  const pending: EventSourceMessage[] = [];
+  const parser = createParser({ onEvent: (event) => pending.push(event) });
+  body.setEncoding("utf8");
+  let finished = false;
+  try {
+    for await (const piece of body as AsyncIterable<string>) {
+      parser.feed(piece);
+      if (pending.length > 0) yield* pending.splice(0);
+    }
+    finished = true;
+  } finally {
+    if (!finished) body.destroy();
   }
 }

@@ -121,9 +121,10 @@ export function createGatewayContext(options: {
         }
       : false;
   const facts = createRequestFacts();
+  const ledger = facts.ledger(options.ledger);
   const client = createClient({
     providers,
-    ledger: facts.ledger(options.ledger),
+    ledger,
     cache,
     embeddingCache: options.cacheStore === undefined ? false : { store: options.cacheStore },
     namespace: "gateway",
@@ -134,7 +135,7 @@ export function createGatewayContext(options: {
     registry: options.registry,
     rateLimiter: options.rateLimiter,
     budgetScopes: options.budgetScopes,
-    ledger: facts.ledger(options.ledger),
+    ledger,
     metrics: options.metrics,
     logger: options.logger,
     requestLog: options.requestLog,

@@ -36,7 +36,8 @@ export function scrubSecrets(text: string, secrets: readonly string[]): string {
 }
 
 /**
- * A logger writing one JSON object per line to `write` (default stderr). Money (bigint
+ * A logger writing one JSON object per line to `write` (default: stderr, the lines of one turn
+ * of the event loop in one write, and whatever is left when the process exits). Money (bigint
  * picodollars) is written as decimal dollars.
  *
  * @example
@@ -49,18 +50,67 @@ export function scrubSecrets(text: string, secrets: readonly string[]): string {
 export function createJsonLogger(
   options: { write?: (line: string) => void; secrets?: readonly string[] } = {},
 ): GatewayLogger {
-  const write = options.write ?? ((line: string) => process.stderr.write(line));
+  const write = options.write ?? batchedStderr();
   const secrets = (options.secrets ?? []).filter((secret) => secret !== "");
+  const scrub = secretScrubber(secrets);
   return {
     log(level, message, fields = {}) {
-      const entry = { time: new Date().toISOString(), level, msg: message, ...fields };
-      const line = JSON.stringify(entry, (_key, value: unknown) => {
-        if (typeof value === "string") return scrubSecrets(value, secrets);
-        // Every bigint here is money in picodollars: logged as exact decimal dollars.
-        if (typeof value === "bigint") return toDecimalString(value);
-        return value;
-      });
-      write(`${line}\n`);
+      const entry: Record<string, unknown> = {
+        time: new Date().toISOString(),
+        level,
+        msg: scrub(message),
+      };
+      for (const name in fields) entry[name] = loggable(fields[name], scrub);
+      write(`${JSON.stringify(entry)}\n`);
     },
+  };
+}
+
+/** {@link TOKEN_SHAPES} as one pattern's alternatives (the Bearer one in any case). */
+const TOKEN_SHAPES_SOURCE = String.raw`[Bb][Ee][Aa][Rr][Ee][Rr]\s+[^\s"',]+|\b(?:sk|tw|pk|rk)-[A-Za-z0-9_-]{6,}|\bsk-ant-[A-Za-z0-9_-]+`;
+
+/**
+ * {@link scrubSecrets} for one logger: its secrets and the token shapes in one pattern (one
+ * pass over each string), and strings too short to hold any of them returned as they are.
+ */
+export function secretScrubber(secrets: readonly string[]): (text: string) => string {
+  // Longest first, so a secret that contains another is replaced whole.
+  const escaped = secrets
+    .filter((secret) => secret.length >= 4)
+    .sort((a, b) => b.length - a.length)
+    .map((secret) => secret.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  const pattern = new RegExp([...escaped, TOKEN_SHAPES_SOURCE].join("|"), "g");
+  return (text) => (text.length < 4 ? text : text.replace(pattern, "[redacted]"));
+}
+
+/** A field as logged: strings scrubbed, bigints (money) as decimal dollars, inside objects too. */
+function loggable(value: unknown, scrub: (text: string) => string): unknown {
+  if (typeof value === "string") return scrub(value);
+  if (typeof value === "bigint") return toDecimalString(value);
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) return value.map((item) => loggable(item, scrub));
+  const copy: Record<string, unknown> = {};
+  for (const [name, item] of Object.entries(value)) copy[name] = loggable(item, scrub);
+  return copy;
+}
+
+/**
+ * Writes to stderr, gathering the lines of one turn of the event loop into one write (one
+ * system call instead of one per line); what is still gathered when the process exits is
+ * written then.
+ */
+function batchedStderr(): (line: string) => void {
+  let pending = "";
+  const flush = () => {
+    if (pending === "") return;
+    const text = pending;
+    pending = "";
+    process.stderr.write(text);
+  };
+  process.once("exit", flush);
+  return (line) => {
+    if (pending === "") setImmediate(flush);
+    pending += line;
+    if (pending.length >= 65_536) flush();
   };
 }

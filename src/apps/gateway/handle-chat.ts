@@ -25,7 +25,7 @@ import type { ChatFront, StreamEncoder } from "./fronts/front.js";
 import type { GatewayContext } from "./gateway-context.js";
 import { failureOf, type GatewayFailure } from "./gateway-failure.js";
 import { eventStreamHeaders, sendJson } from "./http-response.js";
-import type { TrackedRequest } from "./request-facts.js";
+import type { RequestFacts, TrackedRequest } from "./request-facts.js";
 
 /** What a request came to, for its log line, metrics and ledger row. */
 export interface RequestOutcome {
@@ -67,6 +67,7 @@ export interface ChatExchange {
  */
 export async function handleChat(exchange: ChatExchange): Promise<RequestOutcome> {
   const { context, front, req, res, requestId } = exchange;
+  const since = context.facts.mark();
   let model = "other";
   let admitted: Admitted | undefined;
   try {
@@ -91,11 +92,20 @@ export async function handleChat(exchange: ChatExchange): Promise<RequestOutcome
     const untrack = context.facts.track(requestId, tracked);
     try {
       if (parsed.stream) {
-        return await relayStream({ exchange, admitted, sent, options, model, bypass, tracked });
+        return await relayStream({
+          exchange,
+          admitted,
+          sent,
+          options,
+          model,
+          bypass,
+          tracked,
+          since,
+        });
       }
       const result = await client.chat(sent, options);
       const outcome = servedOutcome(result, admitted, model, bypass);
-      const headers = await tokenwiseHeaders(context, requestId, admitted, outcome);
+      const headers = await tokenwiseHeaders(context, requestId, admitted, outcome, { since });
       sendJson(res, 200, front.render(result, model), headers);
       return outcome;
     } finally {
@@ -111,7 +121,7 @@ export async function handleChat(exchange: ChatExchange): Promise<RequestOutcome
       recorded: spendRecorded(error),
       ...(admitted !== undefined ? { admitted } : {}),
     };
-    const headers = await tokenwiseHeaders(context, requestId, admitted, outcome, error);
+    const headers = await tokenwiseHeaders(context, requestId, admitted, outcome, { error });
     sendJson(res, failure.status, front.errorBody(failure), { ...headers, ...failure.headers });
     return outcome;
   }
@@ -150,15 +160,18 @@ function spendRecorded(error: unknown): boolean {
 
 /**
  * The `x-tokenwise-*` headers: the request id, what the request cost, the cache status and
- * the budget left after it.
+ * the budget left after it. The budget left comes from the balances the ledger reported with
+ * the request's own reservation or settle (or a later one) when it has them, else from a
+ * read: after a failure always (a released reservation reports nothing).
  */
 async function tokenwiseHeaders(
   context: GatewayContext,
   requestId: string,
   admitted: Admitted | undefined,
   outcome: RequestOutcome,
-  error?: unknown,
+  facts: { error?: unknown; since?: number },
 ): Promise<Record<string, string>> {
+  const { error, since } = facts;
   const headers: Record<string, string> = {
     "x-tokenwise-request-id": requestId,
     "x-tokenwise-cost": toDecimalString(outcome.cost ?? failedCost(error)),
@@ -166,7 +179,10 @@ async function tokenwiseHeaders(
   };
   if (admitted !== undefined && admitted.scopes.length > 0) {
     try {
-      const left = await remainingBudget(context, admitted.scopes);
+      const left =
+        (error === undefined && since !== undefined
+          ? context.facts.remaining(admitted.scopes, since)
+          : undefined) ?? (await remainingBudget(context, admitted.scopes));
       if (left !== undefined) {
         headers["x-tokenwise-budget-remaining"] = toDecimalString(left);
         context.metrics.budgetRemaining(admitted.key.id, left);
@@ -194,6 +210,8 @@ async function relayStream(options: {
   model: string;
   bypass: boolean;
   tracked: TrackedRequest;
+  /** The request's {@link RequestFacts.mark}. */
+  since: number;
 }): Promise<RequestOutcome> {
   const { exchange, admitted, sent, model, bypass } = options;
   const { context, front, res, requestId } = exchange;
@@ -235,14 +253,20 @@ async function relayStream(options: {
       throw idle ? stalled(idleMs, error) : error;
     }
     // The first event arrived (or the reply came from the cache): the answer is a 200 stream now.
-    const headers = await tokenwiseHeaders(context, requestId, admitted, {
-      status: 200,
-      outcome: "served",
-      cache: settled?.cached === true ? "hit" : bypass ? "bypass" : "miss",
-      model,
-      recorded: true,
-      cost: 0n,
-    });
+    const headers = await tokenwiseHeaders(
+      context,
+      requestId,
+      admitted,
+      {
+        status: 200,
+        outcome: "served",
+        cache: settled?.cached === true ? "hit" : bypass ? "bypass" : "miss",
+        model,
+        recorded: true,
+        cost: 0n,
+      },
+      { since: options.since },
+    );
     delete headers["x-tokenwise-cost"];
     res.writeHead(200, { ...headers, ...eventStreamHeaders(), trailer: "x-tokenwise-cost" });
     options.tracked.firstByteAt = performance.now();

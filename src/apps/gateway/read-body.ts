@@ -53,8 +53,10 @@ export function readJsonBody(
       else chunks.push(chunk);
     };
     const onEnd = () => {
-      const text = Buffer.concat(chunks).toString("utf8");
-      if (text.trim() === "") {
+      const text = (chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)).toString(
+        "utf8",
+      );
+      if (!/\S/.test(text)) {
         if (options.allowEmpty === true) {
           finish(undefined, undefined);
           return;

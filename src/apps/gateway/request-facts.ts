@@ -4,13 +4,20 @@
  * it ended. The client writes a served request's record inside its settle, so the gateway hands
  * the client a ledger that adds these facts to each record of a request it is tracking, in the
  * same write as the charge.
+ *
+ * The same ledger notes the balances its engine reports with each reserve and settle (see
+ * `Ledger.observeBalances`), so the budget-remaining header of a request can come from its own
+ * reservation and settle instead of two more reads.
  */
 import type {
+  BalanceListener,
   JsonValue,
   Ledger,
+  ScopeBudget,
   SettleRecord,
   SpendRecordInput,
 } from "../../adapters/ledger/index.js";
+import type { Picodollars } from "../../core/money/index.js";
 
 export interface TrackedRequest {
   /** `performance.now()` when the request arrived. */
@@ -26,9 +33,23 @@ export interface TrackedRequest {
 export interface RequestFacts {
   /** Tracks `requestId` until the returned function is called. */
   track(requestId: string, request: TrackedRequest): () => void;
-  /** `ledger`, with the tracked requests' facts added to the records written through it. */
+  /**
+   * `ledger`, with the tracked requests' facts added to the records written through it, and
+   * the balances it reports noted. Wrap each ledger once.
+   */
   ledger(ledger: Ledger): Ledger;
+  /** The moment to pass to {@link RequestFacts.remaining}: take it when a request arrives. */
+  mark(): number;
+  /**
+   * The least budget left among `budgets` (limit - spent - reserved, never below 0), from the
+   * balances the ledger reported after `since` for every one of them (the request's own
+   * reservation or settle, or a later one), or undefined when one of them has none.
+   */
+  remaining(budgets: readonly ScopeBudget[], since: number): Picodollars | undefined;
 }
+
+/** How many scopes' balances are remembered before the memory starts over. */
+const REMEMBERED_SCOPES = 10_000;
 
 /**
  * The report fields (src/apps/report/record-fields.ts) of a request's record: `latencyMs`,
@@ -78,6 +99,15 @@ export function requestFactsOf(
  */
 export function createRequestFacts(now: () => number = () => performance.now()): RequestFacts {
   const tracked = new Map<string, TrackedRequest>();
+  let observations = 0;
+  const balances = new Map<string, { spent: Picodollars; reserved: Picodollars; at: number }>();
+  const observe: BalanceListener = (reported) => {
+    observations += 1;
+    if (balances.size >= REMEMBERED_SCOPES) balances.clear();
+    for (const { scope, spent, reserved } of reported) {
+      balances.set(scope, { spent, reserved, at: observations });
+    }
+  };
   const withFacts = <T extends SettleRecord | SpendRecordInput>(record: T): T => {
     const request = record.requestId === undefined ? undefined : tracked.get(record.requestId);
     if (request === undefined) return record;
@@ -93,7 +123,20 @@ export function createRequestFacts(now: () => number = () => performance.now()):
         tracked.delete(requestId);
       };
     },
+    mark: () => observations,
+    remaining(budgets, since) {
+      let least: Picodollars | undefined;
+      for (const { scope, limit } of budgets) {
+        const balance = balances.get(scope);
+        if (balance === undefined || balance.at <= since) return undefined;
+        const left = limit - balance.spent - balance.reserved;
+        const clipped = left > 0n ? left : 0n;
+        if (least === undefined || clipped < least) least = clipped;
+      }
+      return least;
+    },
     ledger(ledger) {
+      const stop = ledger.observeBalances?.(observe);
       return {
         reserve: (options) => ledger.reserve(options),
         renew: (id, ttlMs) => ledger.renew(id, ttlMs),
@@ -106,7 +149,10 @@ export function createRequestFacts(now: () => number = () => performance.now()):
         record: (record) => ledger.record(withFacts(record)),
         records: (query) => ledger.records(query),
         totals: (query) => ledger.totals(query),
-        close: () => ledger.close(),
+        close: async () => {
+          stop?.();
+          await ledger.close();
+        },
       };
     },
   };

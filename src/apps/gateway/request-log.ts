@@ -45,13 +45,16 @@ export function createRequestLog(options: {
 
   const writeBatch = (batch: RequestLogEntry[]) => {
     writing = writing.then(async () => {
-      for (const entry of batch) {
-        try {
-          await ledger.record({ ...entry, usage: emptyUsage(), cost: 0n });
-        } catch (error) {
-          options.onError?.(error);
-        }
-      }
+      // Asked for together, so a ledger that groups writes (SQLite) commits them as one.
+      await Promise.all(
+        batch.map(async (entry) => {
+          try {
+            await ledger.record({ ...entry, usage: emptyUsage(), cost: 0n });
+          } catch (error) {
+            options.onError?.(error);
+          }
+        }),
+      );
     });
     return writing;
   };

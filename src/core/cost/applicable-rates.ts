@@ -37,7 +37,7 @@ export function applicableRates(
   model: ModelInfo,
   options: RatesOptions,
 ): { rates: TokenRates; tier?: PriceTier } {
-  const price = (value: string, field: string) => usd(value, `${model.id} ${field}`);
+  const price = (value: string, field: string) => parsedPrice(value, () => `${model.id} ${field}`);
   const optionalPrice = (value: string | undefined, field: string) =>
     value === undefined ? undefined : price(value, field);
   const { prices } = model;
@@ -82,6 +82,20 @@ export function applicableRates(
     });
   }
   return tier === undefined ? { rates } : { rates, tier };
+}
+
+/** Catalog prices already read, by their text: every request of a busy process reads the same few. */
+const parsedPrices = new Map<string, Picodollars>();
+const PARSED_PRICES_KEPT = 4096;
+
+/** `usd(value)`, remembered by the text; the field is only named when the text is not a price. */
+function parsedPrice(value: string, field: () => string): Picodollars {
+  let parsed = parsedPrices.get(value);
+  if (parsed === undefined) {
+    parsed = usd(value, field());
+    if (parsedPrices.size < PARSED_PRICES_KEPT) parsedPrices.set(value, parsed);
+  }
+  return parsed;
 }
 
 /** The highest tier whose threshold the input passes (strictly more tokens), if any. */

@@ -10,6 +10,26 @@ function period(kind: "day" | "week" | "month", timeZone: string, now: string) {
 }
 
 describe("calendarPeriod", () => {
+  it("answers an instant outside the period asked for last with its own period, before or after", () => {
+    expect(period("day", "Asia/Tokyo", "2026-12-03T12:00:00Z").label).toBe("2026-12-03");
+    expect(period("day", "Asia/Tokyo", "2026-12-03T15:00:00Z").label).toBe("2026-12-04");
+    expect(period("day", "Asia/Tokyo", "2026-12-03T14:59:59.999Z").label).toBe("2026-12-03");
+    expect(period("day", "Asia/Tokyo", "2026-11-20T00:00:00Z").label).toBe("2026-11-20");
+    expect(period("week", "Asia/Tokyo", "2026-12-03T12:00:00Z").label).toBe("2026-W49");
+  });
+
+  it("hands out a period its caller may change without changing the next answer", () => {
+    const now = at("2026-12-03T12:00:00Z");
+    const first = calendarPeriod({ period: "month", timeZone: "UTC", now });
+    first.label = "changed";
+    first.endsAt = 0;
+    expect(calendarPeriod({ period: "month", timeZone: "UTC", now })).toEqual({
+      label: "2026-12",
+      startsAt: at("2026-12-01T00:00:00Z"),
+      endsAt: at("2027-01-01T00:00:00Z"),
+    });
+  });
+
   it("turns the month at the last millisecond of December, UTC", () => {
     expect(period("month", "UTC", "2026-12-31T23:59:59.999Z")).toEqual({
       label: "2026-12",

@@ -28,6 +28,12 @@ const SEARCH_MARGIN_MS = 2 * DAY_MS;
 const formatters = new Map<string, Intl.DateTimeFormat>();
 const dayStarts = new Map<string, number>();
 const DAY_START_CACHE_SIZE = 4096;
+/**
+ * The period last asked for, per period kind and time zone: every request of a busy gateway
+ * asks for the same one, and an instant inside [startsAt, endsAt) is in it by definition.
+ */
+const currentPeriods = new Map<string, CalendarPeriod>();
+const CURRENT_PERIOD_CACHE_SIZE = 1024;
 
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
   let formatter = formatters.get(timeZone);
@@ -106,8 +112,24 @@ export function calendarPeriod(options: {
   timeZone: string;
   now: number;
 }): CalendarPeriod {
-  const { period, timeZone } = options;
-  const today = localDateAt(options.now, timeZone);
+  const { period, timeZone, now } = options;
+  const cacheKey = `${period}|${timeZone}`;
+  const current = currentPeriods.get(cacheKey);
+  if (current !== undefined && current.startsAt <= now && now < current.endsAt) {
+    return { ...current };
+  }
+  const found = findCalendarPeriod(period, timeZone, now);
+  if (currentPeriods.size >= CURRENT_PERIOD_CACHE_SIZE) currentPeriods.clear();
+  currentPeriods.set(cacheKey, found);
+  return { ...found };
+}
+
+function findCalendarPeriod(
+  period: Exclude<BudgetPeriod, "none">,
+  timeZone: string,
+  now: number,
+): CalendarPeriod {
+  const today = localDateAt(now, timeZone);
   const span = (first: LocalDate, next: LocalDate, label: string): CalendarPeriod => ({
     label,
     startsAt: startOfLocalDay(first, timeZone),

@@ -50,6 +50,80 @@ describe("SQLite key registry on disk", () => {
     expect(bytes).not.toContain(rotated.secret.slice(3));
   });
 
+  it("takes a revocation, rotation or team change made by another process on the next lookup", async () => {
+    let now = Date.UTC(2026, 11, 3, 12);
+    const gateway = createSqliteKeyRegistry({ path, now: () => now });
+    const cli = createSqliteKeyRegistry({ path, now: () => now });
+    try {
+      await cli.setTeam({ name: "data", budget: { limit: 5n, period: "day", timeZone: "UTC" } });
+      const first = await cli.create({ name: "ci-bot", team: "data" });
+      const second = await cli.create({ name: "notebook" });
+      expect((await gateway.authenticate(first.secret))?.name).toBe("ci-bot");
+      expect((await gateway.authenticate(second.secret))?.name).toBe("notebook");
+      expect((await gateway.getTeam("data"))?.budget?.limit).toBe(5n);
+
+      await cli.revoke("notebook");
+      expect(await gateway.authenticate(second.secret)).toBeUndefined();
+      await cli.rotate("ci-bot", { graceMs: 1000 });
+      expect((await gateway.authenticate(first.secret))?.name).toBe("ci-bot");
+      now += 1000;
+      expect(await gateway.authenticate(first.secret)).toBeUndefined();
+      await cli.setTeam({ name: "data", budget: { limit: 7n, period: "day", timeZone: "UTC" } });
+      expect((await gateway.getTeam("data"))?.budget?.limit).toBe(7n);
+    } finally {
+      await gateway.close();
+      await cli.close();
+    }
+  });
+
+  it("sees changes written with plain SQL (an older tokenwise sharing the file)", async () => {
+    const registry = createSqliteKeyRegistry({ path });
+    const other = new Database(path);
+    try {
+      const { secret } = await registry.create({ name: "ci-bot", rpm: 10 });
+      await registry.setTeam({ name: "data" });
+      expect((await registry.authenticate(secret))?.rpm).toBe(10);
+      expect((await registry.getTeam("data"))?.budget).toBeUndefined();
+      other.prepare("UPDATE tokenwise_keys SET rpm = 20 WHERE name = 'ci-bot'").run();
+      other
+        .prepare(
+          "UPDATE tokenwise_teams SET budget_limit = '9', budget_period = 'none' WHERE name = 'data'",
+        )
+        .run();
+      expect((await registry.authenticate(secret))?.rpm).toBe(20);
+      expect((await registry.getTeam("data"))?.budget?.limit).toBe(9n);
+      other.prepare("DELETE FROM tokenwise_key_secrets").run();
+      expect(await registry.authenticate(secret)).toBeUndefined();
+    } finally {
+      other.close();
+      await registry.close();
+    }
+  });
+
+  it("hands out keys and teams a caller may change without changing the next lookup", async () => {
+    const registry = createSqliteKeyRegistry({ path });
+    try {
+      const { secret } = await registry.create({ name: "ci-bot", models: ["gpt-4o-mini"] });
+      await registry.setTeam({
+        name: "data",
+        budget: { limit: 5n, period: "day", timeZone: "UTC" },
+      });
+      // The first lookup reads the file, the second what the registry remembers: change both.
+      for (let lookup = 0; lookup < 2; lookup++) {
+        const key = await registry.authenticate(secret);
+        key?.models?.push("gpt-4o");
+        if (key !== undefined) key.rpm = 1;
+        const team = await registry.getTeam("data");
+        if (team?.budget !== undefined) team.budget.limit = 1n;
+      }
+      expect(await registry.authenticate(secret)).toMatchObject({ models: ["gpt-4o-mini"] });
+      expect((await registry.authenticate(secret))?.rpm).toBeUndefined();
+      expect((await registry.getTeam("data"))?.budget?.limit).toBe(5n);
+    } finally {
+      await registry.close();
+    }
+  });
+
   it("looks a secret up through the primary-key index, not a scan", () => {
     const registry = createSqliteKeyRegistry({ path });
     const database = new Database(path);

@@ -3,6 +3,12 @@
  * file (the data dir's tokenwise.db by default), shared by the gateway and `tokenwise keys`,
  * so a key created or revoked from the command line takes effect on the next request.
  *
+ * Lookups are remembered in process, keyed by the registry's version: triggers bump one
+ * counter on every change to the three tables, whoever makes it (the command line, the admin
+ * API, another process, an older tokenwise), and a lookup reads that counter (one row) before
+ * trusting what it remembers. So a busy gateway reads one small row per request instead of
+ * joining keys and secrets, and a change still takes effect on the next request.
+ *
  * The SQL is plain (no SQLite-only functions in queries) so a PostgreSQL engine can follow it.
  */
 import { randomBytes } from "node:crypto";
@@ -90,7 +96,26 @@ const SCHEMA = `
     budget_period TEXT,
     budget_time_zone TEXT
   );
+  CREATE TABLE IF NOT EXISTS tokenwise_keys_version (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    version INTEGER NOT NULL
+  );
+  INSERT OR IGNORE INTO tokenwise_keys_version (id, version) VALUES (1, 0);
+  ${["tokenwise_keys", "tokenwise_key_secrets", "tokenwise_teams"]
+    .flatMap((table) =>
+      ["INSERT", "UPDATE", "DELETE"].map(
+        (change) => `
+  CREATE TRIGGER IF NOT EXISTS ${table}_${change.toLowerCase()}_version AFTER ${change} ON ${table}
+  BEGIN
+    UPDATE tokenwise_keys_version SET version = version + 1 WHERE id = 1;
+  END;`,
+      ),
+    )
+    .join("")}
 `;
+
+/** How many secrets and teams the in-process memory holds before it starts over. */
+const REMEMBERED_LOOKUPS = 10_000;
 
 /** How long a secret that stopped working is remembered, to explain a refusal. */
 const FORGET_SECRETS_AFTER_MS = 30 * 86_400_000;
@@ -169,8 +194,11 @@ export function createSqliteKeyRegistry(options: SqliteKeyRegistryOptions): KeyR
     `SELECT ${KEY_COLUMNS}, s.hash, s.expires_at FROM tokenwise_key_secrets s
      JOIN tokenwise_keys k ON k.id = s.key_id WHERE s.hash = ?`,
   );
-  const selectBySecret = database.prepare<[string, number], KeyRow & { hash: string }>(
-    `SELECT ${KEY_COLUMNS}, s.hash FROM tokenwise_key_secrets s
+  const selectBySecret = database.prepare<
+    [string, number],
+    KeyRow & { hash: string; expires_at: number | null }
+  >(
+    `SELECT ${KEY_COLUMNS}, s.hash, s.expires_at FROM tokenwise_key_secrets s
      JOIN tokenwise_keys k ON k.id = s.key_id
      WHERE s.hash = ? AND k.revoked_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > ?)`,
   );
@@ -187,8 +215,26 @@ export function createSqliteKeyRegistry(options: SqliteKeyRegistryOptions): KeyR
     "SELECT name, budget_limit, budget_period, budget_time_zone FROM tokenwise_teams ORDER BY name",
   );
 
+  const selectVersion = database
+    .prepare<[], number>("SELECT version FROM tokenwise_keys_version WHERE id = 1")
+    .pluck();
+
   const lifecycle = createEngineLifecycle("SQLite key registry");
   const { run } = lifecycle;
+
+  // What lookups found at `rememberedVersion`: a secret's hash -> its key and when the secret
+  // stops working, a team's name -> the team. Forgotten whenever the version moves.
+  let rememberedVersion: number | undefined;
+  const secrets = new Map<string, { key: VirtualKey; expiresAt: number | null }>();
+  const teams = new Map<string, Team | undefined>();
+  const currentMemory = () => {
+    const version = selectVersion.get();
+    if (version !== rememberedVersion || secrets.size + teams.size >= REMEMBERED_LOOKUPS) {
+      secrets.clear();
+      teams.clear();
+      rememberedVersion = version;
+    }
+  };
 
   const findRow = (idOrName: string): KeyRow | undefined =>
     idOrName.startsWith(KEY_ID_PREFIX) ? selectById.get(idOrName) : selectByName.get(idOrName);
@@ -304,8 +350,20 @@ export function createSqliteKeyRegistry(options: SqliteKeyRegistryOptions): KeyR
       if (typeof secret !== "string" || secret === "") return undefined;
       const hash = hashSecret(secret);
       return run("authenticate", () => {
-        const row = selectBySecret.get(hash, now());
-        return row !== undefined && hashesEqual(row.hash, hash) ? rowToKey(row) : undefined;
+        currentMemory();
+        const at = now();
+        const remembered = secrets.get(hash);
+        if (
+          remembered !== undefined &&
+          (remembered.expiresAt === null || remembered.expiresAt > at)
+        ) {
+          return copyKey(remembered.key);
+        }
+        const row = selectBySecret.get(hash, at);
+        if (row === undefined || !hashesEqual(row.hash, hash)) return undefined;
+        const key = rowToKey(row);
+        secrets.set(hash, { key, expiresAt: row.expires_at });
+        return copyKey(key);
       });
     },
     async explain(secret) {
@@ -334,8 +392,13 @@ export function createSqliteKeyRegistry(options: SqliteKeyRegistryOptions): KeyR
     async getTeam(name) {
       if (typeof name !== "string") return undefined;
       return run("getTeam", () => {
-        const row = selectTeam.get(name);
-        return row === undefined ? undefined : rowToTeam(row);
+        currentMemory();
+        if (!teams.has(name)) {
+          const row = selectTeam.get(name);
+          teams.set(name, row === undefined ? undefined : rowToTeam(row));
+        }
+        const team = teams.get(name);
+        return team === undefined ? undefined : copyTeam(team);
       });
     },
     async listTeams() {
@@ -413,6 +476,18 @@ function rowToKey(row: KeyRow): VirtualKey {
   if (row.tpm !== null) key.tpm = row.tpm;
   if (row.revoked_at !== null) key.revokedAt = row.revoked_at;
   return key;
+}
+
+/** A copy a caller may change without changing what the registry remembers. */
+function copyKey(key: VirtualKey): VirtualKey {
+  const copy: VirtualKey = { ...key };
+  if (key.models !== undefined) copy.models = [...key.models];
+  if (key.budget !== undefined) copy.budget = { ...key.budget };
+  return copy;
+}
+
+function copyTeam(team: Team): Team {
+  return team.budget === undefined ? { ...team } : { ...team, budget: { ...team.budget } };
 }
 
 function teamToRow(team: Team): TeamRow {
