@@ -36,7 +36,7 @@ export function wordPatterns(text: string): {
   unicodePatterns ??= {
     word: new RegExp(UNICODE_WORD, "gu"),
     identifierParts: new RegExp(UNICODE_IDENTIFIER_PARTS, "u"),
-    diacritics: new RegExp("\\p{M}+", "gu"),
+    diacritics: /\p{M}+/gu,
   };
   return unicodePatterns;
 }

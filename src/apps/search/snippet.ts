@@ -34,7 +34,9 @@ export function makeSnippet(text: string, query: string, maxChars = 200): Snippe
   const lines = text.split("\n");
   const stems = [
     ...new Set(
-      words(query.toLowerCase()).filter((word) => !STOPWORDS.has(word)).map(stem),
+      words(query.toLowerCase())
+        .filter((word) => !STOPWORDS.has(word))
+        .map(stem),
     ),
   ].filter((word) => word.length >= 2);
   let best = lines.findIndex((line) => line.trim() !== "");
