@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Vocabulary } from "./vocabulary.js";
-import { WordRowLookup } from "./word-rows.js";
+import { WordRowLookup, wordPatterns } from "./word-rows.js";
 
 const vocabulary = Vocabulary.fromWords([
   "the",
@@ -60,5 +60,34 @@ describe("WordRowLookup", () => {
 
   it("folds diacritics", () => {
     expect(words("Café")).toEqual(["cafe"]);
+  });
+});
+
+describe("wordPatterns", () => {
+  it("ASCII patterns split ASCII text exactly as the Unicode ones do", () => {
+    const ascii = wordPatterns("a");
+    const unicode = wordPatterns("é");
+    expect(ascii.word).not.toBe(unicode.word);
+    let state = 11;
+    const random = () => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state / 2 ** 32;
+    };
+    const every = Array.from({ length: 128 }, (_, code) => String.fromCharCode(code)).join("");
+    const alphabet = `${every}aZz09'-'-abcXYZxyLlU1`;
+    const samples = [every, "parseJSON2Html", "XMLHttpRequest", "v1API", "don't-stop", "it's"];
+    for (let i = 0; i < 3000; i++) {
+      let text = "";
+      const length = Math.floor(random() * 30);
+      for (let j = 0; j < length; j++) text += alphabet[Math.floor(random() * alphabet.length)];
+      samples.push(text);
+    }
+    for (const text of samples) {
+      const label = JSON.stringify(text);
+      expect([...text.matchAll(ascii.word)].map(String), label).toEqual(
+        [...text.matchAll(unicode.word)].map(String),
+      );
+      expect(text.split(ascii.identifierParts), label).toEqual(text.split(unicode.identifierParts));
+    }
   });
 });

@@ -6,12 +6,47 @@
  */
 import type { Vocabulary } from "./vocabulary.js";
 
-const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)?(?:-[\p{L}\p{N}]+(?:['’][\p{L}]+)?)*/gu;
-const IDENTIFIER_PARTS =
-  /(?<=\p{Ll})(?=\p{Lu})|(?<=\p{Lu})(?=\p{Lu}\p{Ll})|(?<=\p{L})(?=\p{N})|(?<=\p{N})(?=\p{L})/u;
+/**
+ * The word patterns in two versions: with `\p{…}` classes, built from strings on first use,
+ * and ASCII-only, used for ASCII text, where both match exactly the same (word-rows.test.ts).
+ * Building a `\p{…}` class costs V8 10-35M instructions the first time, more than embedding a
+ * query; a query is nearly always ASCII.
+ */
+const ASCII_WORD = /[A-Za-z0-9]+(?:'[A-Za-z]+)?(?:-[A-Za-z0-9]+(?:'[A-Za-z]+)?)*/g;
+const ASCII_IDENTIFIER_PARTS =
+  /(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A-Za-z])/;
+const UNICODE_WORD = "[\\p{L}\\p{N}]+(?:['’][\\p{L}]+)?(?:-[\\p{L}\\p{N}]+(?:['’][\\p{L}]+)?)*";
+const UNICODE_IDENTIFIER_PARTS =
+  "(?<=\\p{Ll})(?=\\p{Lu})|(?<=\\p{Lu})(?=\\p{Lu}\\p{Ll})|(?<=\\p{L})(?=\\p{N})|(?<=\\p{N})(?=\\p{L})";
+const NON_ASCII = /[\u0080-\uffff]/;
 const CONTRACTION_NOT = /^(.+)n['’]t$/;
 const CLITIC = /^(.+)['’](?:s|re|ve|ll|d|m)$/;
-const DIACRITICS = /\p{M}+/gu;
+
+let unicodePatterns: { word: RegExp; identifierParts: RegExp; diacritics: RegExp } | undefined;
+
+/** The patterns for `text`: ASCII ones (and no diacritics to strip) when it is ASCII. */
+export function wordPatterns(text: string): {
+  word: RegExp;
+  identifierParts: RegExp;
+  diacritics: RegExp | undefined;
+} {
+  if (!NON_ASCII.test(text)) {
+    return { word: ASCII_WORD, identifierParts: ASCII_IDENTIFIER_PARTS, diacritics: undefined };
+  }
+  unicodePatterns ??= {
+    word: new RegExp(UNICODE_WORD, "gu"),
+    identifierParts: new RegExp(UNICODE_IDENTIFIER_PARTS, "u"),
+    diacritics: /\p{M}+/gu,
+  };
+  return unicodePatterns;
+}
+
+/** Lowercase, with compatibility forms and diacritics folded (é → e, ﬁ → fi). */
+function fold(text: string): string {
+  const { diacritics } = wordPatterns(text);
+  if (diacritics === undefined) return text.toLowerCase();
+  return text.normalize("NFKD").replace(diacritics, "").toLowerCase();
+}
 
 /** Remembers the rows of words already seen; a vocabulary-sized map at most. */
 export class WordRowLookup {
@@ -36,7 +71,7 @@ export class WordRowLookup {
    */
   rowsOf(text: string): number[] {
     const rows: number[] = [];
-    for (const match of text.matchAll(WORD)) {
+    for (const match of text.matchAll(wordPatterns(text).word)) {
       for (const row of this.#rowsOfToken(match[0])) rows.push(row);
     }
     return rows;
@@ -52,7 +87,7 @@ export class WordRowLookup {
   }
 
   #resolve(token: string): number[] {
-    const word = token.normalize("NFKD").replace(DIACRITICS, "").toLowerCase();
+    const word = fold(token);
     const row = this.#vocabulary.rowOf(word);
     if (row !== -1) return [row];
     const negated = CONTRACTION_NOT.exec(word);
@@ -60,12 +95,10 @@ export class WordRowLookup {
     const clitic = CLITIC.exec(word);
     if (clitic !== null) return this.#resolve(clitic[1] as string);
     if (token.includes("-")) return token.split("-").flatMap((part) => this.#resolve(part));
-    const parts = token.split(IDENTIFIER_PARTS);
+    const parts = token.split(wordPatterns(token).identifierParts);
     if (parts.length === 1) return [];
     return parts.flatMap((part) => {
-      const partRow = this.#vocabulary.rowOf(
-        part.normalize("NFKD").replace(DIACRITICS, "").toLowerCase(),
-      );
+      const partRow = this.#vocabulary.rowOf(fold(part));
       return partRow === -1 ? [] : [partRow];
     });
   }

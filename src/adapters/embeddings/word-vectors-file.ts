@@ -9,9 +9,7 @@
  * recovers a component), the vocabulary's u32 offsets and sorted rows, and its UTF-8 blob.
  * Row 0 is the most frequent word.
  */
-import { randomBytes } from "node:crypto";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { TokenwiseError } from "../../core/errors/index.js";
 import { Vocabulary } from "./vocabulary.js";
@@ -97,6 +95,11 @@ export async function writeWordVectorsFile(path: string, vectors: WordVectors): 
     bytesOf(sortedRows),
     blob,
   ];
+  // Loaded here: a search, which only reads, starts without node:crypto and node:fs/promises.
+  const [{ randomBytes }, { mkdir, rename, rm, writeFile }] = await Promise.all([
+    import("node:crypto"),
+    import("node:fs/promises"),
+  ]);
   await mkdir(dirname(path), { recursive: true });
   const temporary = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
   try {
@@ -122,6 +125,7 @@ export async function writeWordVectorsFile(path: string, vectors: WordVectors): 
  * ```
  */
 export async function readWordVectorsFile(path: string): Promise<WordVectors | undefined> {
+  const { readFile } = await import("node:fs/promises");
   let bytes: Buffer;
   try {
     bytes = await readFile(path);

@@ -5,10 +5,16 @@
  * so nothing the user types is ever read as an operator.
  */
 
+import { isAscii, WordPattern } from "./word-pattern.js";
+
 /** Characters FTS5's unicode61 tokenizer keeps inside a token (letters, marks, digits, private use). */
-const TOKEN = /[\p{L}\p{M}\p{N}\p{Co}]+/gu;
+export const TOKEN = new WordPattern("[\\p{L}\\p{M}\\p{N}\\p{Co}]+", "[A-Za-z0-9]+", "g");
 /** A run of tokens joined by connectors (`state-of-the-art`, `snake_case`, `node.js`), maybe `*`-ended. */
-const TERM = /[\p{L}\p{M}\p{N}\p{Co}]+(?:[-_.'’/:@+][\p{L}\p{M}\p{N}\p{Co}]+)*(\*)?/gu;
+export const TERM = new WordPattern(
+  "[\\p{L}\\p{M}\\p{N}\\p{Co}]+(?:[-_.'’/:@+][\\p{L}\\p{M}\\p{N}\\p{Co}]+)*(\\*)?",
+  "[A-Za-z0-9]+(?:[-_.'/:@+][A-Za-z0-9]+)*(\\*)?",
+  "g",
+);
 const PHRASE = /"([^"]*)"/g;
 const MAX_TERMS = 64;
 
@@ -43,9 +49,12 @@ const STOP_WORDS = new Set(
  * ```
  */
 export function toFtsQuery(query: string): string | undefined {
+  const ascii = isAscii(query);
+  const token = ascii ? TOKEN.ascii : TOKEN.unicode;
+  const term = ascii ? TERM.ascii : TERM.unicode;
   const terms = new Set<string>();
   const addTerm = (text: string, prefix: boolean) => {
-    const tokens = text.match(TOKEN);
+    const tokens = text.match(token);
     if (tokens === null || terms.size >= MAX_TERMS) return;
     terms.add(`"${tokens.join(" ")}"${prefix ? "*" : ""}`);
   };
@@ -53,7 +62,7 @@ export function toFtsQuery(query: string): string | undefined {
     addTerm(phrase, false);
     return " ";
   });
-  const words = [...outsidePhrases.matchAll(TERM)];
+  const words = [...outsidePhrases.matchAll(term)];
   const telling = words.filter(
     (match) => match[1] === "*" || !STOP_WORDS.has(match[0].toLowerCase()),
   );

@@ -3,7 +3,10 @@
  * words (the first non-blank line when none does), continued up to a length limit.
  */
 
-const WORD = /[\p{L}\p{N}]+/gu;
+import { WordPattern } from "./word-pattern.js";
+
+/** Words (letters and digits); the ASCII version for ASCII text, see word-pattern.ts. */
+export const WORD = new WordPattern("[\\p{L}\\p{N}]+", "[A-Za-z0-9]+", "g");
 
 /** Words too common to say which line a query is about. */
 const STOPWORDS = new Set(
@@ -31,7 +34,9 @@ export function makeSnippet(text: string, query: string, maxChars = 200): Snippe
   const lines = text.split("\n");
   const stems = [
     ...new Set(
-      (query.toLowerCase().match(WORD) ?? []).filter((word) => !STOPWORDS.has(word)).map(stem),
+      words(query.toLowerCase())
+        .filter((word) => !STOPWORDS.has(word))
+        .map(stem),
     ),
   ].filter((word) => word.length >= 2);
   let best = lines.findIndex((line) => line.trim() !== "");
@@ -39,8 +44,8 @@ export function makeSnippet(text: string, query: string, maxChars = 200): Snippe
   let bestMatches = 0;
   lines.forEach((line, index) => {
     if (stems.length === 0) return;
-    const words = new Set((line.toLowerCase().match(WORD) ?? []).map(stem));
-    const matches = stems.filter((term) => words.has(term)).length;
+    const lineWords = new Set(words(line.toLowerCase()).map(stem));
+    const matches = stems.filter((term) => lineWords.has(term)).length;
     if (matches > bestMatches) {
       best = index;
       bestMatches = matches;
@@ -58,6 +63,10 @@ export function makeSnippet(text: string, query: string, maxChars = 200): Snippe
     snippet = `${snippet.slice(0, cut > maxChars / 2 ? cut : maxChars - 1)}…`;
   }
   return { text: snippet, lineOffset: best };
+}
+
+function words(text: string): string[] {
+  return text.match(WORD.for(text)) ?? [];
 }
 
 /** A crude stem so "vectors" finds "vector" and "caching" finds "cache". */
