@@ -4,7 +4,7 @@
  * built CLI (`npm test` builds first) and the system Redis and PostgreSQL packages.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -31,11 +31,19 @@ function cluster(args: string[]): string {
   return execFileSync(process.execPath, [script, ...args], { encoding: "utf8", timeout: 120_000 });
 }
 
-async function fetchUntilUp(url: string): Promise<unknown> {
+/** The replica's answer, polled until it listens; fails with the replica's log after 60 s. */
+async function fetchUntilUp(url: string, log: string): Promise<unknown> {
+  const deadline = Date.now() + 60_000;
   for (;;) {
     try {
       return await (await fetch(url)).json();
-    } catch {
+    } catch (error) {
+      if (Date.now() > deadline) {
+        const output = existsSync(log) ? readFileSync(log, "utf8") : "(no log)";
+        throw new Error(
+          `${url} did not answer within 60 s (${String(error)}); its log:\n${output}`,
+        );
+      }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
@@ -85,7 +93,9 @@ describe.skipIf(unavailable !== undefined)(
       expect(rows[0]?.version).toBe(shippedMigrations("postgres").length);
 
       for (const { index, port } of state.replicas) {
-        expect(await fetchUntilUp(`http://127.0.0.1:${port}/`)).toEqual({
+        expect(
+          await fetchUntilUp(`http://127.0.0.1:${port}/`, join(dir, `replica-${index}.log`)),
+        ).toEqual({
           replica: String(index),
           redis: state.redisUrl,
           postgres: state.postgresUrl,
