@@ -267,7 +267,9 @@ export class KeywordIndex {
     if (missing.length > 0) {
       const { insertQuery, queryTokens, clearQuery } = this.#statements;
       const rows = this.#database.transaction(() => {
-        missing.forEach((text, index) => insertQuery.run(index + 1, text));
+        missing.forEach((text, index) => {
+          insertQuery.run(index + 1, text);
+        });
         const found = queryTokens.all();
         clearQuery.run();
         return found;
