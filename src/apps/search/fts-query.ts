@@ -49,14 +49,37 @@ const STOP_WORDS = new Set(
  * ```
  */
 export function toFtsQuery(query: string): string | undefined {
+  const phrases = toFtsPhrases(query);
+  return phrases.length === 0 ? undefined : phrases.map(renderPhrase).join(" OR ");
+}
+
+/** One OR-ed part of {@link toFtsQuery}'s expression. */
+export interface FtsPhrase {
+  /** Its words, space-separated (one word, or a phrase whose words must appear in order). */
+  text: string;
+  /** Matches words starting with the (last) word. */
+  prefix: boolean;
+}
+
+/**
+ * The parts {@link toFtsQuery} ORs together, in its order (BM25 sums over them in this order).
+ *
+ * @example
+ * ```ts
+ * toFtsPhrases("snake_case rank*");
+ * // [{ text: "snake case", prefix: false }, { text: "rank", prefix: true }]
+ * ```
+ */
+export function toFtsPhrases(query: string): FtsPhrase[] {
   const ascii = isAscii(query);
   const token = ascii ? TOKEN.ascii : TOKEN.unicode;
   const term = ascii ? TERM.ascii : TERM.unicode;
-  const terms = new Set<string>();
+  const phrases = new Map<string, FtsPhrase>();
   const addTerm = (text: string, prefix: boolean) => {
     const tokens = text.match(token);
-    if (tokens === null || terms.size >= MAX_TERMS) return;
-    terms.add(`"${tokens.join(" ")}"${prefix ? "*" : ""}`);
+    if (tokens === null || phrases.size >= MAX_TERMS) return;
+    const phrase = { text: tokens.join(" "), prefix };
+    phrases.set(renderPhrase(phrase), phrase);
   };
   const outsidePhrases = query.replace(PHRASE, (_match, phrase: string) => {
     addTerm(phrase, false);
@@ -66,7 +89,11 @@ export function toFtsQuery(query: string): string | undefined {
   const telling = words.filter(
     (match) => match[1] === "*" || !STOP_WORDS.has(match[0].toLowerCase()),
   );
-  const kept = telling.length > 0 || terms.size > 0 ? telling : words;
+  const kept = telling.length > 0 || phrases.size > 0 ? telling : words;
   for (const match of kept) addTerm(match[0], match[1] === "*");
-  return terms.size === 0 ? undefined : [...terms].join(" OR ");
+  return [...phrases.values()];
+}
+
+function renderPhrase(phrase: FtsPhrase): string {
+  return `"${phrase.text}"${phrase.prefix ? "*" : ""}`;
 }

@@ -8,13 +8,14 @@ import type { SqliteDatabase } from "../../adapters/stores/index.js";
 import { TokenwiseError } from "../../core/errors/index.js";
 import type { EncodingName } from "../../core/tokens/index.js";
 import { chunkTitle, TITLE_WEIGHT } from "./chunk-title.js";
+import { FTS_TOKENIZE } from "./keyword-index.js";
 
 /** 2: chunks carry a title column (see chunk-title.ts); a version 1 index is upgraded in place. */
 const SCHEMA_VERSION = "2";
 
 const FTS_TABLE = `CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(
   text, title, content = 'search_chunks', content_rowid = 'id',
-  tokenize = 'porter unicode61 remove_diacritics 2'
+  tokenize = '${FTS_TOKENIZE}'
 );
 CREATE TRIGGER IF NOT EXISTS search_chunks_insert AFTER INSERT ON search_chunks BEGIN
   INSERT INTO search_fts (rowid, text, title) VALUES (new.id, new.text, new.title);
@@ -419,12 +420,15 @@ export class IndexDatabase {
     ftsQuery: string,
     limit: number,
   ): Array<{ id: number; score: number; contentHash: string }> {
-    const select = this.#prepared<[string, number], { id: number; rank: number }>(
-      `SELECT rowid AS id, bm25(search_fts, 1, ${TITLE_WEIGHT}) AS rank FROM search_fts
-       WHERE search_fts MATCH ? ORDER BY rank, rowid LIMIT ?`,
-    );
-    const hashOf = this.#prepared<[number], { content_hash: string }>(
-      "SELECT content_hash FROM search_chunks WHERE id = ?",
+    // The hash joined to the best rows only (the inner query), not to every match.
+    const select = this.#prepared<
+      [string, number],
+      { id: number; rank: number; hash: string | null }
+    >(
+      `SELECT best.id, best.rank, c.content_hash AS hash
+       FROM (SELECT rowid AS id, bm25(search_fts, 1, ${TITLE_WEIGHT}) AS rank FROM search_fts
+             WHERE search_fts MATCH ? ORDER BY rank, rowid LIMIT ?) AS best
+       LEFT JOIN search_chunks c ON c.id = best.id ORDER BY best.rank, best.id`,
     );
     // Copies rank side by side (equal BM25), so twice the limit is nearly always enough; ask
     // for more only when copies filled it.
@@ -433,8 +437,8 @@ export class IndexDatabase {
       const matches: Array<{ id: number; score: number; contentHash: string }> = [];
       const seen = new Set<string>();
       for (const row of rows) {
-        const contentHash = hashOf.get(row.id)?.content_hash;
-        if (contentHash === undefined || seen.has(contentHash)) continue;
+        const contentHash = row.hash;
+        if (contentHash === null || seen.has(contentHash)) continue;
         seen.add(contentHash);
         // FTS5's bm25() is negated so that ascending order is best first.
         matches.push({ id: row.id, score: -row.rank, contentHash });

@@ -16,7 +16,7 @@ import {
 } from "../../adapters/stores/sqlite-database.js";
 import { invalidInput, TokenwiseError } from "../../core/errors/index.js";
 import { topKSimilar } from "../../core/vectors/index.js";
-import { toFtsQuery } from "./fts-query.js";
+import { toFtsPhrases, toFtsQuery } from "./fts-query.js";
 import { type FusionWeights, resolveFusionWeights } from "./fusion-weights.js";
 import {
   type ChunkRecord,
@@ -25,6 +25,7 @@ import {
   type IndexSettings,
 } from "./index-database.js";
 import type { IndexPathsOptions, IndexReport } from "./index-paths.js";
+import { KeywordIndex } from "./keyword-index.js";
 import { mixedEmbeddingsError } from "./mixed-embeddings-error.js";
 import { DEFAULT_RRF_K, reciprocalRankFusion } from "./reciprocal-rank-fusion.js";
 import { fuseByScore } from "./score-fusion.js";
@@ -121,6 +122,8 @@ export class SearchIndex {
   readonly #index: IndexDatabase;
   readonly #owned: boolean;
   #vectors: LoadedVectors | undefined;
+  #keywordSearches = 0;
+  #keywordIndex: { version: string; index: KeywordIndex } | undefined;
 
   constructor(database: SqliteDatabase, owned: boolean) {
     this.#index = new IndexDatabase(database);
@@ -227,16 +230,31 @@ export class SearchIndex {
   /** Closes the database if this index opened it. */
   close(): void {
     this.#vectors = undefined;
+    this.#keywordIndex = undefined;
     if (this.#owned) this.#index.database.close();
   }
 
+  /**
+   * BM25 matches: from FTS5 for the first keyword search of this index, from postings kept in
+   * memory (keyword-index.ts, the same ranking) from the second on, so a one-query process
+   * reads nothing it will not use and a long-lived one skips FTS5's per-row scoring.
+   */
   #keyword(query: string, limit: number, notes: string[]): Match[] {
-    const ftsQuery = toFtsQuery(query);
-    if (ftsQuery === undefined) {
+    const phrases = toFtsPhrases(query);
+    if (phrases.length === 0) {
       notes.push("keyword search skipped: the query has no words, only punctuation");
       return [];
     }
-    return this.#index.keywordMatches(ftsQuery, limit);
+    this.#keywordSearches++;
+    if (this.#keywordSearches >= 2) {
+      const version = this.#index.version();
+      if (this.#keywordIndex?.version !== version) {
+        this.#keywordIndex = { version, index: KeywordIndex.load(this.#index.database) };
+      }
+      const resident = this.#keywordIndex.index.matches(phrases, limit);
+      if (resident !== undefined) return resident;
+    }
+    return this.#index.keywordMatches(toFtsQuery(query) as string, limit);
   }
 
   async #semantic(

@@ -1,3 +1,4 @@
+export { TopKHeap } from "./top-k-heap.js";
 export {
   type SimilarityMatch,
   type SimilarityMetric,
