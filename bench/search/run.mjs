@@ -131,37 +131,58 @@ const cpuMilliseconds = () => {
 };
 
 /**
- * Runs `search` for every query after 3 warm-up queries; returns wall-clock latencies, CPU time
- * per query (steadier than wall time on a machine shared with other work; every method here
- * runs synchronously on this thread, sqlite-vec included) and recall@10.
+ * Runs each search of `searches` for every query after 3 warm-up queries, interleaved (query 1
+ * by A then B, query 2 by B then A, ...), so that the machine's load, which other work changes
+ * from second to second, falls on every method alike. Returns, per method: wall-clock
+ * latencies, CPU time per query (steadier than wall time on a shared machine; every method here
+ * runs synchronously on this thread, sqlite-vec included), recall@10, and minor page faults and
+ * involuntary context switches per query (what can make wall time exceed CPU time: first
+ * touches of memory, or the scheduler giving the core to other work).
  */
-async function measure(queries, truth, search) {
-  for (const query of queries.slice(0, 3)) await search(query);
-  const latencies = [];
-  const cpuTimes = [];
-  let found = 0;
-  const usageBefore = process.resourceUsage();
+async function measureInterleaved(queries, truth, searches) {
+  const names = Object.keys(searches);
+  for (const query of queries.slice(0, 3)) for (const name of names) await searches[name](query);
+  const stats = Object.fromEntries(
+    names.map((name) => [name, { latencies: [], cpuTimes: [], found: 0, faults: 0, preempted: 0 }]),
+  );
   for (const [index, query] of queries.entries()) {
-    const started = performance.now();
-    const cpuStarted = cpuMilliseconds();
-    const ids = await search(query);
-    cpuTimes.push(cpuMilliseconds() - cpuStarted);
-    latencies.push(performance.now() - started);
     const expected = new Set(truth[index]);
-    found += ids.filter((id) => expected.has(id)).length;
+    const order = index % 2 === 0 ? names : [...names].reverse();
+    for (const name of order) {
+      const entry = stats[name];
+      const usage = process.resourceUsage();
+      const started = performance.now();
+      const cpuStarted = cpuMilliseconds();
+      const ids = await searches[name](query);
+      entry.cpuTimes.push(cpuMilliseconds() - cpuStarted);
+      entry.latencies.push(performance.now() - started);
+      const after = process.resourceUsage();
+      entry.faults += after.minorPageFault - usage.minorPageFault;
+      entry.preempted += after.involuntaryContextSwitches - usage.involuntaryContextSwitches;
+      entry.found += ids.filter((id) => expected.has(id)).length;
+    }
   }
-  const usageAfter = process.resourceUsage();
-  const perQuery = (field) => (usageAfter[field] - usageBefore[field]) / queries.length;
-  return {
-    median: median(latencies),
-    p95: percentile(latencies, 0.95),
-    cpuMedian: median(cpuTimes),
-    recall: found / (queries.length * TOP_K),
-    // Why wall time can exceed CPU time: page faults (first touch of memory) or the scheduler
-    // giving the core to another process (involuntary switches).
-    minorFaults: perQuery("minorPageFault"),
-    preempted: perQuery("involuntaryContextSwitches"),
-  };
+  return Object.fromEntries(
+    names.map((name) => {
+      const entry = stats[name];
+      return [
+        name,
+        {
+          median: median(entry.latencies),
+          p95: percentile(entry.latencies, 0.95),
+          cpuMedian: median(entry.cpuTimes),
+          recall: entry.found / (queries.length * TOP_K),
+          minorFaults: entry.faults / queries.length,
+          preempted: entry.preempted / queries.length,
+        },
+      ];
+    }),
+  );
+}
+
+/** {@link measureInterleaved} for one search. */
+async function measure(queries, truth, search) {
+  return (await measureInterleaved(queries, truth, { only: search })).only;
 }
 
 const results = [];
@@ -171,27 +192,6 @@ for (const size of sizes) {
   const data = unitVectors(size, 42 + size);
   const queries = queriesNear(data, queryCount, 7 + size);
   const truth = queries.map((query) => exactTopK(data, query));
-
-  const ours = await measure(queries, truth, (query) =>
-    topKSimilar(query, { data, dimensions }, TOP_K, { normalized: true }).map(
-      (match) => match.index,
-    ),
-  );
-  results.push({ size, name: "tokenwise topKSimilar (flat Float32Array, heap)", ...ours });
-  console.error("tokenwise", ours);
-
-  const rows = Array.from({ length: size }, (_, row) =>
-    data.subarray(row * dimensions, (row + 1) * dimensions),
-  );
-  const naive = await measure(queries, truth, (query) =>
-    rows
-      .map((row, index) => ({ index, score: cosineSimilarity(query, row) }))
-      .sort((a, b) => b.score - a.score)
-      .slice(0, TOP_K)
-      .map((match) => match.index),
-  );
-  results.push({ size, name: "naive: cosineSimilarity per row + full sort", ...naive });
-  console.error("naive", naive);
 
   const database = new Database(":memory:");
   sqliteVec.load(database);
@@ -208,11 +208,32 @@ for (const size of sizes) {
   const knn = database.prepare(
     `SELECT rowid, distance FROM vectors WHERE embedding MATCH ? AND k = ${TOP_K} ORDER BY distance`,
   );
-  const peer = await measure(queries, truth, (query) =>
-    knn
-      .all(Buffer.from(query.buffer, query.byteOffset, query.byteLength))
-      .map((row) => Number(row.rowid)),
+  const { ours, peer } = await measureInterleaved(queries, truth, {
+    ours: (query) =>
+      topKSimilar(query, { data, dimensions }, TOP_K, { normalized: true }).map(
+        (match) => match.index,
+      ),
+    peer: (query) =>
+      knn
+        .all(Buffer.from(query.buffer, query.byteOffset, query.byteLength))
+        .map((row) => Number(row.rowid)),
+  });
+  database.close();
+  results.push({ size, name: "tokenwise topKSimilar (flat Float32Array, heap)", ...ours });
+  console.error("tokenwise", ours);
+
+  const rows = Array.from({ length: size }, (_, row) =>
+    data.subarray(row * dimensions, (row + 1) * dimensions),
   );
+  const naive = await measure(queries, truth, (query) =>
+    rows
+      .map((row, index) => ({ index, score: cosineSimilarity(query, row) }))
+      .sort((a, b) => b.score - a.score)
+      .slice(0, TOP_K)
+      .map((match) => match.index),
+  );
+  results.push({ size, name: "naive: cosineSimilarity per row + full sort", ...naive });
+  console.error("naive", naive);
   results.push({
     size,
     name: `sqlite-vec ${vecVersion} vec0 exact KNN (L2 on unit vectors)`,
@@ -220,7 +241,6 @@ for (const size of sizes) {
     buildMs,
   });
   console.error("sqlite-vec", peer, { buildMs });
-  database.close();
 
   indexResults.push({ size, ...(await measureIndex(data, queries, truth)) });
   console.error("index", indexResults.at(-1));
@@ -410,7 +430,7 @@ const lines = [
   "",
   `Command: \`npm run build && node bench/search/run.mjs --sizes ${options.sizes} --queries ${queryCount}${options["skip-quality"] ? " --skip-quality" : ""}${options["skip-latency"] ? " --skip-latency" : ""}${options.baseline === undefined ? "" : " --baseline <checkout of main before the change, built>"}${options.write ? " --write" : ""}\``,
   "",
-  `Exact top-${TOP_K} over seeded random unit vectors of ${dimensions} dimensions; ${queryCount} queries near stored vectors, after 3 warm-up queries; one thread. Recall@${TOP_K} is against a double-precision brute force.`,
+  `Exact top-${TOP_K} over seeded random unit vectors of ${dimensions} dimensions; ${queryCount} queries near stored vectors, after 3 warm-up queries; one thread. tokenwise and sqlite-vec answer each query in turn (alternating which goes first), so both meet the same load; the naive loop runs after them. Recall@${TOP_K} is against a double-precision brute force.`,
   "",
   "| Vectors | Method | Median ms | p95 ms | Median CPU ms | Recall@10 | Build ms | Page faults / query | Preempted / query |",
   "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
