@@ -8,7 +8,7 @@
  * section 1 in sorted order (gcloud's thousands of generated pages excluded) until `count`.
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 
@@ -38,6 +38,12 @@ export async function buildManCorpus(directory, { count, labelledPages }) {
   for (let i = 1; i < names.length && chosen.size < count; i += 2) chosen.add(names[i]);
   mkdirSync(directory, { recursive: true });
   const pages = [...chosen].sort();
+  // Pages rendered for an earlier choice (the machine's man pages change as packages come and
+  // go) would otherwise be indexed with the corpus.
+  const wanted = new Set(pages.map((page) => `${page}.txt`));
+  for (const entry of readdirSync(directory)) {
+    if (entry.endsWith(".txt") && !wanted.has(entry)) rmSync(join(directory, entry));
+  }
   const pending = pages.filter((page) => !existsSync(join(directory, `${page}.txt`)));
   const render = async (page) => {
     const { stdout } = await run(
