@@ -266,13 +266,32 @@ export async function tryRoutes<T>(options: {
           provider: route.providerName,
           usage: reportedUsage(error),
           at: prepared.pricedAt,
-          ...callRecordFields(prepared.options, { reference: route.reference }),
+          ...attemptRecordFields(prepared.options, route.reference, index),
         });
         throw error;
       }
     },
     contextFitOptions(routes, request, (worstCases[0] as WorstCase).inputTokens),
   );
+}
+
+/**
+ * The record fields of a route's failed charge. Its request id names the route it was charged
+ * on (`<requestId>:route-<n>`): a fallback that answers later writes the call's own request id,
+ * and two rows with one request id would be folded into one by the engines that keep spend
+ * rows unique by request id (PostgreSQL, the Redis outbox relay), losing the partial charge.
+ */
+function attemptRecordFields(
+  options: ClientCallOptions,
+  reference: string,
+  index: number,
+): ReturnType<typeof callRecordFields> {
+  const fields = callRecordFields(options, { reference });
+  if (fields.requestId !== undefined) {
+    fields.metadata.requestId = fields.requestId;
+    fields.requestId = `${fields.requestId}:route-${index + 1}`;
+  }
+  return fields;
 }
 
 /**

@@ -284,6 +284,24 @@ describe("createClient: retries and fallbacks", () => {
     expect((await ledger.records()).map((record) => record.cost)).toEqual([USAGE_COST]);
   });
 
+  it("gives a route's partial charge its own request id, so a fallback's row does not fold it away", async () => {
+    const charged = mockHttpError(503);
+    charged.details.usage = USAGE;
+    const { client, ledger } = setup([{ kind: "error", error: charged }, reply("ok")], {
+      retry: false,
+      fallbacks: ["gpt-4o-mini"],
+    });
+    const result = await client.chat(HELLO, { requestId: "req-fb" });
+    expect(result.message.content).toBe("ok");
+    const records = await ledger.records();
+    expect(records.map((record) => [record.requestId, record.cost])).toEqual([
+      ["req-fb:route-1", USAGE_COST],
+      ["req-fb", USAGE_COST],
+    ]);
+    expect(records[0]?.metadata).toMatchObject({ partial: true, requestId: "req-fb" });
+    expect(new Set(records.map((record) => record.requestId)).size).toBe(records.length);
+  });
+
   it("makes one attempt with retry: false", async () => {
     const { client, openai } = setup([{ kind: "error", error: mockHttpError(503) }], {
       retry: false,
