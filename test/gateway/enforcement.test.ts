@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { worstCaseCost } from "../../src/apps/client/worst-case-cost.js";
 import { defaultCatalog } from "../../src/core/catalog/index.js";
 import type { ChatRequest } from "../../src/core/messages/types.js";
-import { sumMoney, usd } from "../../src/core/money/index.js";
+import { sumMoney, toDecimalString, usd } from "../../src/core/money/index.js";
 import { type Harness, startHarness } from "./support/gateway-harness.js";
 
 let harness: Harness;
@@ -98,6 +98,28 @@ describe("gateway enforcement", () => {
     expect(body.error.type).toBe("rate_limit_error");
     expect(body.error.message).toMatch(/at most 100 tokens per minute/);
     expect(harness.mock.requests.length).toBe(before);
+  });
+
+  it("gives back the budget a rate-limited request reserved while its limit was checked", async () => {
+    const { id, secret } = await harness.key({
+      rpm: 1,
+      budget: { limit: usd("1"), period: "none", timeZone: "UTC" },
+    });
+    const scope = `key:${id}:none`;
+    expect((await post("/v1/chat/completions", secret, REQUEST)).status).toBe(200);
+    const spent = await harness.ledger.spent(scope);
+    const before = harness.mock.requests.length;
+    const limited = await Promise.all(
+      Array.from({ length: 20 }, () => post("/v1/chat/completions", secret, REQUEST)),
+    );
+    expect(limited.map((response) => response.status)).toEqual(Array(20).fill(429));
+    expect(harness.mock.requests.length).toBe(before);
+    expect(await harness.ledger.reserved(scope)).toBe(0n);
+    expect(await harness.ledger.spent(scope)).toBe(spent);
+    expect(await harness.ledger.records({ scope })).toHaveLength(1);
+    const headers = limited[0]?.headers;
+    expect(headers?.get("x-tokenwise-cost")).toBe(toDecimalString(0n));
+    expect(headers?.get("x-tokenwise-budget-remaining")).toBe(toDecimalString(usd("1") - spent));
   });
 
   it("exports requests, tokens, spend and budget remaining per key as Prometheus metrics", async () => {

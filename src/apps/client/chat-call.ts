@@ -2,6 +2,7 @@ import type { ChatRequest } from "../../core/messages/index.js";
 import { writeCache } from "./cache-hit.js";
 import {
   cachedReply,
+  holdAdmission,
   prepareChat,
   servedResult,
   settleServed,
@@ -26,6 +27,7 @@ export async function runChat(
   request: ChatRequest,
   options: ClientCallOptions,
 ): Promise<ClientChatResult> {
+  holdAdmission(options);
   const prepared = prepareChat(context, request, options);
   const cached = await cachedReply(context, prepared);
   if (cached !== undefined) return cached;

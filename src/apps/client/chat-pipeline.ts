@@ -14,7 +14,7 @@ import { cacheKeyRequest, readCache, recordCacheHit } from "./cache-hit.js";
 import type { ClientContext } from "./client-context.js";
 import type { ClientCallOptions, ClientChatResult } from "./client-types.js";
 import { failureReason } from "./failure-reason.js";
-import { withFallback } from "./fallback.js";
+import { defaultShouldFallback, withFallback } from "./fallback.js";
 import { contextFitOptions, fallbackCandidates } from "./fallback-candidates.js";
 import type { ModelRoute } from "./model-router.js";
 import { endFailedCharge, reportedUsage } from "./partial-usage.js";
@@ -85,6 +85,19 @@ export function assertChatRequest(request: unknown): asserts request is ChatRequ
  * prepared.routes[0].reference; // "gpt-4o-mini"
  * ```
  */
+/**
+ * Marks a call's admission as handled at once: it is awaited later (after the reservation),
+ * and a call that fails before that must not leave it as an unhandled rejection.
+ *
+ * @example
+ * ```ts
+ * holdAdmission(options); // first thing in a call
+ * ```
+ */
+export function holdAdmission(options: ClientCallOptions): void {
+  if (options.admission !== undefined) Promise.resolve(options.admission).catch(() => {});
+}
+
 export function prepareChat(
   context: ClientContext,
   request: ChatRequest,
@@ -193,6 +206,8 @@ export async function cachedReply(
   if (prepared.cache === undefined) return undefined;
   const hit = await readCache(prepared.cache, prepared.keyed);
   if (hit === undefined) return undefined;
+  // A refused call gets no reply, not even a free one.
+  await prepared.options.admission;
   const primary = prepared.routes[0] as ModelRoute;
   return recordCacheHit({
     ledger: context.ledger,
@@ -237,18 +252,46 @@ export async function tryRoutes<T>(options: {
   const worstCases = routes.map((route) =>
     worstCaseCost({ ...request, model: route.model }, route.info, { at: prepared.pricedAt }),
   );
+  const { admission } = prepared.options;
+  // Set when the call's admission refused it: that ends the call, no fallback is tried.
+  let refused = false;
+  const admit = async () => {
+    try {
+      await admission;
+    } catch (error) {
+      refused = true;
+      throw error;
+    }
+  };
+  const fitOptions = contextFitOptions(routes, request, (worstCases[0] as WorstCase).inputTokens);
   return withFallback(
     fallbackCandidates(routes),
     async (_candidate, { index }) => {
       const route = routes[index] as ModelRoute;
       const worstCase = worstCases[index] as WorstCase;
-      const charge = await openCharge({
-        ledger: context.ledger,
-        scope,
-        budgets,
-        worstCase,
-        reservationTtlMs: context.reservationTtlMs,
-      });
+      const admitting = index === 0 && admission !== undefined;
+      let charge: Charge;
+      try {
+        charge = await openCharge({
+          ledger: context.ledger,
+          scope,
+          budgets,
+          worstCase,
+          reservationTtlMs: context.reservationTtlMs,
+        });
+      } catch (error) {
+        // The admission's refusal comes first, as if it had run alone before the call.
+        if (admitting) await admit();
+        throw error;
+      }
+      if (admitting) {
+        try {
+          await admit();
+        } catch (error) {
+          await charge.release();
+          throw error;
+        }
+      }
       const step = {
         route,
         worstCase,
@@ -271,7 +314,10 @@ export async function tryRoutes<T>(options: {
         throw error;
       }
     },
-    contextFitOptions(routes, request, (worstCases[0] as WorstCase).inputTokens),
+    {
+      ...fitOptions,
+      shouldFallback: (error) => !refused && defaultShouldFallback(error),
+    },
   );
 }
 

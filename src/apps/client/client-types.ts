@@ -169,6 +169,21 @@ export interface ClientCallOptions extends CallOptions {
   cache?: boolean;
   /** Fallback models for this call instead of the client's. */
   fallbacks?: string[];
+  /**
+   * A check that must pass before anything is sent, run at the same time as the call's
+   * reservation instead of before it (a gateway's rate limit: its write and the reservation's
+   * then share one ledger round trip or commit). The call waits for it after reserving its
+   * first route and before calling the provider, or before returning a cache hit. When it
+   * rejects, the reservation is released and the call fails with its error: no fallback, no
+   * spend. It is awaited even when the reservation fails, and its rejection wins (the check
+   * comes first for the caller, as if it had run alone before the call).
+   *
+   * @example
+   * ```ts
+   * await client.chat(request, { admission: rateLimiter.take(key, tokens).then(refuseIfLimited) });
+   * ```
+   */
+  admission?: Promise<void>;
 }
 
 /** A chat result with what it cost and how it was obtained. */

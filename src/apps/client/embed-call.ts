@@ -5,8 +5,8 @@ import { costFromUsage, emptyUsage } from "../../core/cost/index.js";
 import { invalidInput } from "../../core/errors/index.js";
 import { toDecimalString } from "../../core/money/index.js";
 import { countTextTokens } from "../../core/tokens/index.js";
-import { openCharge } from "./budget-guard.js";
-import { callRecordFields, routeError, routePolicy } from "./chat-pipeline.js";
+import { type Charge, openCharge } from "./budget-guard.js";
+import { callRecordFields, holdAdmission, routeError, routePolicy } from "./chat-pipeline.js";
 import type { ClientContext } from "./client-context.js";
 import type { ClientCallOptions, ClientEmbedRequest, ClientEmbedResult } from "./client-types.js";
 import { withRetry } from "./retry.js";
@@ -36,6 +36,7 @@ export async function runEmbed(
   request: ClientEmbedRequest,
   options: ClientCallOptions,
 ): Promise<ClientEmbedResult> {
+  holdAdmission(options);
   const texts = readInput(request);
   const route = context.router.route(request?.model, "request.model");
   if (route.info.mode !== "embedding") {
@@ -59,7 +60,7 @@ export async function runEmbed(
   const worstUsage = { ...emptyUsage(), inputTokens: worstInputTokens };
   const pricing = { at: new Date(context.now()) };
   const { scope, budgets } = context.budgetFor(options);
-  const charge = await openCharge({
+  const reserving = openCharge({
     ledger: context.ledger,
     scope,
     budgets,
@@ -72,6 +73,20 @@ export async function runEmbed(
     },
     reservationTtlMs: context.reservationTtlMs,
   });
+  let charge: Charge;
+  try {
+    charge = await reserving;
+  } catch (error) {
+    // The admission's refusal comes first, as if it had run alone before the call.
+    await options.admission;
+    throw error;
+  }
+  try {
+    await options.admission;
+  } catch (error) {
+    await charge.release();
+    throw error;
+  }
 
   const policy = routePolicy(context.retryPolicyFor(options), options, route.reference, charge);
   const usage = { inputTokens: 0, estimated: false };

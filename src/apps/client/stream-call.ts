@@ -6,6 +6,7 @@ import { writeCache } from "./cache-hit.js";
 import {
   cachedReply,
   callRecordFields,
+  holdAdmission,
   prepareChat,
   type RouteAttempt,
   routeError,
@@ -50,6 +51,7 @@ export function runStreamChat(
   request: ChatRequest,
   options: ClientCallOptions,
 ): ClientChatStream {
+  holdAdmission(options);
   let settlement: Settlement | undefined;
   const result = new Promise<ClientChatResult>((resolve, reject) => {
     settlement = { resolve, reject };

@@ -109,21 +109,32 @@ export function upstreamRequest(
 }
 
 /**
- * Counts the request against the key's per-minute limits; a refusal is a 429 with
- * `retry-after`.
+ * Counts the request against the key's per-minute limits, as the client call's `admission`:
+ * the take runs while the call reserves its worst case (the two writes share one commit or
+ * round trip), and nothing is sent before it passed. A refusal is a 429 with `retry-after`.
+ * Undefined when the key has no limits.
  *
  * @example
  * ```ts
- * await takeRateLimit(context, admitted, worstCase.inputTokens + worstCase.outputTokens);
+ * await client.chat(sent, { ...options, admission: rateLimitAdmission(context, admitted, worst.inputTokens + worst.outputTokens) });
  * ```
  */
-export async function takeRateLimit(
+export function rateLimitAdmission(
+  context: GatewayContext,
+  admitted: Admitted,
+  tokens: number,
+): Promise<void> | undefined {
+  const { key } = admitted;
+  if (key.rpm === undefined && key.tpm === undefined) return undefined;
+  return takeRateLimit(context, admitted, tokens);
+}
+
+async function takeRateLimit(
   context: GatewayContext,
   admitted: Admitted,
   tokens: number,
 ): Promise<void> {
   const { key } = admitted;
-  if (key.rpm === undefined && key.tpm === undefined) return;
   const decision = await context.rateLimiter.take(key, tokens);
   if (decision.allowed) return;
   const seconds = Math.max(1, Math.ceil((decision.retryAfterMs ?? 1000) / 1000));

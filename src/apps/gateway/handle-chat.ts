@@ -17,8 +17,8 @@ import {
   admitCaller,
   type CallerSeen,
   callOptions,
+  rateLimitAdmission,
   remainingBudget,
-  takeRateLimit,
   upstreamRequest,
 } from "./admit-request.js";
 import type { ChatFront, StreamEncoder } from "./fronts/front.js";
@@ -76,7 +76,7 @@ export async function handleChat(exchange: ChatExchange): Promise<RequestOutcome
     admitted = await admitCaller(context, req.headers, parsed.request.model, exchange.seen);
     const sent = upstreamRequest(context, parsed.request, admitted.model);
     const worst = worstCaseCost({ ...sent, model: admitted.model.model }, admitted.model.info);
-    await takeRateLimit(context, admitted, worst.inputTokens + worst.outputTokens);
+    const admission = rateLimitAdmission(context, admitted, worst.inputTokens + worst.outputTokens);
     const cacheHeader = req.headers["x-tokenwise-cache"];
     const bypass =
       typeof cacheHeader === "string" &&
@@ -86,6 +86,7 @@ export async function handleChat(exchange: ChatExchange): Promise<RequestOutcome
       fallbacks: admitted.model.fallbacks.map((name) => context.referenceOf(name)),
       signal: exchange.signal,
       ...(bypass ? { cache: false } : {}),
+      ...(admission !== undefined ? { admission } : {}),
     };
     const { client } = context;
     const tracked = { started: exchange.started, bypass, signal: exchange.signal };

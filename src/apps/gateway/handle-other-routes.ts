@@ -10,7 +10,7 @@ import {
   type CallerSeen,
   callOptions,
   modelsAllowed,
-  takeRateLimit,
+  rateLimitAdmission,
   upstreamRequest,
 } from "./admit-request.js";
 import { authenticateCaller } from "./authenticate-caller.js";
@@ -61,7 +61,7 @@ export async function handleEmbeddings(
   }
   const texts = typeof input === "string" ? [input] : input;
   const roughTokens = texts.reduce((sum, text) => sum + Math.ceil(text.length / 4), 0);
-  await takeRateLimit(context, admitted, roughTokens);
+  const admission = rateLimitAdmission(context, admitted, roughTokens);
   const untrack = context.facts.track(requestId, { started: request.started, bypass: false });
   const result = await context.client
     .embed(
@@ -70,7 +70,10 @@ export async function handleEmbeddings(
         input,
         ...(dimensions !== undefined ? { dimensions } : {}),
       },
-      callOptions(admitted, { requestId, route: "embeddings" }),
+      {
+        ...callOptions(admitted, { requestId, route: "embeddings" }),
+        ...(admission !== undefined ? { admission } : {}),
+      },
     )
     .finally(untrack);
   sendJson(

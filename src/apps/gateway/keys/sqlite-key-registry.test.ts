@@ -23,6 +23,8 @@ describeKeyRegistryConformance("SQLite", async () => {
   };
 });
 
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
 describe("SQLite key registry on disk", () => {
   let directory: string;
   let path: string;
@@ -76,7 +78,7 @@ describe("SQLite key registry on disk", () => {
     }
   });
 
-  it("sees changes written with plain SQL (an older tokenwise sharing the file)", async () => {
+  it("sees changes written with plain SQL (an older tokenwise sharing the file) from the next turn of the event loop", async () => {
     const registry = createSqliteKeyRegistry({ path });
     const other = new Database(path);
     try {
@@ -90,9 +92,13 @@ describe("SQLite key registry on disk", () => {
           "UPDATE tokenwise_teams SET budget_limit = '9', budget_period = 'none' WHERE name = 'data'",
         )
         .run();
+      // The version is read once per turn: a change another connection commits during it
+      // shows from the next one (another process's change cannot arrive sooner).
+      await nextTurn();
       expect((await registry.authenticate(secret))?.rpm).toBe(20);
       expect((await registry.getTeam("data"))?.budget?.limit).toBe(9n);
       other.prepare("DELETE FROM tokenwise_key_secrets").run();
+      await nextTurn();
       expect(await registry.authenticate(secret)).toBeUndefined();
     } finally {
       other.close();
@@ -140,6 +146,29 @@ describe("SQLite key registry on disk", () => {
       expect.stringMatching(/^SEARCH k USING INDEX sqlite_autoindex_tokenwise_keys_1/),
     ]);
     return registry.close();
+  });
+
+  it("reads the version once per turn, yet sees this process's own changes at once", async () => {
+    const gateway = createSqliteKeyRegistry({ path });
+    const cli = createSqliteKeyRegistry({ path });
+    const other = new Database(path);
+    try {
+      const { secret } = await cli.create({ name: "ci-bot", rpm: 10 });
+      await nextTurn();
+      expect((await gateway.authenticate(secret))?.rpm).toBe(10);
+      other.prepare("UPDATE tokenwise_keys SET rpm = 20 WHERE name = 'ci-bot'").run();
+      // Same turn: what the gateway remembers stands (the version was read this turn).
+      expect((await gateway.authenticate(secret))?.rpm).toBe(10);
+      // A change through any registry of this process is seen at once, in the same turn.
+      await cli.update("ci-bot", { rpm: 30 });
+      expect((await gateway.authenticate(secret))?.rpm).toBe(30);
+      await cli.revoke("ci-bot");
+      expect(await gateway.authenticate(secret)).toBeUndefined();
+    } finally {
+      other.close();
+      await cli.close();
+      await gateway.close();
+    }
   });
 
   it("shares keys between connections: a revocation is seen by the next lookup", async () => {

@@ -114,6 +114,9 @@ const SCHEMA = `
     .join("")}
 `;
 
+/** Changes made through any registry of this process (each makes every registry re-read). */
+let localWrites = 0;
+
 /** How many secrets and teams the in-process memory holds before it starts over. */
 const REMEMBERED_LOOKUPS = 10_000;
 
@@ -227,7 +230,20 @@ export function createSqliteKeyRegistry(options: SqliteKeyRegistryOptions): KeyR
   let rememberedVersion: number | undefined;
   const secrets = new Map<string, { key: VirtualKey; expiresAt: number | null }>();
   const teams = new Map<string, Team | undefined>();
+  // The version is read at most once per turn of the event loop: another process's change is
+  // seen from the next turn on (it could not have arrived sooner), a change made through any
+  // registry of this process at once.
+  let checkedAt: number | undefined;
+  let checkedThisTurn = false;
   const currentMemory = () => {
+    if (checkedThisTurn && checkedAt === localWrites) return;
+    if (!checkedThisTurn) {
+      checkedThisTurn = true;
+      setImmediate(() => {
+        checkedThisTurn = false;
+      });
+    }
+    checkedAt = localWrites;
     const version = selectVersion.get();
     if (version !== rememberedVersion || secrets.size + teams.size >= REMEMBERED_LOOKUPS) {
       secrets.clear();
@@ -314,9 +330,19 @@ export function createSqliteKeyRegistry(options: SqliteKeyRegistryOptions): KeyR
     return { key: { ...current, secretHint: secretHint(secret) }, secret };
   });
 
+  /** Runs a change; every registry of this process reads the version again after it. */
+  const change = <T>(operation: string, work: () => T): T =>
+    run(operation, () => {
+      try {
+        return work();
+      } finally {
+        localWrites += 1;
+      }
+    });
+
   return {
     async create(input) {
-      return run("create", () => translateUniqueName(() => create(input)));
+      return change("create", () => translateUniqueName(() => create(input)));
     },
     async list(listOptions = {}) {
       return run("list", () =>
@@ -331,10 +357,10 @@ export function createSqliteKeyRegistry(options: SqliteKeyRegistryOptions): KeyR
       });
     },
     async update(idOrName, changes) {
-      return run("update", () => update(idOrName, changes));
+      return change("update", () => update(idOrName, changes));
     },
     async revoke(idOrName) {
-      return run("revoke", () => revoke(idOrName));
+      return change("revoke", () => revoke(idOrName));
     },
     async rotate(idOrName, rotateOptions) {
       const graceMs = rotateOptions?.graceMs;
@@ -344,7 +370,7 @@ export function createSqliteKeyRegistry(options: SqliteKeyRegistryOptions): KeyR
           `must be a whole number of milliseconds of 0 or more (0: the old secret stops at once), got ${String(graceMs)}`,
         );
       }
-      return run("rotate", () => rotate(idOrName, graceMs));
+      return change("rotate", () => rotate(idOrName, graceMs));
     },
     async authenticate(secret) {
       if (typeof secret !== "string" || secret === "") return undefined;
@@ -384,7 +410,7 @@ export function createSqliteKeyRegistry(options: SqliteKeyRegistryOptions): KeyR
     },
     async setTeam(team) {
       const normalized = normalizeTeam(team);
-      return run("setTeam", () => {
+      return change("setTeam", () => {
         upsertTeam.run(teamToRow(normalized));
         return normalized;
       });

@@ -36,7 +36,9 @@ import {
   DATABASE_FILE,
   type KeyValueStore,
   migratePostgres,
+  openSqliteConnection,
   resolveDataDir,
+  type SqliteDatabase,
 } from "../../../adapters/stores/index.js";
 import {
   OPTIONAL_DEPENDENCIES,
@@ -185,19 +187,33 @@ function openEmbeddedState(options: OpenGatewayStateOptions): GatewayState {
     options.cacheStore === undefined ||
     options.registry === undefined ||
     options.rateLimiter === undefined;
-  if (needsFile) mkdirSync(dataDir, { recursive: true });
   const owned: Array<{ close(): Promise<void> | void }> = [];
   const own = <T extends { close(): Promise<void> | void }>(engine: T): T => {
     owned.push(engine);
     return engine;
   };
-  const ledger = options.ledger ?? own(createSqliteLedger({ path }));
+  // One connection for every engine of the file: the writes of one event-loop turn (a
+  // request's rate-limit take and reservation, other requests' settles) share one commit.
+  // Closed last, after the engines flushed what they queued.
+  let file: { database: SqliteDatabase } | undefined;
+  if (needsFile) {
+    mkdirSync(dataDir, { recursive: true });
+    const { database } = openSqliteConnection({ path });
+    owned.push({
+      close: () => {
+        database.close();
+      },
+    });
+    file = { database };
+  }
+  const shared = file as { database: SqliteDatabase };
+  const ledger = options.ledger ?? own(createSqliteLedger(shared));
   const cacheStore =
     options.cacheStore === false
       ? undefined
-      : (options.cacheStore ?? own(createSqliteStore({ path })));
-  const registry = options.registry ?? own(createSqliteKeyRegistry({ path }));
-  const rateLimiter = options.rateLimiter ?? own(createSqliteRateLimiter({ path }));
+      : (options.cacheStore ?? own(createSqliteStore(shared)));
+  const registry = options.registry ?? own(createSqliteKeyRegistry(shared));
+  const rateLimiter = options.rateLimiter ?? own(createSqliteRateLimiter(shared));
   return {
     engines: options.engines,
     description: describeEngines(options.engines, dataDir),
