@@ -49,7 +49,9 @@ local function reserved_sum(amounts_key)
   return sum
 end
 local function charge(spent_key, amount)
-  redis.call('SET', spent_key, format(add(parse(redis.call('GET', spent_key)), parse(amount))))
+  local total = format(add(parse(redis.call('GET', spent_key)), parse(amount)))
+  redis.call('SET', spent_key, total)
+  return total
 end
 local function append(log_key, sequence_key, time, json)
   local sequence = redis.call('INCR', sequence_key)
@@ -61,8 +63,9 @@ end
  * KEYS: for each scope in order its spent, active (zset id→expiresAt) and amounts (hash
  * id→amount) keys, then the reservation hash. ARGV: amount, ttlMs, lateSettleWindowMs, id,
  * scopes JSON, encoded scopes JSON, then one limit per scope. Every scope is checked before
- * anything is written, so all are held or none. Returns {1, expiresAt} or
- * {0, index of the scope that refused (from 1), spent, reserved}.
+ * anything is written, so all are held or none. Returns {1, expiresAt, then each scope's spent
+ * and reserved with this reservation held} or {0, index of the scope that refused (from 1),
+ * spent, reserved}.
  *
  * Redis Cluster would need every key of one call in one slot (a hash tag shared by a key's
  * scopes); this engine targets standalone Redis or one primary.
@@ -71,6 +74,7 @@ export const reserveScript = redisScript(`${MONEY}
 local now = now_ms()
 local amount = parse(ARGV[1])
 local count = (#KEYS - 1) / 3
+local balances = {}
 for index = 1, count do
   local base = (index - 1) * 3
   sweep(KEYS[base + 2], KEYS[base + 3], now)
@@ -79,6 +83,8 @@ for index = 1, count do
   if greater(add(add(spent, reserved), amount), parse(ARGV[6 + index])) then
     return {0, index, format(spent), format(reserved)}
   end
+  balances[#balances + 1] = format(spent)
+  balances[#balances + 1] = format(add(reserved, amount))
 end
 local expires_at = now + tonumber(ARGV[2])
 for index = 1, count do
@@ -89,7 +95,9 @@ end
 local reservation = KEYS[#KEYS]
 redis.call('HSET', reservation, 'scopes', ARGV[5], 'encodedScopes', ARGV[6], 'amount', ARGV[1])
 redis.call('PEXPIRE', reservation, tonumber(ARGV[2]) + tonumber(ARGV[3]))
-return {1, string.format('%.0f', expires_at)}
+local reply = {1, string.format('%.0f', expires_at)}
+for _, value in ipairs(balances) do reply[#reply + 1] = value end
+return reply
 `);
 
 /**
@@ -118,18 +126,25 @@ return {string.format('%.0f', expires_at), fields[1], fields[3]}
  * KEYS: reservation, log, log sequence. ARGV: prefix, id, actual, record JSON without scope
  * and cost ("" for none), record time, lateSettleWindowMs. Charges every scope and writes one
  * record; the reservation hash then remembers the result for the late-settle window, so a
- * retried settle returns it and charges nothing. Returns {scopes JSON, reserved, actual} or
- * nil when unknown.
+ * retried settle returns it and charges nothing. Returns {scopes JSON, reserved, actual}, on
+ * the first settle followed by each scope's spent and reserved as it left them (expired
+ * reservations freed first, as a balance read would), or nil when unknown.
  */
 export const settleScript = redisScript(`${MONEY}
 local fields = redis.call('HMGET', KEYS[1], 'scopes', 'encodedScopes', 'amount', 'settled', 'actual')
 if not fields[1] then return false end
 if fields[4] then return {fields[1], fields[3], fields[5]} end
 local scopes = cjson.decode(fields[1])
+local now = now_ms()
+local balances = {}
 for _, scope in ipairs(cjson.decode(fields[2])) do
-  redis.call('ZREM', ARGV[1] .. 'active:' .. scope, ARGV[2])
-  redis.call('HDEL', ARGV[1] .. 'amounts:' .. scope, ARGV[2])
-  charge(ARGV[1] .. 'spent:' .. scope, ARGV[3])
+  local active_key = ARGV[1] .. 'active:' .. scope
+  local amounts_key = ARGV[1] .. 'amounts:' .. scope
+  redis.call('ZREM', active_key, ARGV[2])
+  redis.call('HDEL', amounts_key, ARGV[2])
+  balances[#balances + 1] = charge(ARGV[1] .. 'spent:' .. scope, ARGV[3])
+  sweep(active_key, amounts_key, now)
+  balances[#balances + 1] = format(reserved_sum(amounts_key))
 end
 if ARGV[4] ~= '' then
   local all = ''
@@ -139,7 +154,9 @@ if ARGV[4] ~= '' then
 end
 redis.call('HSET', KEYS[1], 'settled', '1', 'actual', ARGV[3])
 redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[6]))
-return {fields[1], fields[3], ARGV[3]}
+local reply = {fields[1], fields[3], ARGV[3]}
+for _, value in ipairs(balances) do reply[#reply + 1] = value end
+return reply
 `);
 
 /**

@@ -9,6 +9,7 @@ import {
 } from "../stores/test-support/redis-for-tests.js";
 import type { Ledger } from "./ledger.js";
 import { createRedisLedger } from "./redis-ledger.js";
+import { describeBalanceObservations } from "./test-support/balance-observations.js";
 import { describeLedgerConformance } from "./test-support/ledger-conformance.js";
 
 describeWithRedis("Redis ledger", () => {
@@ -37,6 +38,20 @@ describeWithRedis("Redis ledger", () => {
         const [janitor] = clients;
         if (janitor) await deleteRedisPrefix(janitor, prefix);
         await Promise.all(clients.map((client) => client.quit()));
+      },
+    };
+  });
+
+  describeBalanceObservations("Redis", async () => {
+    const prefix = uniqueRedisPrefix("ledger-balances");
+    const client = newRedisClient();
+    const ledger = createRedisLedger({ client, prefix });
+    return {
+      ledger,
+      cleanup: async () => {
+        await ledger.close();
+        await deleteRedisPrefix(client, prefix);
+        await client.quit();
       },
     };
   });

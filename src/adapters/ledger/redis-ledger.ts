@@ -23,9 +23,11 @@ import {
   runRedisScript,
 } from "../stores/redis-connection.js";
 import type {
+  BalanceListener,
   Ledger,
   LedgerOptions,
   ReserveOptions,
+  ScopeBalance,
   ScopeBudget,
   SettleRecord,
   SpendQuery,
@@ -100,6 +102,18 @@ export function createRedisLedger(options: RedisLedgerOptions): Ledger {
   const lifecycle = createEngineLifecycle("Redis ledger");
   const run = lifecycle.runAsync;
 
+  const listeners = new Set<BalanceListener>();
+  /** Tells the listeners what a script reported; a listener's failure is its own. */
+  const observed = (balances: readonly ScopeBalance[]) => {
+    for (const listener of listeners) {
+      try {
+        listener(balances);
+      } catch {
+        // The ledger operation succeeded.
+      }
+    }
+  };
+
   const script = (used: RedisScript, keys: string[], args: string[]) =>
     runRedisScript({ client, script: used, keys, args });
 
@@ -145,6 +159,7 @@ export function createRedisLedger(options: RedisLedgerOptions): Ledger {
             requested: amount,
           });
         }
+        observed(balancesFrom(scopes, reply, 2));
         return { id, scope: scopes[0] as string, scopes, amount, expiresAt: Number(reply[1]) };
       });
     },
@@ -183,10 +198,14 @@ export function createRedisLedger(options: RedisLedgerOptions): Ledger {
           ],
         );
         if (reply === null) throw reservationNotFound(id);
-        const [scopesJson, reserved, charged] = asStrings(reply);
+        const fields = asStrings(reply);
+        const [scopesJson, reserved, charged] = fields;
+        const scopes = scopesFrom(scopesJson);
+        // Only the first settle reports balances (a repeated one changed nothing).
+        if (fields.length > 3) observed(balancesFrom(scopes.scopes, fields, 3));
         return {
           id,
-          ...scopesFrom(scopesJson),
+          ...scopes,
           reserved: BigInt(reserved ?? "0"),
           actual: BigInt(charged ?? "0"),
         };
@@ -239,9 +258,29 @@ export function createRedisLedger(options: RedisLedgerOptions): Ledger {
       return run("totals", async () => totalSpend(await readLog(query, undefined), query));
     },
     async close() {
+      listeners.clear();
       if (lifecycle.close() && owned) await client.quit();
     },
+    observeBalances(listener: BalanceListener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
   };
+}
+
+/** The balances a script returned from `offset` on: each scope's spent, then reserved. */
+function balancesFrom(
+  scopes: readonly string[],
+  reply: ReadonlyArray<string | undefined>,
+  offset: number,
+): ScopeBalance[] {
+  return scopes.map((scope, index) => ({
+    scope,
+    spent: BigInt(reply[offset + index * 2] ?? "0"),
+    reserved: BigInt(reply[offset + index * 2 + 1] ?? "0"),
+  }));
 }
 
 async function readSpendLog(options: {

@@ -8,6 +8,7 @@ import { createManualClock } from "../stores/test-support/manual-clock.js";
 import type { Ledger } from "./ledger.js";
 import { MAX_AMOUNT } from "./ledger-input.js";
 import { createSqliteLedger } from "./sqlite-ledger.js";
+import { describeBalanceObservations } from "./test-support/balance-observations.js";
 import { compileForNode } from "./test-support/compile-for-node.js";
 import { describeLedgerConformance } from "./test-support/ledger-conformance.js";
 import type { WorkerJob, WorkerReport } from "./test-support/sqlite-reserve-worker.js";
@@ -180,74 +181,16 @@ describe("createSqliteLedger", () => {
   });
 });
 
-describe("createSqliteLedger balance observations", () => {
-  let directory: string;
-  let ledger: Ledger;
-  let seen: unknown[];
-  let stop: () => void;
-
-  beforeEach(() => {
-    directory = mkdtempSync(join(tmpdir(), "tokenwise-sqlite-ledger-"));
-    ledger = createSqliteLedger({ path: join(directory, "ledger.db") });
-    seen = [];
-    stop = ledger.observeBalances?.((balances) => seen.push(balances)) ?? (() => {});
-  });
-
-  afterEach(async () => {
-    await ledger.close();
-    rmSync(directory, { recursive: true, force: true });
-  });
-
-  const budgets = [
-    { scope: "key:1", limit: usd("1") },
-    { scope: "team:a", limit: usd("5") },
-  ];
-
-  it("reports what a reserve and a settle left on every scope, other reservations included", async () => {
-    await ledger.reserve({
-      amount: usd("0.2"),
-      ttlMs: 60_000,
-      budgets: [{ scope: "team:a", limit: usd("5") }],
-    });
-    seen = [];
-    const { id } = await ledger.reserve({ amount: usd("0.5"), ttlMs: 60_000, budgets });
-    expect(seen).toEqual([
-      [
-        { scope: "key:1", spent: 0n, reserved: usd("0.5") },
-        { scope: "team:a", spent: 0n, reserved: usd("0.7") },
-      ],
-    ]);
-    await ledger.settle(id, usd("0.3"));
-    expect(seen[1]).toEqual([
-      { scope: "key:1", spent: usd("0.3"), reserved: 0n },
-      { scope: "team:a", spent: usd("0.3"), reserved: usd("0.2") },
-    ]);
-    expect(await ledger.remaining("team:a", usd("5"))).toBe(usd("4.5"));
-  });
-
-  it("reports nothing for a refused reserve, a retried settle, or after the listener stops", async () => {
-    await expect(
-      ledger.reserve({ amount: usd("2"), ttlMs: 60_000, budgets }),
-    ).rejects.toMatchObject({ code: "budget_exceeded" });
-    expect(seen).toEqual([]);
-    const { id } = await ledger.reserve({ amount: usd("0.5"), ttlMs: 60_000, budgets });
-    await ledger.settle(id, usd("0.1"));
-    expect(seen).toHaveLength(2);
-    await ledger.settle(id, usd("0.1"));
-    expect(seen).toHaveLength(2);
-    stop();
-    await ledger.reserve({ amount: usd("0.1"), ttlMs: 60_000, budgets });
-    expect(seen).toHaveLength(2);
-  });
-
-  it("keeps a listener that throws from failing the operation", async () => {
-    ledger.observeBalances?.(() => {
-      throw new Error("listener bug");
-    });
-    const { id } = await ledger.reserve({ amount: usd("0.5"), ttlMs: 60_000, budgets });
-    await expect(ledger.settle(id, usd("0.1"))).resolves.toMatchObject({ actual: usd("0.1") });
-    expect(seen).toHaveLength(2);
-  });
+describeBalanceObservations("SQLite", async () => {
+  const directory = mkdtempSync(join(tmpdir(), "tokenwise-sqlite-ledger-"));
+  const ledger = createSqliteLedger({ path: join(directory, "ledger.db") });
+  return {
+    ledger,
+    cleanup: async () => {
+      await ledger.close();
+      rmSync(directory, { recursive: true, force: true });
+    },
+  };
 });
 
 describe("createSqliteLedger across processes", () => {

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import {
   createMemoryLedger,
   type Ledger,
+  type ScopeBalance,
   type SpendFlushResult,
   type SpendWrite,
   type SpendWriter,
@@ -257,5 +258,45 @@ describe("createSharedLedger", () => {
     await expect(
       ledger.reserve({ amount: usd("2"), ttlMs: 60_000, budgets }),
     ).rejects.toMatchObject({ code: "budget_exceeded" });
+  });
+});
+
+describe("createSharedLedger balance reports", () => {
+  it("passes on the Redis ledger's balance reports, and offers none when it has none", async () => {
+    const inner = createMemoryLedger();
+    const listeners = new Set<(balances: readonly ScopeBalance[]) => void>();
+    const reporting: Ledger = {
+      ...inner,
+      async reserve(options) {
+        const reservation = await inner.reserve(options);
+        for (const listener of listeners)
+          listener([{ scope: reservation.scope, spent: 0n, reserved: reservation.amount }]);
+        return reservation;
+      },
+      observeBalances(listener) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+    };
+    const shared = (redis: Ledger) =>
+      createSharedLedger({
+        redis,
+        writer: keepingWriter(),
+        reader: inner,
+        redisUp: () => true,
+        redisFailed: () => false,
+        failOpen: false,
+        unavailable: () =>
+          new GatewayError({ status: 503, kind: "server", message: "shared state unavailable" }),
+      });
+    const ledger = shared(reporting);
+    const seen: ScopeBalance[][] = [];
+    const stop = ledger.observeBalances?.((balances) => seen.push([...balances]));
+    await ledger.reserve({ scope: "team:t", amount: usd("0.5"), ttlMs: 60_000, limit });
+    expect(seen).toEqual([[{ scope: "team:t", spent: 0n, reserved: usd("0.5") }]]);
+    stop?.();
+    await ledger.reserve({ scope: "team:t", amount: usd("0.1"), ttlMs: 60_000, limit });
+    expect(seen).toHaveLength(1);
+    expect(shared(inner).observeBalances).toBeUndefined();
   });
 });

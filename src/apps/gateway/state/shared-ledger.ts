@@ -74,6 +74,8 @@ export interface SharedLedger extends Ledger {
 }
 
 const UNBUDGETED = "unbudgeted_";
+
+type ObserveBalances = NonNullable<Ledger["observeBalances"]>;
 const MAX_HELD = 100_000;
 
 /**
@@ -251,6 +253,11 @@ export function createSharedLedger(options: SharedLedgerOptions): SharedLedger {
     },
     records: (query) => reader.records(query),
     totals: (query) => reader.totals(query),
+    // The Redis ledger's balances are the shared counters each reserve and settle left; a
+    // charge that took another path (Redis down, fail open) reports none.
+    ...(redis.observeBalances !== undefined
+      ? { observeBalances: (listener) => (redis.observeBalances as ObserveBalances)(listener) }
+      : {}),
     async close() {
       // The engines belong to the gateway state, which closes them.
     },
