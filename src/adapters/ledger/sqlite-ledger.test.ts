@@ -264,3 +264,48 @@ describe("createSqliteLedger across processes", () => {
     ).rejects.toThrow(/Opening SQLite database .*no-such-directory/);
   });
 });
+
+describe("createSqliteLedger indexes", () => {
+  let directory: string;
+  beforeEach(() => {
+    directory = mkdtempSync(join(tmpdir(), "tokenwise-sqlite-ledger-index-"));
+  });
+  afterEach(() => rmSync(directory, { recursive: true, force: true }));
+
+  it("sums what a scope holds from a covering index, and drops the indexes of older files", async () => {
+    const path = join(directory, "ledger.db");
+    const old = new Database(path);
+    old.exec(`
+      CREATE TABLE tokenwise_ledger_holds (id TEXT NOT NULL, position INTEGER NOT NULL,
+        scope TEXT NOT NULL, amount INTEGER NOT NULL, expires_at INTEGER NOT NULL,
+        PRIMARY KEY (id, position));
+      CREATE INDEX tokenwise_ledger_holds_scope ON tokenwise_ledger_holds (scope, expires_at);
+      CREATE INDEX tokenwise_ledger_holds_expires_at ON tokenwise_ledger_holds (expires_at);
+      INSERT INTO tokenwise_ledger_holds VALUES ('r1', 0, 'team', 7, 9999999999999);
+    `);
+    old.close();
+    const ledger = createSqliteLedger({ path });
+    expect(await ledger.reserved("team")).toBe(7n);
+    await ledger.close();
+    const database = new Database(path);
+    const indexes = database
+      .prepare<[], { name: string }>(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tokenwise_ledger_holds' AND sql IS NOT NULL ORDER BY name",
+      )
+      .all()
+      .map((row) => row.name);
+    const plan = database
+      .prepare<[], { detail: string }>(
+        "EXPLAIN QUERY PLAN SELECT sum(amount) FROM tokenwise_ledger_holds WHERE scope = 'team' AND expires_at > 0",
+      )
+      .all()
+      .map((row) => row.detail);
+    database.close();
+    expect(indexes).toEqual(["tokenwise_ledger_holds_scope_amount"]);
+    expect(plan).toEqual([
+      expect.stringMatching(
+        /^SEARCH tokenwise_ledger_holds USING COVERING INDEX tokenwise_ledger_holds_scope_amount/,
+      ),
+    ]);
+  });
+});

@@ -166,8 +166,12 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
         expires_at INTEGER NOT NULL,
         PRIMARY KEY (id, position)
       );
-      CREATE INDEX IF NOT EXISTS "${prefix}_holds_scope" ON ${holds} (scope, expires_at);
-      CREATE INDEX IF NOT EXISTS "${prefix}_holds_expires_at" ON ${holds} (expires_at);
+      -- What a scope holds is summed from this index alone (it covers the amount), on every
+      -- reserve and settle. The index by expiry alone is gone: only the once-a-second sweep of
+      -- expired holds used it, over a table that holds only live and recently expired holds.
+      CREATE INDEX IF NOT EXISTS "${prefix}_holds_scope_amount" ON ${holds} (scope, expires_at, amount);
+      DROP INDEX IF EXISTS "${prefix}_holds_scope";
+      DROP INDEX IF EXISTS "${prefix}_holds_expires_at";
       CREATE TABLE IF NOT EXISTS ${settled} (
         id TEXT PRIMARY KEY NOT NULL,
         scopes TEXT NOT NULL,
