@@ -82,6 +82,12 @@ export interface Reservation {
   amount: Picodollars;
   /** Epoch ms after which the reservation no longer holds budget (the engine's clock). */
   expiresAt: number;
+  /**
+   * What each scope spent and held once this reservation was made (its own amount counted as
+   * held), in `scopes` order: from engines whose reserve reports balances (the Redis ledger;
+   * see {@link Ledger.observeBalances}). Absent otherwise, and on a renewal.
+   */
+  balances?: ScopeBalance[];
 }
 
 export interface SettledReservation {

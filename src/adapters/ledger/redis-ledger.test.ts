@@ -65,6 +65,26 @@ describeWithRedis("Redis ledger", () => {
       await client.quit();
     });
 
+    it("returns with each reservation the balances it left on every scope", async () => {
+      const ledger = createRedisLedger({ client, prefix: `${prefix}balances:` });
+      const budgets = [
+        { scope: "key:k", limit: usd("1") },
+        { scope: "team:t", limit: usd("5") },
+      ];
+      await ledger.reserve({
+        scope: "team:t",
+        amount: usd("0.25"),
+        ttlMs: 60_000,
+        limit: usd("5"),
+      });
+      const reservation = await ledger.reserve({ amount: usd("0.5"), ttlMs: 60_000, budgets });
+      expect(reservation.balances).toEqual([
+        { scope: "key:k", spent: 0n, reserved: usd("0.5") },
+        { scope: "team:t", spent: 0n, reserved: usd("0.75") },
+      ]);
+      await deleteRedisPrefix(client, `${prefix}balances:`);
+    });
+
     it("stores money as exact decimal strings under its prefix", async () => {
       const ledger = createRedisLedger({ client, prefix });
       const { id } = await ledger.reserve({

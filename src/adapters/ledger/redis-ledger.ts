@@ -159,8 +159,16 @@ export function createRedisLedger(options: RedisLedgerOptions): Ledger {
             requested: amount,
           });
         }
-        observed(balancesFrom(scopes, reply, 2));
-        return { id, scope: scopes[0] as string, scopes, amount, expiresAt: Number(reply[1]) };
+        const balances = balancesFrom(scopes, reply, 2);
+        observed(balances);
+        return {
+          id,
+          scope: scopes[0] as string,
+          scopes,
+          amount,
+          expiresAt: Number(reply[1]),
+          balances,
+        };
       });
     },
     async renew(id: string, ttlMs: number) {

@@ -580,6 +580,8 @@ async function openSharedState(
       if (closed) return;
       closed = true;
       clearInterval(monitor);
+      // Settles sent without waiting get their answers (a failed one joins the replays) first.
+      await ledger.settling();
       await ledger.replay().catch(() => undefined);
       await relay.close({ flush: link.up() });
       try {

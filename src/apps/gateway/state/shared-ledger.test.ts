@@ -300,3 +300,131 @@ describe("createSharedLedger balance reports", () => {
     expect(shared(inner).observeBalances).toBeUndefined();
   });
 });
+
+describe("createSharedLedger settles without waiting for Redis's answer", () => {
+  /** A Redis stand-in that reports balances and whose settle answers when told to. */
+  function deferred(options: { answer?: "ok" | "connection" | "not_found" } = {}) {
+    const inner = createMemoryLedger();
+    const sent: Array<{ id: string; answer: () => Promise<void> }> = [];
+    const redis: Ledger = {
+      ...inner,
+      async reserve(reserveOptions) {
+        const reservation = await inner.reserve(reserveOptions);
+        const balances = await Promise.all(
+          reservation.scopes.map(async (scope) => ({
+            scope,
+            spent: await inner.spent(scope),
+            reserved: await inner.reserved(scope),
+          })),
+        );
+        return { ...reservation, balances };
+      },
+      settle(id, actual, record) {
+        return new Promise((resolve, reject) => {
+          sent.push({
+            id,
+            answer: async () => {
+              if (options.answer === "connection") {
+                reject(
+                  new TokenwiseError("store_error", "Redis ledger failed: Connection is closed."),
+                );
+              } else if (options.answer === "not_found") {
+                await inner.release(id);
+                reject(new TokenwiseError("not_found", `No active reservation "${id}"`));
+              } else resolve(await inner.settle(id, actual, record));
+            },
+          });
+        });
+      },
+      observeBalances: () => () => undefined,
+    };
+    const writer = keepingWriter();
+    const lost: string[] = [];
+    let down = false;
+    const ledger = createSharedLedger({
+      redis,
+      writer,
+      reader: inner,
+      redisUp: () => !down,
+      redisFailed: (error) => {
+        if (!isConnectionFailure(error)) return false;
+        down = true;
+        return true;
+      },
+      failOpen: false,
+      unavailable: () =>
+        new GatewayError({ status: 503, kind: "server", message: "shared state unavailable" }),
+      onLost: (what) => lost.push(what),
+    });
+    const heal = () => {
+      down = false;
+    };
+    return { inner, ledger, writer, sent, lost, heal };
+  }
+  const record = { model: "m", provider: "p", usage, requestId: "r1" };
+
+  it("answers at once with the result and the balances the charge leaves, and settling() waits for Redis", async () => {
+    const { inner, ledger, sent } = deferred();
+    const seen: ScopeBalance[][] = [];
+    ledger.observeBalances?.((balances) => seen.push([...balances]));
+    await ledger.reserve({ amount: usd("0.1"), ttlMs: 60_000, budgets: [budgets[1] as never] });
+    const { id } = await ledger.reserve({ amount: usd("0.5"), ttlMs: 60_000, budgets });
+    const settled = await ledger.settle(id, usd("0.2"), record);
+    expect(settled).toEqual({
+      id,
+      scope: "key:a",
+      scopes: ["key:a", "team:t"],
+      reserved: usd("0.5"),
+      actual: usd("0.2"),
+    });
+    expect(sent.map((entry) => entry.id)).toEqual([id]);
+    expect(seen.at(-1)).toEqual([
+      { scope: "key:a", spent: usd("0.2"), reserved: 0n },
+      { scope: "team:t", spent: usd("0.2"), reserved: usd("0.1") },
+    ]);
+    // Not charged yet: Redis has not answered.
+    expect(await inner.spent("key:a")).toBe(0n);
+    let done = false;
+    const settling = ledger.settling().then(() => {
+      done = true;
+    });
+    await Promise.resolve();
+    expect(done).toBe(false);
+    await sent[0]?.answer();
+    await settling;
+    expect(await inner.spent("key:a")).toBe(usd("0.2"));
+    expect(await inner.reserved("key:a")).toBe(0n);
+  });
+
+  it("keeps the row and replays the charge when Redis goes away before answering", async () => {
+    const { inner, ledger, writer, sent, heal, lost } = deferred({ answer: "connection" });
+    const { id } = await ledger.reserve({ amount: usd("0.5"), ttlMs: 60_000, budgets });
+    await ledger.settle(id, usd("0.2"), record);
+    await sent[0]?.answer();
+    await ledger.settling();
+    expect(writer.rows).toHaveLength(1);
+    expect(writer.rows[0]).toMatchObject({ requestId: "r1", cost: usd("0.2") });
+    expect(ledger.pendingReplays()).toBe(1);
+    heal();
+    // The replay's settle reaches the stand-in's inner ledger directly this time.
+    const replayed = ledger.replay();
+    await sent[1]?.answer();
+    expect(await replayed).toBe(1);
+    expect(lost).toEqual([]);
+    expect(await inner.spent("team:t")).toBe(0n);
+  });
+
+  it("charges a reservation Redis no longer knows as a record of the same request", async () => {
+    const { inner, ledger, sent, lost } = deferred({ answer: "not_found" });
+    const { id } = await ledger.reserve({ amount: usd("0.5"), ttlMs: 60_000, budgets });
+    await ledger.settle(id, usd("0.2"), record);
+    await sent[0]?.answer();
+    await ledger.settling();
+    expect(lost).toEqual([]);
+    expect(await inner.spent("key:a")).toBe(usd("0.2"));
+    expect(await inner.spent("team:t")).toBe(usd("0.2"));
+    expect(await inner.records()).toEqual([
+      expect.objectContaining({ requestId: "r1", cost: usd("0.2"), scopes: ["key:a", "team:t"] }),
+    ]);
+  });
+});

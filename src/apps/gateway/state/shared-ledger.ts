@@ -14,9 +14,11 @@
  */
 import { randomUUID } from "node:crypto";
 import type {
+  BalanceListener,
   Ledger,
   Reservation,
   ReserveOptions,
+  ScopeBalance,
   SettledReservation,
   SettleRecord,
   SpendRecordInput,
@@ -67,6 +69,11 @@ export interface SharedLedger extends Ledger {
   /** Charges waiting for Redis. */
   pendingReplays(): number;
   /**
+   * Resolves once every settle sent to Redis without waiting has its answer (a failed one
+   * then waits among the replays): before replaying and closing.
+   */
+  settling(): Promise<void>;
+  /**
    * Applies the waiting charges to Redis, oldest first; stops at the first that fails for want
    * of Redis. Resolves to how many are left.
    */
@@ -75,7 +82,13 @@ export interface SharedLedger extends Ledger {
 
 const UNBUDGETED = "unbudgeted_";
 
-type ObserveBalances = NonNullable<Ledger["observeBalances"]>;
+/** A reservation this replica holds: what a settle needs when Redis cannot be asked. */
+interface Held {
+  scopes: string[];
+  amount: Picodollars;
+  /** What each scope spent and held once it was reserved, when Redis reported it. */
+  balances?: ScopeBalance[];
+}
 const MAX_HELD = 100_000;
 
 /**
@@ -88,14 +101,27 @@ export function createSharedLedger(options: SharedLedgerOptions): SharedLedger {
   const { redis, writer, reader } = options;
   const maxReplays = options.maxReplays ?? 100_000;
   /** Scopes of the reservations this replica holds, for a settle that cannot reach Redis. */
-  const held = new Map<string, { scopes: string[]; amount: Picodollars }>();
-  const hold = (id: string, entry: { scopes: string[]; amount: Picodollars }) => {
+  const held = new Map<string, Held>();
+  const hold = (id: string, entry: Held) => {
     held.set(id, entry);
     // Every reservation ends in a settle or release; this only bounds a caller that forgets.
     if (held.size > MAX_HELD) held.delete(held.keys().next().value as string);
   };
   const replays: Replay[] = [];
   let replaying: Promise<number> | undefined;
+  /** Settles sent to Redis whose answer has not come yet. */
+  const inFlight = new Set<Promise<void>>();
+  const listeners = new Set<BalanceListener>();
+  const tellListeners = (balances: readonly ScopeBalance[]) => {
+    for (const listener of listeners) {
+      try {
+        listener(balances);
+      } catch {
+        // A listener's failure is its own.
+      }
+    }
+  };
+  redis.observeBalances?.(tellListeners);
 
   const keep = (replay: Replay) => {
     if (replays.length >= maxReplays) {
@@ -158,7 +184,11 @@ export function createSharedLedger(options: SharedLedgerOptions): SharedLedger {
         },
       );
       if (!reservation.id.startsWith(UNBUDGETED)) {
-        hold(reservation.id, { scopes: reservation.scopes, amount: reservation.amount });
+        hold(reservation.id, {
+          scopes: reservation.scopes,
+          amount: reservation.amount,
+          ...(reservation.balances !== undefined ? { balances: reservation.balances } : {}),
+        });
       }
       return reservation;
     },
@@ -194,6 +224,9 @@ export function createSharedLedger(options: SharedLedgerOptions): SharedLedger {
         }
         return { id, scope: known.scopes[0] as string, scopes: known.scopes, reserved: 0n, actual };
       }
+      if (known?.balances !== undefined && options.redisUp()) {
+        return settleInBackground(id, actual, fixed, known, known.balances);
+      }
       const settled = await viaRedis<SettledReservation | undefined>(
         () => redis.settle(id, actual, fixed),
         () => undefined,
@@ -210,13 +243,7 @@ export function createSharedLedger(options: SharedLedgerOptions): SharedLedger {
       const row = fixed === undefined ? undefined : rowOf(id, known.scopes, actual, fixed);
       if (row !== undefined) writeDirect(row);
       keep({ kind: "settle", id, actual, record: fixed, row });
-      return {
-        id,
-        scope: known.scopes[0] as string,
-        scopes: known.scopes,
-        reserved: known.amount,
-        actual,
-      };
+      return settledOf(id, known, actual);
     },
     async release(id) {
       if (id.startsWith(UNBUDGETED)) return held.delete(id);
@@ -256,8 +283,18 @@ export function createSharedLedger(options: SharedLedgerOptions): SharedLedger {
     // The Redis ledger's balances are the shared counters each reserve and settle left; a
     // charge that took another path (Redis down, fail open) reports none.
     ...(redis.observeBalances !== undefined
-      ? { observeBalances: (listener) => (redis.observeBalances as ObserveBalances)(listener) }
+      ? {
+          observeBalances: (listener: BalanceListener) => {
+            listeners.add(listener);
+            return () => {
+              listeners.delete(listener);
+            };
+          },
+        }
       : {}),
+    settling: async () => {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
     async close() {
       // The engines belong to the gateway state, which closes them.
     },
@@ -268,6 +305,59 @@ export function createSharedLedger(options: SharedLedgerOptions): SharedLedger {
       });
       return replaying;
     },
+  };
+
+  /**
+   * A settle whose charge is sent to Redis now and whose answer is not waited for: the
+   * command is on Redis's socket before the caller's response is written, so the response
+   * does not wait a round trip, and a replica killed after it has still sent the charge
+   * (a kill before it loses the charge either way, as with any engine). The result is known
+   * without the answer: the reservation's scopes and amount, the actual cost; the balances
+   * reported are the reservation's own, with this charge applied. An answer that did not come
+   * because Redis went away takes the same path as a settle that could not reach it (the row
+   * straight to PostgreSQL, the charge replayed later: idempotent by reservation id); a
+   * reservation Redis no longer knows is charged as a record of the same request.
+   */
+  const settleInBackground = (
+    id: string,
+    actual: Picodollars,
+    fixed: SettleRecord | undefined,
+    known: Held,
+    balances: readonly ScopeBalance[],
+  ): SettledReservation => {
+    held.delete(id);
+    const sent = redis.settle(id, actual, fixed).then(
+      () => {
+        if (fixed !== undefined) options.onLogged?.();
+      },
+      async (error: unknown) => {
+        const row = fixed === undefined ? undefined : rowOf(id, known.scopes, actual, fixed);
+        if (options.redisFailed(error)) {
+          if (row !== undefined) writeDirect(row);
+          keep({ kind: "settle", id, actual, record: fixed, row });
+          return;
+        }
+        if (TokenwiseError.hasCode(error, "not_found") && row !== undefined) {
+          await ledger.record(row).catch((cause: unknown) => {
+            options.onLost?.(`the spend row of request ${row.requestId} (${messageOf(cause)})`);
+          });
+          return;
+        }
+        options.onLost?.(`the charge of reservation ${id} (${messageOf(error)})`);
+      },
+    );
+    const tracked: Promise<void> = sent.finally(() => {
+      inFlight.delete(tracked);
+    });
+    inFlight.add(tracked);
+    tellListeners(
+      balances.map((balance) => ({
+        scope: balance.scope,
+        spent: balance.spent + actual,
+        reserved: balance.reserved - known.amount,
+      })),
+    );
+    return settledOf(id, known, actual);
   };
 
   const redisOr503 = <T>(work: () => Promise<T>) =>
@@ -306,6 +396,17 @@ export function createSharedLedger(options: SharedLedgerOptions): SharedLedger {
   };
 
   return ledger;
+}
+
+/** The settle result of a reservation this replica holds, known without asking Redis. */
+function settledOf(id: string, known: Held, actual: Picodollars): SettledReservation {
+  return {
+    id,
+    scope: known.scopes[0] as string,
+    scopes: known.scopes,
+    reserved: known.amount,
+    actual,
+  };
 }
 
 function replayKey(replay: Replay): string {
