@@ -39,6 +39,7 @@ export interface SearchFlags {
   rrfK: number;
   fusion: string;
   semanticWeight?: number;
+  lateInteractionWeight?: number;
   full?: boolean;
 }
 
@@ -127,7 +128,12 @@ function readFlags(flags: SearchFlags): SearchOptions & { mode: SearchMode } {
     topK: flags.topK,
     rrfK: flags.rrfK,
     fusion: flags.fusion as FusionMethod,
-    weights: flags.semanticWeight === undefined ? undefined : { semantic: flags.semanticWeight },
+    weights: {
+      ...(flags.semanticWeight === undefined ? {} : { semantic: flags.semanticWeight }),
+      ...(flags.lateInteractionWeight === undefined
+        ? {}
+        : { lateInteraction: flags.lateInteractionWeight }),
+    },
   };
 }
 
