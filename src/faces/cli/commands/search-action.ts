@@ -249,6 +249,9 @@ function describeHit(hit: SearchHit, rank: number, full: boolean): string {
   const sources = [
     hit.ranks.keyword === undefined ? undefined : `keyword #${hit.ranks.keyword}`,
     hit.ranks.semantic === undefined ? undefined : `semantic #${hit.ranks.semantic}`,
+    hit.ranks.lateInteraction === undefined
+      ? undefined
+      : `late interaction #${hit.ranks.lateInteraction}`,
   ].filter((source) => source !== undefined);
   const body = full
     ? hit.text

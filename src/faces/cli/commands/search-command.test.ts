@@ -53,7 +53,7 @@ describe("tokenwise search", () => {
     const lines = out.split("\n");
     expect(lines[0]).toMatch(
       new RegExp(
-        `^1\\. ${join(docs, "pets.md")}:1-3  score \\d\\.\\d{2}  \\(keyword #1, semantic #1\\)$`,
+        `^1\\. ${join(docs, "pets.md")}:1-3  score \\d\\.\\d{2}  \\(keyword #1, semantic #1, late interaction #1\\)$`,
       ),
     );
     expect(lines[1]).toBe("   3: The kitten and the puppy play.");
