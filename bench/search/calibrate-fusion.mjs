@@ -18,6 +18,7 @@ import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { passagesAt } from "./fixture-labels.mjs";
 import { buildManCorpus } from "./man-corpus.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -74,14 +75,7 @@ const fixtureSet = await rankings(
   fixture.queries.map((question) => ({
     ...question,
     passages: question.relevant.length,
-    relevantIn: (hit) =>
-      question.relevant.flatMap((passage, position) =>
-        basename(hit.path) === passage.file &&
-        hit.startLine <= passage.lines[1] &&
-        hit.endLine >= passage.lines[0]
-          ? [position]
-          : [],
-      ),
+    relevantIn: (hit) => passagesAt(question, hit),
   })),
 );
 

@@ -5,7 +5,8 @@
  * any Node CLI pays) and `tokenwise --version` (the whole program's modules, no search).
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { median, percentile } from "./stats.mjs";
 
@@ -21,6 +22,41 @@ export const CHILD_ENV = (() => {
   delete env.NODE_EXTRA_CA_CERTS;
   return env;
 })();
+
+/**
+ * Builds, with `cli index`, an index of the first man pages (sorted) of `manDir` that reach
+ * 6,000 chunks in `directory` (emptied first), the offline word vectors copied beside it from
+ * `vectorsPath`; returns the data directory.
+ */
+export async function buildLatencyIndex({
+  directory,
+  manDir,
+  embedder,
+  openSearchIndex,
+  cli,
+  vectorsPath,
+}) {
+  rmSync(directory, { recursive: true, force: true });
+  const pages = join(directory, "pages");
+  const dataDir = join(directory, "data");
+  mkdirSync(pages, { recursive: true });
+  mkdirSync(dataDir, { recursive: true });
+  const planner = openSearchIndex({ dataDir: join(directory, "plan") });
+  const plan = await planner.index([manDir], { embedder, dryRun: true });
+  planner.close();
+  let chunks = 0;
+  for (const file of [...plan.files.changedFiles].sort((a, b) => (a.path < b.path ? -1 : 1))) {
+    if (chunks >= 6000) break;
+    copyFileSync(file.path, join(pages, file.path.slice(file.path.lastIndexOf("/") + 1)));
+    chunks += file.chunks;
+  }
+  await embedder.load();
+  copyFileSync(vectorsPath, join(dataDir, vectorsPath.slice(vectorsPath.lastIndexOf("/") + 1)));
+  execFileSync("node", [cli, "index", pages, "--data-dir", dataDir, "--no-progress"], {
+    stdio: "ignore",
+  });
+  return dataDir;
+}
 
 /** Wall and CPU (user + system) milliseconds of one child process run. */
 function runOnce(command, args) {

@@ -13,6 +13,7 @@ import { basename, dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
+import { passagesAt } from "./fixture-labels.mjs";
 import { buildManCorpus } from "./man-corpus.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -88,17 +89,7 @@ const setDefinitions = {
         id: q.id,
         query: q.query,
         passages: q.relevant.length,
-        relevantIn: (unit) =>
-          q.relevant.flatMap((passage, position) =>
-            unit.places.some(
-              (place) =>
-                basename(place.path) === passage.file &&
-                place.startLine <= passage.lines[1] &&
-                place.endLine >= passage.lines[0],
-            )
-              ? [position]
-              : [],
-          ),
+        relevantIn: (unit) => [...new Set(unit.places.flatMap((place) => passagesAt(q, place)))],
       })),
     };
   },

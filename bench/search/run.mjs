@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -30,7 +30,7 @@ import * as sqliteVec from "sqlite-vec";
  * With --write the results replace the "## Search" section of BENCHMARKS.md.
  */
 import { writeBenchmarksSection } from "../benchmarks-file.mjs";
-import { measureFreshProcesses, measureServe } from "./cli-latency.mjs";
+import { buildLatencyIndex, measureFreshProcesses, measureServe } from "./cli-latency.mjs";
 import { evaluateManPages, MAN_QUESTIONS, manCorpus } from "./man-eval.mjs";
 import { hasValgrind, measureStartInstructions, QUESTION } from "./start-instructions.mjs";
 import { median, percentile } from "./stats.mjs";
@@ -341,26 +341,14 @@ if (!options["skip-latency"]) {
 
 /** An index of the first man pages (sorted) that reach 6,000 chunks, queried by the CLI. */
 async function measureLatency() {
-  const directory = join(work, "latency");
-  rmSync(directory, { recursive: true, force: true });
-  const pages = join(directory, "pages");
-  const dataDir = join(directory, "data");
-  mkdirSync(pages, { recursive: true });
-  mkdirSync(dataDir, { recursive: true });
-  const planner = openSearchIndex({ dataDir: join(directory, "plan") });
-  const plan = await planner.index([manDir], { embedder, dryRun: true });
-  planner.close();
-  let chunks = 0;
-  for (const file of [...plan.files.changedFiles].sort((a, b) => (a.path < b.path ? -1 : 1))) {
-    if (chunks >= 6000) break;
-    copyFileSync(file.path, join(pages, file.path.slice(file.path.lastIndexOf("/") + 1)));
-    chunks += file.chunks;
-  }
-  await embedder.load();
-  copyFileSync(join(gloveDir, OFFLINE_VECTORS_FILE), join(dataDir, OFFLINE_VECTORS_FILE));
   const cli = join(root, "dist", "faces", "cli", "main.js");
-  execFileSync("node", [cli, "index", pages, "--data-dir", dataDir, "--no-progress"], {
-    stdio: "ignore",
+  const dataDir = await buildLatencyIndex({
+    directory: join(work, "latency"),
+    manDir,
+    embedder,
+    openSearchIndex,
+    cli,
+    vectorsPath: join(gloveDir, OFFLINE_VECTORS_FILE),
   });
   const index = openSearchIndex({ dataDir });
   const counts = index.counts();

@@ -31,10 +31,15 @@ describe("search quality on the package-documentation corpus (held out)", () => 
       metrics.push(await evaluateFiles(index, queries, { mode, embedder }));
     }
     const rrf = await evaluateFiles(index, queries, { mode: "hybrid", embedder, fusion: "rrf" });
+    const twoWay = await evaluateFiles(index, queries, {
+      mode: "hybrid",
+      embedder,
+      weights: { lateInteraction: 0 },
+    });
     console.log(
       formatMetrics(
         `docs eval: ${queries.length} questions, ${report.index.chunks} chunks (${report.settings.model})`,
-        [...metrics, { ...rrf, mode: "hybrid rrf" }],
+        [...metrics, { ...twoWay, mode: "hybrid 2-way" }, { ...rrf, mode: "hybrid rrf" }],
       ),
     );
   }, 180_000);

@@ -24,4 +24,22 @@ describe("createCachedEmbedder", () => {
     await createCachedEmbedder({ embedder: two, store }).embed(["cat"]);
     expect(two.calls).toEqual([["cat"]]);
   });
+
+  it("passes late interaction and word rows through, and adds neither when the model has none", async () => {
+    const inner = {
+      ...recordingTopicEmbedder("words-model", 4),
+      lateInteraction: async (_query: string, texts: ReadonlyArray<string | Uint32Array>) =>
+        texts.map(() => 0.5),
+      wordRows: async (texts: readonly string[]) => texts.map(() => Uint32Array.of(7)),
+    };
+    const cached = createCachedEmbedder({ embedder: inner, store: createMemoryStore() });
+    expect(await cached.lateInteraction?.("cat", ["a", "b"])).toEqual([0.5, 0.5]);
+    expect((await cached.wordRows?.(["a"]))?.map((rows) => Array.from(rows))).toEqual([[7]]);
+    const plain = createCachedEmbedder({
+      embedder: recordingTopicEmbedder("plain", 4),
+      store: createMemoryStore(),
+    });
+    expect(plain.lateInteraction).toBeUndefined();
+    expect(plain.wordRows).toBeUndefined();
+  });
 });

@@ -38,10 +38,15 @@ export function createCachedEmbedder(options: CachedEmbedderOptions): CachedEmbe
     embed: (texts) => embedChecked(embedder, texts),
   });
   const stats = { hits: 0, misses: 0, providerCalls: 0 };
+  // Computed from the word vectors themselves: nothing to cache, passed through.
+  const lateInteraction = embedder.lateInteraction?.bind(embedder);
+  const wordRows = embedder.wordRows?.bind(embedder);
   return {
     model: embedder.model,
     dimensions: embedder.dimensions,
     stats,
+    ...(lateInteraction === undefined ? {} : { lateInteraction }),
+    ...(wordRows === undefined ? {} : { wordRows }),
     async embed(texts: string[]) {
       if (texts.length === 0) return [];
       const result = await cache.embedMany(texts);

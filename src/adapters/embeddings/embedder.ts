@@ -11,6 +11,20 @@ export interface Embedder {
   readonly dimensions: number;
   /** One vector per text, in input order. */
   embed(texts: string[]): Promise<Float32Array[]>;
+  /**
+   * Optional, for word-vector models (the offline embedder): a late-interaction score per text,
+   * in input order: the mean over the query's words, weighted as the embedder weights them, of
+   * the best cosine between that word's vector and any word of the text (1 when the text holds
+   * the word itself; 0 for a text or query with no known word). A text may be given as the
+   * rows {@link wordRows} returned for it, which skips splitting it into words. Hybrid search
+   * adds it as a third ranking of the candidates (search-index.ts).
+   */
+  lateInteraction?(query: string, texts: ReadonlyArray<string | Uint32Array>): Promise<number[]>;
+  /**
+   * Optional, with {@link lateInteraction}: each text's distinct words as the embedder's
+   * vocabulary rows, for an index to store beside the vector.
+   */
+  wordRows?(texts: readonly string[]): Promise<Uint32Array[]>;
 }
 
 /**

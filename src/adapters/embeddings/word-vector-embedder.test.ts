@@ -129,3 +129,62 @@ describe("createWordVectorEmbedder", () => {
     }
   });
 });
+
+describe("late interaction", () => {
+  // a and b orthogonal, c between them (cosine 1/√2 with each), d opposite a.
+  const vectors = {
+    dimensions: 2,
+    vocabulary: Vocabulary.fromWords(["a", "b", "c", "d"]),
+    scales: new Float32Array([0.1, 0.1, 0.1, 0.1]),
+    values: new Int8Array([10, 0, 0, 10, 10, 10, -10, 0]),
+    source: "test",
+  };
+  const make = (ensureRows?: (rows: ArrayLike<number>) => void) =>
+    createWordVectorEmbedder({ vectors, model: "m", smoothing: 0.5, ensureRows });
+  const [wa, wb] = sifWeightsByRank({ words: 4, smoothing: 0.5 }) as unknown as [number, number];
+  const late = async (query: string, texts: Array<string | Uint32Array>) => {
+    const scores = await make().lateInteraction?.(query, texts);
+    if (scores === undefined) throw new Error("no lateInteraction");
+    return scores;
+  };
+
+  it("averages each query word's best cosine in the text, SIF-weighted", async () => {
+    const [onlyC, onlyA, bAndC, none, unknown] = await late("a b", ["c", "a", "b c", "", "zzz"]);
+    expect(onlyC).toBeCloseTo(Math.SQRT1_2, 6);
+    expect(onlyA).toBeCloseTo(wa / (wa + wb), 6);
+    expect(bAndC).toBeCloseTo((wa * Math.SQRT1_2 + wb) / (wa + wb), 6);
+    expect(none).toBe(0);
+    expect(unknown).toBe(0);
+    // Repeated words count once on either side.
+    expect(await late("a a b", ["c c a"])).toEqual(await late("a b", ["a c"]));
+  });
+
+  it("counts an opposite word as 0, not below, and a query with no known word as 0", async () => {
+    expect(await late("a", ["d"])).toEqual([0]);
+    expect(await late("zzz 123", ["a b"])).toEqual([0]);
+  });
+
+  it("scores the rows wordRows gives exactly as the text", async () => {
+    const embedder = make();
+    const texts = ["c a", "b", "d b c"];
+    const rows = await embedder.wordRows?.(texts);
+    expect(rows?.map((row) => Array.from(row))).toEqual([[0, 2], [1], [1, 2, 3]]);
+    expect(await embedder.lateInteraction?.("a b", rows ?? [])).toEqual(
+      await embedder.lateInteraction?.("a b", texts),
+    );
+  });
+
+  it("reads the rows it uses before reading them", async () => {
+    const asked: number[] = [];
+    const embedder = make((rows) => asked.push(...Array.from(rows)));
+    asked.length = 0; // creating it read the rows of the common direction
+    await embedder.lateInteraction?.("a", ["b c", "c"]);
+    expect(new Set(asked)).toEqual(new Set([0, 1, 2]));
+  });
+
+  it("rejects texts that are neither strings nor word rows", async () => {
+    await expect(late("a", [5 as unknown as string])).rejects.toThrow(
+      "texts[0] must be a string or the Uint32Array wordRows gave, got number",
+    );
+  });
+});

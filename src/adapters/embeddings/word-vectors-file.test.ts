@@ -97,6 +97,22 @@ describe("openWordVectorsFile", () => {
     expect(reader.rowsRead).toBe(2);
   });
 
+  it("reads through gaps of up to mergeGap rows, and only the rows asked for without it", async () => {
+    const { path, vectors } = await written();
+    const merged = openWordVectorsFile(path, { mergeGap: 2 });
+    merged?.ensureRows([3, 0, 9]);
+    // 0 and 3 are two rows apart, one read of rows 0-3; 9 is five rows past 3, a read of its own.
+    expect(merged?.rowsRead).toBe(5);
+    for (const row of [0, 1, 2, 3, 9]) {
+      expect(rowValues(merged?.vectors.values ?? new Int8Array(), row, 7)).toEqual(
+        rowValues(vectors.values, row, 7),
+      );
+    }
+    const exact = openWordVectorsFile(path);
+    exact?.ensureRows([3, 0, 9]);
+    expect(exact?.rowsRead).toBe(3);
+  });
+
   it("reads every row at once when a batch needs more separate reads than fullReadRuns", async () => {
     const { path, vectors } = await written();
     const reader = openWordVectorsFile(path, { fullReadRuns: 2 });

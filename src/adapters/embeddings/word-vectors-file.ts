@@ -210,9 +210,17 @@ export const FULL_READ_RUNS = 2048;
  */
 export function openWordVectorsFile(
   path: string,
-  options: { fullReadRuns?: number } = {},
+  options: {
+    fullReadRuns?: number;
+    /**
+     * Rows not asked for that may be read with the rows around them to save a read (default
+     * 0): each read is a system call, and a few hundred bytes more cost less than one.
+     */
+    mergeGap?: number;
+  } = {},
 ): WordVectorsFileReader | undefined {
   const fullReadRuns = options.fullReadRuns ?? FULL_READ_RUNS;
+  const mergeGap = options.mergeGap ?? 0;
   let descriptor: number;
   try {
     descriptor = openSync(path, "r");
@@ -256,7 +264,7 @@ export function openWordVectorsFile(
         return rowsRead;
       },
       ensureRows(rows) {
-        const runs = missingRuns(rows, read);
+        const runs = missingRuns(rows, read, mergeGap);
         if (runs.length === 0) return;
         const file = openSync(path, "r");
         try {
@@ -294,8 +302,15 @@ export function openWordVectorsFile(
   }
 }
 
-/** Sorted [start, end) runs of the rows not read yet; rows outside the vocabulary are skipped. */
-function missingRuns(rows: ArrayLike<number>, read: Uint8Array): Array<readonly [number, number]> {
+/**
+ * Sorted [start, end) runs of the rows not read yet, runs at most `gap` rows apart joined;
+ * rows outside the vocabulary are skipped.
+ */
+function missingRuns(
+  rows: ArrayLike<number>,
+  read: Uint8Array,
+  gap: number,
+): Array<readonly [number, number]> {
   const missing: number[] = [];
   for (let index = 0; index < rows.length; index++) {
     const row = rows[index] as number;
@@ -308,7 +323,7 @@ function missingRuns(rows: ArrayLike<number>, read: Uint8Array): Array<readonly 
   let end = start + 1;
   for (const row of missing) {
     if (row < end) continue;
-    if (row === end) end++;
+    if (row - end <= gap) end = row + 1;
     else {
       runs.push([start, end]);
       start = row;

@@ -2,14 +2,28 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_FUSION_WEIGHTS, resolveFusionWeights } from "./fusion-weights.js";
 
 describe("fusion weights", () => {
-  it("weighs both rankings fully by default", () => {
-    expect(resolveFusionWeights(undefined)).toEqual({ keyword: 1, semantic: 1 });
-    expect(DEFAULT_FUSION_WEIGHTS).toEqual({ keyword: 1, semantic: 1 });
+  it("weighs every ranking fully by default", () => {
+    const all = { keyword: 1, semantic: 1, lateInteraction: 1 };
+    expect(resolveFusionWeights(undefined)).toEqual(all);
+    expect(DEFAULT_FUSION_WEIGHTS).toEqual(all);
   });
 
-  it("lets a caller override either weight", () => {
-    expect(resolveFusionWeights({ semantic: 0.2 })).toEqual({ keyword: 1, semantic: 0.2 });
-    expect(resolveFusionWeights({ keyword: 0 })).toEqual({ keyword: 0, semantic: 1 });
+  it("lets a caller override any weight", () => {
+    expect(resolveFusionWeights({ semantic: 0.2 })).toEqual({
+      keyword: 1,
+      semantic: 0.2,
+      lateInteraction: 1,
+    });
+    expect(resolveFusionWeights({ keyword: 0 })).toEqual({
+      keyword: 0,
+      semantic: 1,
+      lateInteraction: 1,
+    });
+    expect(resolveFusionWeights({ lateInteraction: 0 })).toEqual({
+      keyword: 1,
+      semantic: 1,
+      lateInteraction: 0,
+    });
   });
 
   it("rejects weights that are negative, not numbers, or all zero", () => {
@@ -19,7 +33,10 @@ describe("fusion weights", () => {
     expect(() => resolveFusionWeights({ keyword: Number.POSITIVE_INFINITY })).toThrow(
       /weights.keyword must be a finite number/,
     );
-    expect(() => resolveFusionWeights({ keyword: 0, semantic: 0 })).toThrow(
+    expect(() => resolveFusionWeights({ lateInteraction: Number.NaN })).toThrow(
+      /weights.lateInteraction must be a finite number/,
+    );
+    expect(() => resolveFusionWeights({ keyword: 0, semantic: 0, lateInteraction: 0 })).toThrow(
       "weights must give at least one ranking a weight above 0",
     );
   });

@@ -210,3 +210,32 @@ describe("IndexDatabase title field", () => {
     expect(() => open("future.db")).toThrow(/schema 9, this one reads 2.*--rebuild/);
   });
 });
+
+describe("IndexDatabase word rows", () => {
+  it("stores word rows per distinct text and drops them with their chunks", () => {
+    const index = open("rows.db");
+    index.saveSettings(SETTINGS);
+    index.writeBatch(
+      [file("/a", ["cat", "dog"])],
+      new Map([
+        ["hash:cat", new Float32Array([1, 0])],
+        ["hash:dog", new Float32Array([0, 1])],
+      ]),
+      new Map([
+        ["hash:cat", Uint32Array.of(3, 70_000, 4_000_000_000)],
+        ["hash:dog", new Uint32Array(0)],
+      ]),
+    );
+    const rows = index.wordRows(["hash:cat", "hash:dog", "hash:none"]);
+    expect([...rows.keys()]).toEqual(["hash:cat", "hash:dog"]);
+    expect(Array.from(rows.get("hash:cat") ?? [])).toEqual([3, 70_000, 4_000_000_000]);
+    expect(rows.get("hash:dog")?.length).toBe(0);
+    // The file now holds only "cat": "dog"'s rows go with its vector.
+    index.writeBatch([file("/a", ["cat"])], new Map());
+    index.removeOrphanVectors();
+    expect([...index.wordRows(["hash:cat", "hash:dog"]).keys()]).toEqual(["hash:cat"]);
+    index.clear();
+    expect(index.wordRows(["hash:cat"]).size).toBe(0);
+    index.database.close();
+  });
+});

@@ -182,6 +182,13 @@ export class IndexDatabase {
           part INTEGER PRIMARY KEY,
           bytes BLOB NOT NULL
         );
+        -- Per distinct chunk text, the embedder's word rows (Embedder.wordRows), little-endian
+        -- uint32, for hybrid search's late-interaction ranking. An index written before this
+        -- table existed has none: those chunks are split into words at query time instead.
+        CREATE TABLE IF NOT EXISTS search_word_rows (
+          content_hash TEXT PRIMARY KEY NOT NULL,
+          rows BLOB NOT NULL
+        );
       `);
       const version = this.#meta("schema_version");
       if (version === "1") this.#upgradeFromVersion1();
@@ -271,6 +278,7 @@ export class IndexDatabase {
         DELETE FROM search_chunks;
         DELETE FROM search_files;
         DELETE FROM search_vectors;
+        DELETE FROM search_word_rows;
         DELETE FROM search_vector_snapshot;
         DELETE FROM search_meta WHERE key <> 'schema_version';
         INSERT INTO search_fts (search_fts) VALUES ('rebuild');
@@ -310,9 +318,16 @@ export class IndexDatabase {
    * Replaces the chunks of every file in `files` and stores `vectors`, all in one transaction:
    * an interruption leaves either the old or the new state of the whole batch.
    */
-  writeBatch(files: readonly FileUpdate[], vectors: ReadonlyMap<string, Float32Array>): void {
+  writeBatch(
+    files: readonly FileUpdate[],
+    vectors: ReadonlyMap<string, Float32Array>,
+    wordRows: ReadonlyMap<string, Uint32Array> = new Map(),
+  ): void {
     const insertVector = this.database.prepare<[string, Buffer]>(
       "INSERT OR IGNORE INTO search_vectors (content_hash, vector) VALUES (?, ?)",
+    );
+    const insertWordRows = this.database.prepare<[string, Buffer]>(
+      "INSERT OR REPLACE INTO search_word_rows (content_hash, rows) VALUES (?, ?)",
     );
     const upsertFile = this.database.prepare<{
       path: string;
@@ -340,7 +355,10 @@ export class IndexDatabase {
     this.#writes++;
     this.database.transaction(() => {
       this.#bumpGeneration();
-      for (const [hash, vector] of vectors) insertVector.run(hash, vectorBytes(vector));
+      for (const [hash, vector] of vectors) insertVector.run(hash, littleEndianBytes(vector));
+      for (const [hash, rows] of wordRows) {
+        insertWordRows.run(hash, littleEndianBytes(rows));
+      }
       for (const file of files) {
         upsertFile.run({
           path: file.path,
@@ -391,6 +409,11 @@ export class IndexDatabase {
     this.#writes++;
     return this.database.transaction(() => {
       this.#bumpGeneration();
+      this.database
+        .prepare(
+          "DELETE FROM search_word_rows WHERE content_hash NOT IN (SELECT content_hash FROM search_chunks)",
+        )
+        .run();
       return this.database
         .prepare(
           "DELETE FROM search_vectors WHERE content_hash NOT IN (SELECT content_hash FROM search_chunks)",
@@ -620,6 +643,20 @@ export class IndexDatabase {
     );
   }
 
+  /** The stored word rows of these chunk texts (see search_word_rows); absent ones are left out. */
+  wordRows(hashes: readonly string[]): Map<string, Uint32Array> {
+    const select = this.#prepared<[string], { rows: Buffer }>(
+      "SELECT rows FROM search_word_rows WHERE content_hash = ?",
+    );
+    const found = new Map<string, Uint32Array>();
+    for (const hash of hashes) {
+      const row = select.get(hash);
+      if (row === undefined) continue;
+      found.set(hash, wordRowsOf(row.rows));
+    }
+    return found;
+  }
+
   /** The chunks with these ids, with their file paths, in the order of `ids`. */
   chunks(ids: readonly number[]): ChunkRecord[] {
     const select = this.#prepared<[number], ChunkRow>(
@@ -679,11 +716,23 @@ export class IndexDatabase {
   }
 }
 
-function vectorBytes(vector: Float32Array): Buffer {
-  if (LITTLE_ENDIAN) return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
-  const bytes = Buffer.alloc(vector.length * 4);
-  vector.forEach((value, index) => {
-    bytes.writeFloatLE(value, index * 4);
+function wordRowsOf(bytes: Buffer): Uint32Array {
+  const rows = new Uint32Array(bytes.length >>> 2);
+  // Copied either way: a Buffer from SQLite need not be 4-byte aligned.
+  if (LITTLE_ENDIAN) new Uint8Array(rows.buffer).set(bytes.subarray(0, rows.length * 4));
+  else
+    for (let index = 0; index < rows.length; index++) rows[index] = bytes.readUInt32LE(index * 4);
+  return rows;
+}
+
+/** Vector values or word rows as stored: 4 bytes each, little-endian. */
+function littleEndianBytes(values: Float32Array | Uint32Array): Buffer {
+  if (LITTLE_ENDIAN) return Buffer.from(values.buffer, values.byteOffset, values.byteLength);
+  const bytes = Buffer.alloc(values.length * 4);
+  const floats = values instanceof Float32Array;
+  values.forEach((value, index) => {
+    if (floats) bytes.writeFloatLE(value, index * 4);
+    else bytes.writeUInt32LE(value, index * 4);
   });
   return bytes;
 }

@@ -274,10 +274,22 @@ export async function indexPaths(
       const byHash = new Map(
         hashes.map((hash, index) => [hash, toUnit(vectors[index] as Float32Array)]),
       );
+      // Word rows for hybrid search's late interaction, stored so queries need not split texts.
+      const rows =
+        texts.length === 0 || options.embedder.wordRows === undefined
+          ? []
+          : await options.embedder.wordRows(texts);
+      const rowsByHash = new Map(
+        hashes.flatMap((hash, index) => {
+          const found = rows[index];
+          return found instanceof Uint32Array ? [[hash, found] as const] : [];
+        }),
+      );
       database.saveSettings(settings);
       database.writeBatch(
         pending.map((file) => file.update),
         byHash,
+        rowsByHash,
       );
     }
     for (const file of pending) {

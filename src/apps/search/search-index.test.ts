@@ -117,6 +117,76 @@ describe("SearchIndex.search", () => {
     );
   });
 
+  it("adds the embedder's late-interaction ranking of the candidates as a third ranking", async () => {
+    const asked: Array<{ query: string; texts: string[] }> = [];
+    // Favours the garage note, which neither other ranking puts first for "the kitten pet".
+    const late = {
+      model: embedder.model,
+      dimensions: embedder.dimensions,
+      embed: (texts: string[]) => embedder.embed(texts),
+      async lateInteraction(query: string, texts: readonly string[]) {
+        asked.push({ query, texts: [...texts] });
+        return texts.map((text) => (text.includes("garage door") ? 0.9 : 0));
+      },
+    };
+    const twoWay = await index.search("the kitten pet", { embedder, topK: 4 });
+    expect(names(twoWay.results)[0]).not.toBe("mixed.md");
+    const response = await index.search("the kitten pet", { embedder: late, topK: 4 });
+    // Called once, with the words keyword search keeps and every candidate's text once.
+    expect(asked).toHaveLength(1);
+    expect(asked[0]?.query).toBe("kitten pet");
+    for (const hit of twoWay.results) expect(asked[0]?.texts).toContain(hit.text);
+    expect(new Set(asked[0]?.texts).size).toBe(asked[0]?.texts.length);
+    const keyword = await index.search("the kitten pet", { mode: "keyword", topK: 50 });
+    const semantic = await index.search("the kitten pet", { mode: "semantic", embedder, topK: 50 });
+    const bestKeyword = keyword.results[0]?.score as number;
+    const bestSemantic = semantic.results[0]?.score as number;
+    for (const hit of response.results) {
+      expect(hit.scores.lateInteraction).toBe(hit.text.includes("garage door") ? 0.9 : 0);
+      expect(hit.ranks.lateInteraction).toBeDefined();
+      expect(hit.score).toBeCloseTo(
+        (hit.scores.keyword ?? 0) / bestKeyword +
+          (hit.scores.semantic ?? 0) / bestSemantic +
+          (hit.scores.lateInteraction ?? 0) / 0.9,
+        12,
+      );
+    }
+    const scores = response.results.map((hit) => hit.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    const heavy = await index.search("the kitten pet", {
+      embedder: late,
+      topK: 4,
+      weights: { lateInteraction: 5 },
+    });
+    expect(names(heavy.results)[0]).toBe("mixed.md");
+    expect(heavy.results[0]?.ranks.lateInteraction).toBe(1);
+    asked.length = 1;
+
+    // Weight 0 or rank fusion: not asked, and the two-way ranking.
+    const off = await index.search("the kitten pet", {
+      embedder: late,
+      topK: 4,
+      weights: { lateInteraction: 0 },
+    });
+    const rrf = await index.search("the kitten pet", { embedder: late, topK: 4, fusion: "rrf" });
+    expect(asked).toHaveLength(1);
+    expect(names(off.results)).toEqual(names(twoWay.results));
+    expect(off.results[0]?.ranks.lateInteraction).toBeUndefined();
+    expect(rrf.results[0]?.ranks.lateInteraction).toBeUndefined();
+  });
+
+  it("rejects late-interaction scores that do not match the candidates", async () => {
+    const broken = {
+      model: embedder.model,
+      dimensions: embedder.dimensions,
+      embed: (texts: string[]) => embedder.embed(texts),
+      lateInteraction: async () => [1],
+    };
+    await expect(index.search("kitten pet", { embedder: broken })).rejects.toThrow(
+      /returned 1 late-interaction scores for \d+ texts/,
+    );
+  });
+
   it("never lets FTS5 syntax in a query throw", async () => {
     for (const query of [
       '"unbalanced',
@@ -232,4 +302,58 @@ describe("SearchIndex.search with identical files", () => {
       expect(grep?.copies[0]).toMatchObject({ startLine: 1, endLine: 4 });
     },
   );
+});
+
+describe("SearchIndex late interaction from stored word rows", () => {
+  const rowsRoot = mkdtempSync(join(tmpdir(), "tokenwise-search-rows-"));
+  // A word-row embedder in miniature: a text's "rows" are its length, so the test can tell
+  // rows stored at indexing from rows of a text split at query time.
+  const given: Array<string | Uint32Array> = [];
+  const rowEmbedder = {
+    model: embedder.model,
+    dimensions: embedder.dimensions,
+    embed: (texts: string[]) => embedder.embed(texts),
+    async wordRows(texts: readonly string[]) {
+      return texts.map((text) => Uint32Array.of(text.length));
+    },
+    async lateInteraction(_query: string, texts: ReadonlyArray<string | Uint32Array>) {
+      given.push(...texts);
+      return texts.map((text) => (typeof text === "string" ? text.length : (text[0] ?? 0)));
+    },
+  };
+  let rowsIndex: SearchIndex;
+
+  beforeAll(async () => {
+    const rowsDocs = join(rowsRoot, "docs");
+    mkdirSync(rowsDocs);
+    for (const [name, text] of Object.entries(FILES)) writeFileSync(join(rowsDocs, name), text);
+    rowsIndex = openSearchIndex({ dataDir: join(rowsRoot, "data") });
+    await rowsIndex.index([rowsDocs], { embedder: rowEmbedder });
+  });
+
+  afterAll(() => {
+    rowsIndex.close();
+    rmSync(rowsRoot, { recursive: true, force: true });
+  });
+
+  it("passes the rows stored at indexing, and the text where an older index has none", async () => {
+    const stored = await rowsIndex.search("kitten garage", { embedder: rowEmbedder, topK: 4 });
+    expect(given.length).toBeGreaterThan(0);
+    expect(given.every((text) => text instanceof Uint32Array)).toBe(true);
+    for (const hit of stored.results) {
+      expect(hit.scores.lateInteraction).toBe(hit.text.length);
+    }
+    // As an index written before word rows were stored: the texts themselves, same scores.
+    // (Deleted through another connection, which also shows remembered rows are dropped.)
+    const other = openSearchIndex({ dataDir: join(rowsRoot, "data") });
+    other.database.exec("DELETE FROM search_word_rows");
+    other.close();
+    given.length = 0;
+    const older = await rowsIndex.search("kitten garage", { embedder: rowEmbedder, topK: 4 });
+    expect(given.length).toBeGreaterThan(0);
+    expect(given.every((text) => typeof text === "string")).toBe(true);
+    expect(older.results.map((hit) => [hit.chunkId, hit.score])).toEqual(
+      stored.results.map((hit) => [hit.chunkId, hit.score]),
+    );
+  });
 });

@@ -1,7 +1,8 @@
 /**
  * A search index in the tokenwise SQLite file: index files once, then search them by keyword
- * (BM25), by meaning (vectors) or both (weighted reciprocal rank fusion). Chunks with
- * identical text are one result that lists every place the text occurs.
+ * (BM25), by meaning (vectors) or both (score fusion, with a third late-interaction ranking of
+ * the candidates when the embedder offers one). Chunks with identical text are one result that
+ * lists every place the text occurs.
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -38,6 +39,14 @@ export type FusionMethod = "score" | "rrf";
 export const FUSION_METHODS: readonly FusionMethod[] = ["score", "rrf"];
 
 export const SEARCH_MODES: readonly SearchMode[] = ["hybrid", "keyword", "semantic"];
+
+/**
+ * How many of each ranking's first results hybrid search also ranks by late interaction. On
+ * the calibration sets (bench/search/rerank-lab.mjs) 15, 20, 30 and 40 gave the same recall@5
+ * as all 50 candidates of each (10 did not); 15 is the least work, which a fresh process pays
+ * in full (the rows of every word of every candidate read from the word-vectors file).
+ */
+export const LATE_INTERACTION_CANDIDATES = 15;
 
 export interface OpenSearchIndexOptions {
   /** Data directory holding tokenwise.db (created when missing). */
@@ -92,9 +101,12 @@ export interface SearchHit {
    * fused score (hybrid); only comparable within one mode.
    */
   score: number;
-  /** Rank (from 1) of the chunk in the keyword and semantic rankings, where it appeared. */
-  ranks: { keyword?: number; semantic?: number };
-  scores: { keyword?: number; semantic?: number };
+  /**
+   * Rank (from 1) of the chunk in the keyword, semantic and (hybrid mode, embedders that offer
+   * it) late-interaction rankings, where it appeared.
+   */
+  ranks: { keyword?: number; semantic?: number; lateInteraction?: number };
+  scores: { keyword?: number; semantic?: number; lateInteraction?: number };
 }
 
 export interface SearchResponse {
@@ -124,6 +136,7 @@ export class SearchIndex {
   #vectors: LoadedVectors | undefined;
   #keywordSearches = 0;
   #keywordIndex: { version: string; index: KeywordIndex } | undefined;
+  #rows: { version: string; byHash: Map<string, Uint32Array | null> } | undefined;
 
   constructor(database: SqliteDatabase, owned: boolean) {
     this.#index = new IndexDatabase(database);
@@ -194,10 +207,15 @@ export class SearchIndex {
         : await this.#semantic(query, pool, settings, options.embedder, notes);
 
     let ranked: Match[];
+    let late: Match[] | undefined;
     if (mode === "keyword") ranked = keyword ?? [];
     else if (mode === "semantic") ranked = semantic ?? [];
     else {
-      ranked = fuse(keyword ?? [], semantic ?? [], {
+      late =
+        fusion === "score" && (weights as FusionWeights).lateInteraction > 0
+          ? await this.#lateInteraction(query, keyword ?? [], semantic ?? [], options.embedder)
+          : undefined;
+      ranked = fuse(keyword ?? [], semantic ?? [], late ?? [], {
         fusion,
         k: rrfK,
         weights: weights as FusionWeights,
@@ -206,6 +224,7 @@ export class SearchIndex {
     ranked = ranked.slice(0, topK);
     const keywordRank = rankLookup(keyword);
     const semanticRank = rankLookup(semantic);
+    const lateRank = rankLookup(late);
     const records = new Map(
       this.#index.chunks(ranked.map((match) => match.id)).map((record) => [record.id, record]),
     );
@@ -220,6 +239,7 @@ export class SearchIndex {
           score: match.score,
           keywordRank,
           semanticRank,
+          lateRank,
           copies: copies.get(match.contentHash) ?? [],
         }),
       ];
@@ -231,6 +251,7 @@ export class SearchIndex {
   close(): void {
     this.#vectors = undefined;
     this.#keywordIndex = undefined;
+    this.#rows = undefined;
     if (this.#owned) this.#index.database.close();
   }
 
@@ -255,6 +276,53 @@ export class SearchIndex {
       if (resident !== undefined) return resident;
     }
     return this.#index.keywordMatches(toFtsQuery(query) as string, limit);
+  }
+
+  /**
+   * The late-interaction ranking of the keyword and semantic rankings' first
+   * {@link LATE_INTERACTION_CANDIDATES} (each text once),
+   * scored by the embedder over the query's words that keyword search keeps (stop words out);
+   * undefined when the embedder has no `lateInteraction` or there are no candidates.
+   */
+  async #lateInteraction(
+    query: string,
+    keyword: Match[],
+    semantic: Match[],
+    embedder: Embedder | undefined,
+  ): Promise<Match[] | undefined> {
+    if (embedder?.lateInteraction === undefined) return undefined;
+    const candidates = new Map<string, Match>();
+    const top = LATE_INTERACTION_CANDIDATES;
+    for (const match of [...keyword.slice(0, top), ...semantic.slice(0, top)]) {
+      if (!candidates.has(match.contentHash)) candidates.set(match.contentHash, match);
+    }
+    if (candidates.size === 0) return undefined;
+    const pool = [...candidates.values()];
+    // Stored word rows where indexing wrote them; the text (split at query time) elsewhere.
+    const stored = this.#wordRows(pool.map((match) => match.contentHash));
+    const missing = pool.filter((match) => !stored.has(match.contentHash));
+    const texts = new Map(
+      this.#index
+        .chunks(missing.map((match) => match.id))
+        .map((record) => [record.id, record.text]),
+    );
+    const words = toFtsPhrases(query)
+      .map((phrase) => phrase.text)
+      .join(" ");
+    const scores = await embedder.lateInteraction(
+      words,
+      pool.map((match) => stored.get(match.contentHash) ?? texts.get(match.id) ?? ""),
+    );
+    if (!Array.isArray(scores) || scores.length !== pool.length) {
+      throw new TokenwiseError(
+        "provider_error",
+        `embedding model ${embedder.model} returned ${Array.isArray(scores) ? scores.length : "no"} late-interaction scores for ${pool.length} texts`,
+        { details: { model: embedder.model, retryable: false } },
+      );
+    }
+    return pool
+      .map((match, position) => ({ ...match, score: scores[position] as number }))
+      .sort((a, b) => b.score - a.score);
   }
 
   async #semantic(
@@ -298,6 +366,23 @@ export class SearchIndex {
       score: match.score,
       contentHash: loaded.hashes[match.index] as string,
     }));
+  }
+
+  /** Stored word rows of these chunk texts, remembered until the index changes. */
+  #wordRows(hashes: readonly string[]): Map<string, Uint32Array> {
+    const version = this.#index.version();
+    if (this.#rows?.version !== version) this.#rows = { version, byHash: new Map() };
+    const { byHash } = this.#rows;
+    const unknown = hashes.filter((hash) => !byHash.has(hash));
+    const read = this.#index.wordRows(unknown);
+    // null: the index holds none for that text (written before word rows were stored).
+    for (const hash of unknown) byHash.set(hash, read.get(hash) ?? null);
+    const found = new Map<string, Uint32Array>();
+    for (const hash of hashes) {
+      const rows = byHash.get(hash);
+      if (rows) found.set(hash, rows);
+    }
+    return found;
   }
 
   #loadVectors(dimensions: number): LoadedVectors {
@@ -379,10 +464,14 @@ function readSearchOptions(query: string, options: SearchOptions) {
   return { mode, topK, rrfK, candidates, fusion };
 }
 
-/** Fuses the two rankings by chunk text, weighted. */
+/**
+ * Fuses the rankings by chunk text, weighted; `late` (the late-interaction ranking of the same
+ * candidates) counts in score fusion only.
+ */
 function fuse(
   keyword: Match[],
   semantic: Match[],
+  late: Match[],
   options: { fusion: FusionMethod; k: number; weights: FusionWeights },
 ): Match[] {
   const byHash = new Map<string, Match>();
@@ -399,6 +488,7 @@ function fuse(
       : fuseByScore([
           { items: keyword.map(scoredHash), weight: weights.keyword },
           { items: semantic.map(scoredHash), weight: weights.semantic },
+          { items: late.map(scoredHash), weight: weights.lateInteraction },
         ]);
   return fused.map((entry) => ({ ...(byHash.get(entry.item) as Match), score: entry.score }));
 }
@@ -422,12 +512,14 @@ function toHit(options: {
   score: number;
   keywordRank: Map<string, { rank: number; score: number }>;
   semanticRank: Map<string, { rank: number; score: number }>;
+  lateRank: Map<string, { rank: number; score: number }>;
   copies: Array<{ id: number; path: string; startLine: number; endLine: number }>;
 }): SearchHit {
   const { record, query, score } = options;
   const snippet = makeSnippet(record.text, query);
   const keyword = options.keywordRank.get(record.contentHash);
   const semantic = options.semanticRank.get(record.contentHash);
+  const late = options.lateRank.get(record.contentHash);
   const copies = options.copies
     .filter((copy) => copy.id !== record.id)
     .map(({ path, startLine, endLine }) => ({ path, startLine, endLine }));
@@ -445,7 +537,7 @@ function toHit(options: {
     ],
     copies,
     score,
-    ranks: { keyword: keyword?.rank, semantic: semantic?.rank },
-    scores: { keyword: keyword?.score, semantic: semantic?.score },
+    ranks: { keyword: keyword?.rank, semantic: semantic?.rank, lateInteraction: late?.rank },
+    scores: { keyword: keyword?.score, semantic: semantic?.score, lateInteraction: late?.score },
   };
 }

@@ -16,7 +16,15 @@ export interface ParsedSearchArguments {
   flags: SearchFlags;
 }
 
-type ValueFlag = "mode" | "topK" | "dataDir" | "model" | "fusion" | "semanticWeight" | "rrfK";
+type ValueFlag =
+  | "mode"
+  | "topK"
+  | "dataDir"
+  | "model"
+  | "fusion"
+  | "semanticWeight"
+  | "lateInteractionWeight"
+  | "rrfK";
 type BooleanFlag = "json" | "full" | "serve";
 
 const VALUE_OPTIONS = new Map<string, ValueFlag>([
@@ -28,6 +36,7 @@ const VALUE_OPTIONS = new Map<string, ValueFlag>([
   ["-m", "model"],
   ["--fusion", "fusion"],
   ["--semantic-weight", "semanticWeight"],
+  ["--late-interaction-weight", "lateInteractionWeight"],
   ["--rrf-k", "rrfK"],
 ]);
 
@@ -90,13 +99,14 @@ function setValue(flags: SearchFlags, flag: ValueFlag, value: string): boolean {
       flags[flag] = parsed;
       return true;
     }
-    case "semanticWeight": {
+    case "semanticWeight":
+    case "lateInteractionWeight": {
       // fraction: a number from 0 to 1.
       const parsed = Number(value);
       if (value.trim() === "" || !Number.isFinite(parsed) || parsed < 0 || parsed > 1) {
         return false;
       }
-      flags.semanticWeight = parsed;
+      flags[flag] = parsed;
       return true;
     }
     default:

@@ -39,6 +39,7 @@ export interface SearchFlags {
   rrfK: number;
   fusion: string;
   semanticWeight?: number;
+  lateInteractionWeight?: number;
   full?: boolean;
 }
 
@@ -127,7 +128,12 @@ function readFlags(flags: SearchFlags): SearchOptions & { mode: SearchMode } {
     topK: flags.topK,
     rrfK: flags.rrfK,
     fusion: flags.fusion as FusionMethod,
-    weights: flags.semanticWeight === undefined ? undefined : { semantic: flags.semanticWeight },
+    weights: {
+      ...(flags.semanticWeight === undefined ? {} : { semantic: flags.semanticWeight }),
+      ...(flags.lateInteractionWeight === undefined
+        ? {}
+        : { lateInteraction: flags.lateInteractionWeight }),
+    },
   };
 }
 
@@ -243,6 +249,9 @@ function describeHit(hit: SearchHit, rank: number, full: boolean): string {
   const sources = [
     hit.ranks.keyword === undefined ? undefined : `keyword #${hit.ranks.keyword}`,
     hit.ranks.semantic === undefined ? undefined : `semantic #${hit.ranks.semantic}`,
+    hit.ranks.lateInteraction === undefined
+      ? undefined
+      : `late interaction #${hit.ranks.lateInteraction}`,
   ].filter((source) => source !== undefined);
   const body = full
     ? hit.text

@@ -53,7 +53,7 @@ describe("tokenwise search", () => {
     const lines = out.split("\n");
     expect(lines[0]).toMatch(
       new RegExp(
-        `^1\\. ${join(docs, "pets.md")}:1-3  score \\d\\.\\d{2}  \\(keyword #1, semantic #1\\)$`,
+        `^1\\. ${join(docs, "pets.md")}:1-3  score \\d\\.\\d{2}  \\(keyword #1, semantic #1, late interaction #1\\)$`,
       ),
     );
     expect(lines[1]).toBe("   3: The kitten and the puppy play.");
@@ -78,6 +78,8 @@ describe("tokenwise search", () => {
       "kitten",
       "--semantic-weight",
       "0",
+      "--late-interaction-weight",
+      "0",
       "--json",
       "--data-dir",
       dataDir,
@@ -85,6 +87,23 @@ describe("tokenwise search", () => {
     expect(
       (JSON.parse(weighted.out) as { results: Array<{ score: number }> }).results[0]?.score,
     ).toBe(1);
+    // Late interaction alone beside keyword: both rankings' best count 1 each.
+    const late = await runCli([
+      "search",
+      "kitten",
+      "--semantic-weight",
+      "0",
+      "--json",
+      "--data-dir",
+      dataDir,
+    ]);
+    const [top] = (
+      JSON.parse(late.out) as {
+        results: Array<{ score: number; ranks: { lateInteraction?: number } }>;
+      }
+    ).results;
+    expect(top?.score).toBe(2);
+    expect(top?.ranks.lateInteraction).toBe(1);
     const bad = await runCli(["search", "kitten", "--fusion", "max", "--data-dir", dataDir]);
     expect((bad.error as Error).message).toBe('--fusion must be one of score, rrf; got "max"');
   });

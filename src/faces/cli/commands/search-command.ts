@@ -46,6 +46,11 @@ export function registerSearchCommand(
       fraction,
     )
     .option(
+      "--late-interaction-weight <w>",
+      "weight of the late-interaction ranking (offline model, --fusion score) in hybrid mode; 0 leaves it out (default 1)",
+      fraction,
+    )
+    .option(
       "--rrf-k <n>",
       "reciprocal rank fusion constant for --fusion rrf",
       nonNegativeInteger,
