@@ -106,7 +106,11 @@ describe("migrateSqlite", () => {
     await ledger.close();
     migrated.close();
     byEngines.close();
-    expect(shippedMigrations("sqlite").map((entry) => entry.name)).toEqual(["key_value", "ledger"]);
+    expect(shippedMigrations("sqlite").map((entry) => entry.name)).toEqual([
+      "key_value",
+      "ledger",
+      "ledger_holds_index",
+    ]);
   });
 });
 

@@ -70,11 +70,13 @@ describe("tokenwise db migrate (SQLite)", () => {
     const first = await runCli(["db", "migrate", "--data-dir", dataDir]);
     expect(first.error).toBeUndefined();
     const path = join(dataDir, "tokenwise.db");
-    expect(first.out).toBe(`SQLite ${path}: applied 0001_key_value, 0002_ledger; now at version 2`);
+    expect(first.out).toBe(
+      `SQLite ${path}: applied 0001_key_value, 0002_ledger, 0003_ledger_holds_index; now at version 3`,
+    );
     const again = await runCli(["db", "migrate", "--data-dir", dataDir, "--json"]);
-    expect(JSON.parse(again.out)).toEqual({ target: `SQLite ${path}`, applied: [], version: 2 });
+    expect(JSON.parse(again.out)).toEqual({ target: `SQLite ${path}`, applied: [], version: 3 });
     const database = new Database(path);
-    expect(database.pragma("user_version", { simple: true })).toBe(2);
+    expect(database.pragma("user_version", { simple: true })).toBe(3);
     database.close();
   });
 
