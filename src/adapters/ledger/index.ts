@@ -24,6 +24,7 @@ export {
 export { MAX_AMOUNT, MAX_LIMIT } from "./ledger-input.js";
 export { createMemoryLedger, type MemoryLedgerOptions } from "./memory-ledger.js";
 export { createPostgresLedger, type PostgresLedgerOptions } from "./postgres-ledger.js";
+export { spentByScope } from "./postgres-spend-rows.js";
 export {
   closeOnSignals,
   createPostgresSpendWriter,
@@ -33,7 +34,13 @@ export {
   type SpendWriter,
   type SpendWriterStats,
 } from "./postgres-spend-writer.js";
-export { createRedisLedger, type RedisLedgerOptions } from "./redis-ledger.js";
+export {
+  createRedisLedger,
+  isLedgerStateLost,
+  type RedisLedgerOptions,
+  redisLedgerHasData,
+  restoreRedisLedger,
+} from "./redis-ledger.js";
 export { type OutboxEntry, type RedisSpendOutbox, redisSpendOutbox } from "./redis-spend-outbox.js";
 export { totalSpend, utcDay } from "./spend-totals.js";
 export { createSqliteLedger, type SqliteLedgerOptions } from "./sqlite-ledger.js";

@@ -99,3 +99,25 @@ export async function insertSpendRows(
   );
   return Number(rows[0]?.inserted ?? 0);
 }
+
+/**
+ * What every scope spent by the spend rows in `schema` (each row counted once per scope it
+ * charged), exact: to rebuild counters kept elsewhere (Redis) that were lost.
+ *
+ * @example
+ * ```ts
+ * const spent = await spentByScope(pool, "tokenwise"); // [{ scope: "team:a", spent: 3000000000000n }, ...]
+ * ```
+ */
+export async function spentByScope(
+  queryable: PostgresQueryable,
+  schema: string,
+): Promise<Array<{ scope: string; spent: bigint }>> {
+  const { rows } = await queryable.query<{ scope: string; spent: string }>(
+    `SELECT charged.scope, sum(spend.cost)::text AS spent
+     FROM ${ledgerTables(schema).spend} AS spend,
+       unnest(COALESCE(spend.scopes, ARRAY[spend.scope])) AS charged(scope)
+     GROUP BY charged.scope ORDER BY charged.scope`,
+  );
+  return rows.map((row) => ({ scope: row.scope, spent: BigInt(row.spent) }));
+}

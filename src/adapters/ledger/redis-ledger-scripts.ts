@@ -34,6 +34,11 @@ local function format(a)
   if a[1] == 0 then return string.format('%.0f', a[2]) end
   return string.format('%.0f', a[1]) .. string.format('%012.0f', a[2])
 end
+-- Money moves only while the epoch key (when one is given) exists: Redis that lost its data
+-- (restarted without persistence) has lost it too, and must be rebuilt first.
+local function state_lost(epoch)
+  return epoch ~= nil and epoch ~= '' and redis.call('EXISTS', epoch) == 0
+end
 local function now_ms()
   local time = redis.call('TIME')
   return tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
@@ -62,7 +67,8 @@ end
 /**
  * KEYS: for each scope in order its spent, active (zset id→expiresAt) and amounts (hash
  * id→amount) keys, then the reservation hash. ARGV: amount, ttlMs, lateSettleWindowMs, id,
- * scopes JSON, encoded scopes JSON, then one limit per scope. Every scope is checked before
+ * scopes JSON, encoded scopes JSON, one limit per scope, then the epoch key ("" for none:
+ * {-2} and nothing written when it is missing). Every scope is checked before
  * anything is written, so all are held or none. Returns {1, expiresAt, then each scope's spent
  * and reserved with this reservation held} or {0, index of the scope that refused (from 1),
  * spent, reserved}.
@@ -71,9 +77,10 @@ end
  * scopes); this engine targets standalone Redis or one primary.
  */
 export const reserveScript = redisScript(`${MONEY}
+local count = (#KEYS - 1) / 3
+if state_lost(ARGV[7 + count]) then return {-2} end
 local now = now_ms()
 local amount = parse(ARGV[1])
-local count = (#KEYS - 1) / 3
 local balances = {}
 for index = 1, count do
   local base = (index - 1) * 3
@@ -124,13 +131,15 @@ return {string.format('%.0f', expires_at), fields[1], fields[3]}
 
 /**
  * KEYS: reservation, log, log sequence. ARGV: prefix, id, actual, record JSON without scope
- * and cost ("" for none), record time, lateSettleWindowMs. Charges every scope and writes one
+ * and cost ("" for none), record time, lateSettleWindowMs, the epoch key ("" for none: {-2}
+ * and nothing written when it is missing). Charges every scope and writes one
  * record; the reservation hash then remembers the result for the late-settle window, so a
  * retried settle returns it and charges nothing. Returns {scopes JSON, reserved, actual}, on
  * the first settle followed by each scope's spent and reserved as it left them (expired
  * reservations freed first, as a balance read would), or nil when unknown.
  */
 export const settleScript = redisScript(`${MONEY}
+if state_lost(ARGV[7]) then return {-2} end
 local fields = redis.call('HMGET', KEYS[1], 'scopes', 'encodedScopes', 'amount', 'settled', 'actual')
 if not fields[1] then return false end
 if fields[4] then return {fields[1], fields[3], fields[5]} end
@@ -180,8 +189,12 @@ sweep(KEYS[2], KEYS[3], now_ms())
 return {format(parse(redis.call('GET', KEYS[1]))), format(reserved_sum(KEYS[3]))}
 `);
 
-/** KEYS: log, log sequence, then the spent key of every scope. ARGV: cost, time, record JSON. */
+/**
+ * KEYS: log, log sequence, then the spent key of every scope. ARGV: cost, time, record JSON,
+ * the epoch key ("" for none: -2 and nothing written when it is missing).
+ */
 export const recordScript = redisScript(`${MONEY}
+if state_lost(ARGV[4]) then return -2 end
 for index = 3, #KEYS do charge(KEYS[index], ARGV[1]) end
 append(KEYS[1], KEYS[2], tonumber(ARGV[2]), ARGV[3])
 return 1

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
+import { emptyUsage } from "../../core/cost/index.js";
 import { usd } from "../../core/money/index.js";
 import { createManualClock, sleep } from "../stores/test-support/manual-clock.js";
 import {
@@ -8,7 +9,12 @@ import {
   uniqueRedisPrefix,
 } from "../stores/test-support/redis-for-tests.js";
 import type { Ledger } from "./ledger.js";
-import { createRedisLedger } from "./redis-ledger.js";
+import {
+  createRedisLedger,
+  isLedgerStateLost,
+  redisLedgerHasData,
+  restoreRedisLedger,
+} from "./redis-ledger.js";
 import { describeBalanceObservations } from "./test-support/balance-observations.js";
 import { describeLedgerConformance } from "./test-support/ledger-conformance.js";
 
@@ -63,6 +69,42 @@ describeWithRedis("Redis ledger", () => {
     afterAll(async () => {
       await deleteRedisPrefix(client, prefix);
       await client.quit();
+    });
+
+    it("moves no money while its epoch key is missing, and restores counters then the epoch", async () => {
+      const scoped = `${prefix}epoch:`;
+      const epochKey = `${scoped}epoch`;
+      const ledger = createRedisLedger({ client, prefix: scoped, epochKey });
+      const budget = { scope: "team:t", limit: usd("1") };
+      const record = { model: "m", provider: "p", usage: emptyUsage() };
+      expect(await redisLedgerHasData({ client, prefix: scoped })).toBe(false);
+      const refused = await ledger
+        .reserve({ ...budget, amount: usd("0.1"), ttlMs: 60_000 })
+        .catch((error: unknown) => error);
+      expect(isLedgerStateLost(refused)).toBe(true);
+      const recorded = await ledger
+        .record({ ...record, scope: "team:t", cost: usd("0.1") })
+        .catch((error: unknown) => error);
+      expect(isLedgerStateLost(recorded)).toBe(true);
+      expect(await client.keys(`${scoped}*`)).toEqual([]);
+      await restoreRedisLedger({
+        client,
+        prefix: scoped,
+        epochKey,
+        spent: [{ scope: "team:t", spent: usd("0.95") }],
+      });
+      expect(await redisLedgerHasData({ client, prefix: scoped })).toBe(true);
+      expect(await ledger.spent("team:t")).toBe(usd("0.95"));
+      await expect(
+        ledger.reserve({ ...budget, amount: usd("0.1"), ttlMs: 60_000 }),
+      ).rejects.toMatchObject({ code: "budget_exceeded" });
+      const { id } = await ledger.reserve({ ...budget, amount: usd("0.05"), ttlMs: 60_000 });
+      await client.del(epochKey);
+      expect(isLedgerStateLost(await ledger.settle(id, usd("0.01")).catch((error) => error))).toBe(
+        true,
+      );
+      expect(await ledger.spent("team:t")).toBe(usd("0.95"));
+      await deleteRedisPrefix(client, scoped);
     });
 
     it("returns with each reservation the balances it left on every scope", async () => {

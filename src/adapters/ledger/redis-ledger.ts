@@ -11,6 +11,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
+import { TokenwiseError } from "../../core/errors/index.js";
 import type { Picodollars } from "../../core/money/index.js";
 // Internal: createEngineLifecycle stays out of the public index of adapters/stores.
 import { createEngineLifecycle } from "../stores/engine-lifecycle.js";
@@ -64,6 +65,35 @@ export interface RedisLedgerOptions extends RedisConnectionOptions, LedgerOption
   prefix?: string;
   /** Clock for the default time of spend records (default `Date.now`). Expiry uses Redis's clock. */
   now?: () => number;
+  /**
+   * A key that must exist for money to move. When it is missing (Redis restarted without
+   * persistence and lost its data, this key with it), reserve, settle and record write nothing
+   * and fail with a `store_error` whose details say `stateLost: true`
+   * ({@link isLedgerStateLost}), so the caller can rebuild the counters before going on
+   * instead of treating lost counters as budgets nobody spent. Default: none (no check).
+   */
+  epochKey?: string;
+}
+
+/**
+ * True for the error of a Redis ledger whose epoch key is missing: Redis lost its data, and
+ * nothing was written.
+ *
+ * @example
+ * ```ts
+ * if (isLedgerStateLost(error)) await rebuildCounters();
+ * ```
+ */
+export function isLedgerStateLost(error: unknown): boolean {
+  return TokenwiseError.hasCode(error, "store_error") && error.details.stateLost === true;
+}
+
+function stateLost(operation: string, epochKey: string): TokenwiseError {
+  return new TokenwiseError(
+    "store_error",
+    `Redis ledger ${operation} refused: the epoch key "${epochKey}" is missing, so Redis lost its data (restarted without persistence?) and its budget counters with it. Nothing was written; rebuild the counters from the durable ledger first (the gateway does so itself).`,
+    { details: { stateLost: true, epochKey, retryable: true } },
+  );
 }
 
 const PAGE_SIZE = 1000;
@@ -85,6 +115,7 @@ export function createRedisLedger(options: RedisLedgerOptions): Ledger {
   assertRedisPrefix(prefix);
   const lateSettleWindowMs = lateSettleWindowOf(options);
   const now = options.now ?? Date.now;
+  const epochKey = options.epochKey ?? "";
   const { client, owned } = openRedisConnection(options);
   const logKey = `${prefix}log`;
   const sequenceKey = `${prefix}log:sequence`;
@@ -93,7 +124,7 @@ export function createRedisLedger(options: RedisLedgerOptions): Ledger {
     const encoded = encodeURIComponent(scope);
     return {
       encoded,
-      spent: `${prefix}spent:${encoded}`,
+      spent: spentKeyOf(prefix, scope),
       active: `${prefix}active:${encoded}`,
       amounts: `${prefix}amounts:${encoded}`,
     };
@@ -147,9 +178,11 @@ export function createRedisLedger(options: RedisLedgerOptions): Ledger {
               JSON.stringify(scopes),
               JSON.stringify(keys.map((key) => key.encoded)),
               ...budgets.map((budget) => budget.limit.toString()),
+              epochKey,
             ],
           ),
         );
+        if (reply[0] === "-2") throw stateLost("reserve", epochKey);
         if (reply[0] !== "1") {
           const budget = budgets[Number(reply[1]) - 1] as ScopeBudget;
           throw budgetExceeded({
@@ -203,10 +236,12 @@ export function createRedisLedger(options: RedisLedgerOptions): Ledger {
             details === undefined ? "" : JSON.stringify(details),
             String(details?.time ?? 0),
             String(lateSettleWindowMs),
+            epochKey,
           ],
         );
         if (reply === null) throw reservationNotFound(id);
         const fields = asStrings(reply);
+        if (fields[0] === "-2") throw stateLost("settle", epochKey);
         const [scopesJson, reserved, charged] = fields;
         const scopes = scopesFrom(scopesJson);
         // Only the first settle reports balances (a repeated one changed nothing).
@@ -245,15 +280,16 @@ export function createRedisLedger(options: RedisLedgerOptions): Ledger {
     async record(input: SpendRecordInput) {
       const record = toSpendRecord(input, now());
       await run("record", async () => {
-        await script(
+        const reply = await script(
           recordScript,
           [
             logKey,
             sequenceKey,
             ...(record.scopes ?? [record.scope]).map((scope) => scopeKeys(scope).spent),
           ],
-          [record.cost.toString(), String(record.time), serializeRecord(record)],
+          [record.cost.toString(), String(record.time), serializeRecord(record), epochKey],
         );
+        if (Number(reply) === -2) throw stateLost("record", epochKey);
       });
       return structuredClone(record);
     },
@@ -289,6 +325,61 @@ function balancesFrom(
     spent: BigInt(reply[offset + index * 2] ?? "0"),
     reserved: BigInt(reply[offset + index * 2 + 1] ?? "0"),
   }));
+}
+
+/** The key of what a scope spent, in a Redis ledger with `prefix`. */
+function spentKeyOf(prefix: string, scope: string): string {
+  return `${prefix}spent:${encodeURIComponent(scope)}`;
+}
+
+/**
+ * Whether a Redis ledger under `prefix` holds any data (a spend counter or a log sequence),
+ * to tell a Redis that lost its data from one that never had any.
+ *
+ * @example
+ * ```ts
+ * if (!(await redisLedgerHasData({ client, prefix: "tokenwise:ledger:" }))) await restore();
+ * ```
+ */
+export async function redisLedgerHasData(options: {
+  client: Redis;
+  prefix: string;
+}): Promise<boolean> {
+  const { client, prefix } = options;
+  if ((await client.exists(`${prefix}log:sequence`)) === 1) return true;
+  let cursor = "0";
+  do {
+    const [next, keys] = await client.scan(cursor, "MATCH", `${prefix}spent:*`, "COUNT", 1000);
+    if (keys.length > 0) return true;
+    cursor = next;
+  } while (cursor !== "0");
+  return false;
+}
+
+/**
+ * Sets what each scope spent (from the durable ledger) in a Redis ledger under `prefix`, then
+ * its epoch key, last, so money moves again only once every counter is back. Counters of
+ * scopes not listed are left as they are.
+ *
+ * @example
+ * ```ts
+ * await restoreRedisLedger({ client, prefix: "tokenwise:ledger:", epochKey, spent: [{ scope: "team:a", spent: usd("3") }] });
+ * ```
+ */
+export async function restoreRedisLedger(options: {
+  client: Redis;
+  prefix: string;
+  epochKey: string;
+  spent: ReadonlyArray<{ scope: string; spent: Picodollars }>;
+}): Promise<void> {
+  const { client, prefix, epochKey, spent } = options;
+  for (let start = 0; start < spent.length; start += PAGE_SIZE) {
+    const page = spent.slice(start, start + PAGE_SIZE);
+    await client.mset(
+      ...page.flatMap((entry) => [spentKeyOf(prefix, entry.scope), entry.spent.toString()]),
+    );
+  }
+  await client.set(epochKey, randomUUID());
 }
 
 async function readSpendLog(options: {

@@ -136,6 +136,66 @@ describeWithPostgres("openGatewayState: Redis + PostgreSQL", () => {
   );
 
   it.skipIf(noRedis !== undefined)(
+    "rebuilds the budget counters from PostgreSQL when Redis comes back without its data, moving no money until then",
+    async () => {
+      const logs: string[] = [];
+      const config = configWith({ redisPrefix: "tokenwise-wiped:" });
+      const engines = resolveGatewayEngines({
+        config,
+        flags: { redis: redis.url, postgres: POSTGRES_TEST_URL },
+        env: {},
+      });
+      const state = await openGatewayState({
+        config,
+        engines,
+        logger: createJsonLogger({ write: (line) => logs.push(line) }),
+      });
+      const budgets = [{ scope: "key:wiped", limit: usd("1") }];
+      try {
+        const held = await state.ledger.reserve({ amount: usd("0.9"), ttlMs: 60_000, budgets });
+        await state.ledger.settle(held.id, usd("0.75"), {
+          model: "gpt-4o-mini",
+          // Not "openai": the fail-open test below counts the openai rows of this schema.
+          provider: "wipe-test",
+          usage: emptyUsage(),
+          requestId: "req_before_the_wipe",
+        });
+        await until("the row in PostgreSQL", async () =>
+          (await rows()).some((row) => row.request_id === "req_before_the_wipe") ? true : undefined,
+        );
+        // Restarted without persistence: every counter, lease and the epoch key are gone.
+        await redis.stop();
+        await redis.start();
+        await until("Redis to answer again", async () => {
+          try {
+            await state.ledger.reserve({ amount: usd("0.01"), ttlMs: 60_000, budgets });
+            return undefined;
+          } catch (error) {
+            return error instanceof GatewayError && error.failure.message.includes("recovering")
+              ? error
+              : undefined;
+          }
+        });
+        await until("the counters rebuilt", () =>
+          state.refusal() === undefined ? true : undefined,
+        );
+        expect(logs.some((line) => line.includes("budget counters rebuilt from PostgreSQL"))).toBe(
+          true,
+        );
+        expect(await state.ledger.spent("key:wiped")).toBe(usd("0.75"));
+        // The spend before the wipe still counts: $0.25 is left, not $1.
+        await expect(
+          state.ledger.reserve({ amount: usd("0.3"), ttlMs: 60_000, budgets }),
+        ).rejects.toMatchObject({ code: "budget_exceeded" });
+        const fits = await state.ledger.reserve({ amount: usd("0.2"), ttlMs: 60_000, budgets });
+        await state.ledger.release(fits.id);
+      } finally {
+        await state.close();
+      }
+    },
+  );
+
+  it.skipIf(noRedis !== undefined)(
     "with failOpen serves requests WITHOUT budgets while Redis is down, says so, and charges them after",
     async () => {
       const logs: string[] = [];
@@ -156,7 +216,14 @@ describeWithPostgres("openGatewayState: Redis + PostgreSQL", () => {
             headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
             body: JSON.stringify(QUESTION),
           });
-        expect((await ask()).status).toBe(200);
+        const first = await ask();
+        expect(first.status).toBe(200);
+        const firstCost = usd(first.headers.get("x-tokenwise-cost") ?? "0");
+        const firstId = first.headers.get("x-tokenwise-request-id");
+        // Its row relayed to PostgreSQL, the durable ledger the counters are rebuilt from.
+        await until("the first row in PostgreSQL", async () =>
+          (await rows()).some((row) => row.request_id === firstId) ? true : undefined,
+        );
         await redis.stop();
         await until("Redis to count as down", () =>
           gateway.state.health().redis?.up === false ? true : undefined,
@@ -174,14 +241,21 @@ describeWithPostgres("openGatewayState: Redis + PostgreSQL", () => {
         expect(metrics).toContain('tokenwise_gateway_shared_state_up{engine="redis"} 0');
         expect(logs.some((line) => line.includes("WITHOUT budgets"))).toBe(true);
 
-        // Redis comes back empty (no persistence): the charge made meanwhile goes in first.
+        // Redis comes back empty (no persistence): its counters are rebuilt from PostgreSQL,
+        // which holds the first request's row and the fail-open one (written straight to it),
+        // so the budget keeps both charges instead of starting over.
         await redis.start();
-        await until("the fail-open charge to reach Redis", () =>
-          gateway.state.health().redis?.chargesWaiting === 0 && gateway.state.health().redis?.up
+        await until("the counters rebuilt", async () =>
+          gateway.state.health().redis?.chargesWaiting === 0 &&
+          gateway.state.health().redis?.up &&
+          gateway.state.refusal() === undefined
             ? true
             : undefined,
         );
-        expect(await gateway.state.ledger.spent(`key:${key.id}:none`)).toBe(cost);
+        expect(logs.some((line) => line.includes("budget counters rebuilt from PostgreSQL"))).toBe(
+          true,
+        );
+        expect(await gateway.state.ledger.spent(`key:${key.id}:none`)).toBe(firstCost + cost);
         expect((await ask()).status).toBe(200);
         const written = await until("every row in PostgreSQL, once", async () => {
           const found = (await rows()).filter((row) => row.provider === "openai");

@@ -17,6 +17,7 @@
  *   `maxPendingSpendRows`, past which paid requests get 503 until they are written. Keys this
  *   replica has seen keep working from memory.
  */
+import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type pg from "pg";
@@ -26,9 +27,13 @@ import {
   createPostgresSpendWriter,
   createRedisLedger,
   createSqliteLedger,
+  isLedgerStateLost,
   type Ledger,
+  redisLedgerHasData,
   redisSpendOutbox,
+  restoreRedisLedger,
   type SpendWriterStats,
+  spentByScope,
 } from "../../../adapters/ledger/index.js";
 import {
   createRedisStore,
@@ -169,6 +174,9 @@ const silent: GatewayLogger = { log: () => undefined };
  * await state.close();
  * ```
  */
+/** Deletes a lock only if the caller still holds it. */
+const RELEASE_LOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+
 export async function openGatewayState(options: OpenGatewayStateOptions): Promise<GatewayState> {
   return options.engines.kind === "embedded"
     ? openEmbeddedState(options)
@@ -335,7 +343,29 @@ async function openSharedState(
     flushIntervalMs: 1000,
     maxRetryDelayMs: 2000,
   });
-  const redisLedger = createRedisLedger({ client: link.client, prefix: `${prefix}ledger:` });
+  const ledgerPrefix = `${prefix}ledger:`;
+  // Present while Redis holds the counters; gone with the rest of its data if Redis restarts
+  // without persistence, and then no money moves until the counters are rebuilt.
+  const epochKey = `${ledgerPrefix}epoch`;
+  const redisLedger = createRedisLedger({
+    client: link.client,
+    prefix: ledgerPrefix,
+    epochKey,
+  });
+  let rebuilding: Promise<void> | undefined;
+  const rebuildCounters = () => {
+    rebuilding ??= rebuildFromPostgres().finally(() => {
+      rebuilding = undefined;
+    });
+    return rebuilding;
+  };
+  const recovering = () =>
+    new GatewayError({
+      status: 503,
+      kind: "server",
+      message: `shared state recovering: Redis at ${link.address} lost its data (restarted without persistence?); the budget counters are being rebuilt from PostgreSQL, nothing was sent. Retry shortly.`,
+      headers: { "retry-after": "1" },
+    });
   const reader = createPostgresLedger(connection);
   // The relay counts the rows this replica logs; it starts right after the ledger exists.
   let relay: SpendRelay | undefined;
@@ -347,6 +377,12 @@ async function openSharedState(
     redisFailed: link.failed,
     failOpen: engines.failOpen,
     unavailable: redisDown,
+    recovering,
+    stateLost: (error) => {
+      if (!isLedgerStateLost(error)) return false;
+      void rebuildCounters().catch(() => undefined);
+      return true;
+    },
     maxReplays: maxPending,
     onFailOpen: () => {
       counters.failOpen += 1;
@@ -377,6 +413,55 @@ async function openSharedState(
       }
     },
   });
+
+  /**
+   * Sets Redis's spend counters from PostgreSQL's rows after Redis lost its data, under a
+   * Redis lock so one replica does it, and the epoch key last: until then no money moves (paid
+   * requests get 503 recovering). This replica's writer is flushed first, so rows it wrote
+   * straight to PostgreSQL while Redis could not take them are counted, and its charges waiting
+   * for Redis are dropped (their rows are counted). Lost for good: rows settled in Redis and
+   * not yet relayed when its data went (run Redis with persistence).
+   */
+  const rebuildFromPostgres = async (): Promise<void> => {
+    const { client } = link;
+    const lockKey = `${ledgerPrefix}rebuild-lock`;
+    const token = randomUUID();
+    for (const giveUpAt = Date.now() + 60_000; ; ) {
+      if ((await client.exists(epochKey)) === 1) return;
+      if ((await client.set(lockKey, token, "PX", 30_000, "NX")) === "OK") break;
+      if (Date.now() > giveUpAt) throw new Error("another replica held the rebuild lock for 60 s");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    try {
+      if ((await client.exists(epochKey)) === 1) return;
+      const flushed = await writer.flush();
+      if (flushed.error !== undefined) throw flushed.error;
+      const counted = ledger.clearReplays();
+      const spent = await spentByScope(pool, engines.postgresSchema);
+      await restoreRedisLedger({ client, prefix: ledgerPrefix, epochKey, spent });
+      logger.log("warn", "Redis had lost its data: budget counters rebuilt from PostgreSQL", {
+        redis: link.address,
+        scopes: spent.length,
+        chargesCountedFromRows: counted,
+      });
+    } catch (error) {
+      logger.log("error", "budget counters could not be rebuilt from PostgreSQL; retrying", {
+        error: scrub(messageOf(error)),
+      });
+      throw error;
+    } finally {
+      await client.eval(RELEASE_LOCK, 1, lockKey, token).catch(() => undefined);
+    }
+  };
+  // A Redis that never had the epoch: one holding ledger data (an older tokenwise) gets it at
+  // once; an empty one (new, or emptied while no replica ran) gets its counters first.
+  if ((await link.client.exists(epochKey)) === 0) {
+    if (await redisLedgerHasData({ client: link.client, prefix: ledgerPrefix })) {
+      await link.client.set(epochKey, randomUUID(), "NX");
+    } else {
+      await rebuildCounters();
+    }
+  }
 
   const registry = lastKnownRegistry(options.registry ?? (ownedRegistry as KeyRegistry), {
     unavailable: registryDown,
@@ -469,6 +554,8 @@ async function openSharedState(
   const refusalNow = (): { reason: "redis" | "backlog"; error: GatewayError } | undefined => {
     if (!link.up()) {
       if (!engines.failOpen) return { reason: "redis", error: redisDown() };
+    } else if (rebuilding !== undefined) {
+      return { reason: "redis", error: recovering() };
     } else if (ledger.pendingReplays() > 0) {
       // Charges made while Redis was down go in before any new reservation is checked.
       return {

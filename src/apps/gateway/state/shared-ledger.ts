@@ -51,6 +51,14 @@ export interface SharedLedgerOptions {
   redisUp(): boolean;
   /** Reports a failed Redis call; true when it failed for want of Redis (it is down). */
   redisFailed(error: unknown): boolean;
+  /**
+   * Reports a Redis call refused because Redis lost its data (the Redis ledger's epoch key is
+   * gone); true when so. The call then takes the Redis-down path, and the caller rebuilds the
+   * counters (which counts the charges waiting for Redis from their rows: see `clearReplays`).
+   */
+  stateLost?(error: unknown): boolean;
+  /** The 503 for a paid request while the counters are being rebuilt (default `unavailable`). */
+  recovering?(): GatewayError;
   /** Grant reservations without budgets while Redis is down (instead of refusing). */
   failOpen: boolean;
   /** The 503 for a paid request while Redis is down. */
@@ -78,6 +86,12 @@ export interface SharedLedger extends Ledger {
    * of Redis. Resolves to how many are left.
    */
   replay(): Promise<number>;
+  /**
+   * Drops the charges waiting for Redis and says how many: after Redis lost its data, the
+   * counters are rebuilt from the durable rows, which already count them (their rows were
+   * written straight to PostgreSQL); applying them too would count them twice.
+   */
+  clearReplays(): number;
 }
 
 const UNBUDGETED = "unbudgeted_";
@@ -134,13 +148,24 @@ export function createSharedLedger(options: SharedLedgerOptions): SharedLedger {
     if (!writer.write(row)) options.onLost?.(`the spend row of request ${row.requestId}`);
   };
   /** Runs a Redis call; a failure for want of Redis becomes `down()`'s result. */
-  const viaRedis = async <T>(work: () => Promise<T>, down: () => T | Promise<T>): Promise<T> => {
-    if (!options.redisUp()) return down();
+  /** True when `error` says Redis cannot take the call: it is down, or it lost its data. */
+  const unreachable = (error: unknown) =>
+    options.stateLost?.(error) === true || options.redisFailed(error);
+  /**
+   * Runs a Redis call; a failure for want of Redis becomes `down()`'s result (`lost` when
+   * Redis answered but had lost its data).
+   */
+  const viaRedis = async <T>(
+    work: () => Promise<T>,
+    down: (lost: boolean) => T | Promise<T>,
+  ): Promise<T> => {
+    if (!options.redisUp()) return down(false);
     try {
       return await work();
     } catch (error) {
+      if (options.stateLost?.(error) === true) return down(true);
       if (!options.redisFailed(error)) throw error;
-      return down();
+      return down(false);
     }
   };
   const unbudgeted = (reserveOptions: ReserveOptions): Reservation => {
@@ -178,8 +203,9 @@ export function createSharedLedger(options: SharedLedgerOptions): SharedLedger {
     async reserve(reserveOptions) {
       const reservation = await viaRedis(
         () => redis.reserve(reserveOptions),
-        () => {
-          if (!options.failOpen) throw options.unavailable();
+        (lost) => {
+          if (!options.failOpen)
+            throw lost ? (options.recovering ?? options.unavailable)() : options.unavailable();
           return unbudgeted(reserveOptions);
         },
       );
@@ -299,6 +325,7 @@ export function createSharedLedger(options: SharedLedgerOptions): SharedLedger {
       // The engines belong to the gateway state, which closes them.
     },
     pendingReplays: () => replays.length,
+    clearReplays: () => replays.splice(0).length,
     replay() {
       replaying ??= drainReplays().finally(() => {
         replaying = undefined;
@@ -332,7 +359,7 @@ export function createSharedLedger(options: SharedLedgerOptions): SharedLedger {
       },
       async (error: unknown) => {
         const row = fixed === undefined ? undefined : rowOf(id, known.scopes, actual, fixed);
-        if (options.redisFailed(error)) {
+        if (unreachable(error)) {
           if (row !== undefined) writeDirect(row);
           keep({ kind: "settle", id, actual, record: fixed, row });
           return;
@@ -371,11 +398,12 @@ export function createSharedLedger(options: SharedLedgerOptions): SharedLedger {
       try {
         await applyReplay(next);
       } catch (error) {
-        if (options.redisFailed(error)) break;
+        if (unreachable(error)) break;
         // Not a connection failure (a bad record): it can never apply; say so and move on.
         options.onLost?.(`a charge for ${replayKey(next)} (${messageOf(error)})`);
       }
-      replays.shift();
+      // A rebuild may have dropped the replays meanwhile (clearReplays).
+      if (replays[0] === next) replays.shift();
     }
     return replays.length;
   };
