@@ -183,6 +183,11 @@ describeWithPostgres("openGatewayState: Redis + PostgreSQL", () => {
           true,
         );
         expect(await state.ledger.spent("key:wiped")).toBe(usd("0.75"));
+        // Once when it started on a Redis without this prefix's data, once after the wipe.
+        expect(state.health().redis).toMatchObject({
+          rebuildingCounters: false,
+          countersRebuilt: 2,
+        });
         // The spend before the wipe still counts: $0.25 is left, not $1.
         await expect(
           state.ledger.reserve({ amount: usd("0.3"), ttlMs: 60_000, budgets }),

@@ -90,6 +90,10 @@ export interface GatewayHealth {
     failOpenRequests: number;
     /** Charges made while Redis was down, waiting to be applied to its counters. */
     chargesWaiting: number;
+    /** True while this replica rebuilds Redis's counters from PostgreSQL (Redis lost its data). */
+    rebuildingCounters?: boolean;
+    /** Times this replica rebuilt them (a start on an empty Redis counts). */
+    countersRebuilt?: number;
   };
   postgres?: {
     address: string;
@@ -334,7 +338,7 @@ async function openSharedState(
       headers: { "retry-after": "1" },
     });
 
-  const counters = { failOpen: 0, lost: 0, refusedRedis: 0, refusedBacklog: 0 };
+  const counters = { failOpen: 0, lost: 0, refusedRedis: 0, refusedBacklog: 0, rebuilt: 0 };
   let lastFailOpenLog = 0;
   const writer = createPostgresSpendWriter({
     ...connection,
@@ -439,6 +443,7 @@ async function openSharedState(
       const counted = ledger.clearReplays();
       const spent = await spentByScope(pool, engines.postgresSchema);
       await restoreRedisLedger({ client, prefix: ledgerPrefix, epochKey, spent });
+      counters.rebuilt += 1;
       logger.log("warn", "Redis had lost its data: budget counters rebuilt from PostgreSQL", {
         redis: link.address,
         scopes: spent.length,
@@ -601,6 +606,11 @@ async function openSharedState(
       problems.push(`PostgreSQL at ${postgresAddress} does not answer: spend rows are waiting`);
     }
     if (refusal?.reason === "backlog") problems.push(refusal.error.message);
+    if (rebuilding !== undefined) {
+      problems.push(
+        `Redis at ${link.address} lost its data: the budget counters are being rebuilt from PostgreSQL`,
+      );
+    }
     if (ledger.pendingReplays() > 0) {
       problems.push(`${ledger.pendingReplays()} charges wait to be applied to Redis`);
     }
@@ -616,6 +626,8 @@ async function openSharedState(
         failOpen: engines.failOpen,
         failOpenRequests: counters.failOpen,
         chargesWaiting: ledger.pendingReplays(),
+        rebuildingCounters: rebuilding !== undefined,
+        countersRebuilt: counters.rebuilt,
       },
       postgres: {
         address: postgresAddress,
