@@ -102,7 +102,9 @@ export async function* runChatStream(options: {
     throw unexpectedBodyError(request, opened.status, text, "a stream of events");
   }
 
-  const events = opened.events();
+  // Stopped at the provider's terminal event, the rest of the body is drained so the
+  // connection can serve the next request; stopped before it, the body is destroyed.
+  const events = opened.events({ drainAfterStop: () => decoder.complete });
   try {
     while (true) {
       let next: IteratorResult<EventSourceMessage>;

@@ -17,6 +17,7 @@ import {
 } from "./provider-error.js";
 import {
   type EventSourceMessage,
+  type ReadNodeEventsOptions,
   readNodeServerSentEvents,
   readServerSentEvents,
 } from "./server-sent-events.js";
@@ -307,8 +308,11 @@ export interface OpenedEventStream {
   hasBody: boolean;
   /** The body as text (for an answer that is not a stream of events), each piece restarting the idle clock. */
   text(): Promise<string>;
-  /** The body's server-sent events; stopping early releases the connection. */
-  events(): AsyncGenerator<EventSourceMessage>;
+  /**
+   * The body's server-sent events; stopping early releases the connection (drained and
+   * reused when `drainAfterStop` says the stream is over, see {@link ReadNodeEventsOptions}).
+   */
+  events(options?: ReadNodeEventsOptions): AsyncGenerator<EventSourceMessage>;
 }
 
 /**
@@ -374,7 +378,7 @@ export async function openEventStream(request: ProviderRequest): Promise<OpenedE
       contentType: (Array.isArray(type) ? type[0] : type) ?? "",
       hasBody: true,
       text: () => readNodeText(body, attempt),
-      events: () => readNodeServerSentEvents(body),
+      events: (options) => readNodeServerSentEvents(body, options),
     };
   } catch (error) {
     attempt.done();

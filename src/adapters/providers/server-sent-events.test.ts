@@ -1,5 +1,5 @@
 import { PassThrough, Readable } from "node:stream";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { readNodeServerSentEvents, readServerSentEvents } from "./server-sent-events.js";
 
 function streamOf(pieces: string[]): ReadableStream<Uint8Array> {
@@ -101,6 +101,39 @@ describe("readNodeServerSentEvents", () => {
       expect(event.data).toBe("1");
       break;
     }
+    expect(body.destroyed).toBe(true);
+  });
+
+  it("drains instead of destroying a body stopped after its terminal event, and destroys one that does not end", async () => {
+    const finished = new PassThrough();
+    finished.write("data: 1\n\ndata: [DONE]\n\n");
+    for await (const event of readNodeServerSentEvents(finished, { drainAfterStop: () => true })) {
+      if (event.data === "[DONE]") break;
+    }
+    expect(finished.destroyed).toBe(false);
+    finished.end("\n");
+    await new Promise((resolve) => finished.once("end", resolve));
+    expect(finished.readableEnded).toBe(true);
+
+    const stuck = new PassThrough();
+    stuck.write("data: [DONE]\n\n");
+    vi.useFakeTimers();
+    try {
+      for await (const _event of readNodeServerSentEvents(stuck, { drainAfterStop: () => true }))
+        break;
+      expect(stuck.destroyed).toBe(false);
+      vi.advanceTimersByTime(1000);
+      expect(stuck.destroyed).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("still destroys a body stopped before the stream was over", async () => {
+    const body = new PassThrough();
+    body.write("data: 1\n\ndata: 2\n\n");
+    for await (const _event of readNodeServerSentEvents(body, { drainAfterStop: () => false }))
+      break;
     expect(body.destroyed).toBe(true);
   });
 

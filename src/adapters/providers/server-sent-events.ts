@@ -57,18 +57,51 @@ export async function* readServerSentEvents(
  */
 export async function* readNodeServerSentEvents(
   body: Readable,
+  options: ReadNodeEventsOptions = {},
 ): AsyncGenerator<EventSourceMessage> {
   const pending: EventSourceMessage[] = [];
   const parser = createParser({ onEvent: (event) => pending.push(event) });
   body.setEncoding("utf8");
   let finished = false;
   try {
-    for await (const piece of body as AsyncIterable<string>) {
+    // Not destroyed by leaving the loop: whether to drain or destroy is decided below.
+    const pieces = body.iterator({ destroyOnReturn: false }) as AsyncIterable<string>;
+    for await (const piece of pieces) {
       parser.feed(piece);
       if (pending.length > 0) yield* pending.splice(0);
     }
     finished = true;
   } finally {
-    if (!finished) body.destroy();
+    if (!finished) {
+      if (options.drainAfterStop?.() === true) drainThenRelease(body, DRAIN_MS);
+      else body.destroy();
+    }
   }
+}
+
+export interface ReadNodeEventsOptions {
+  /**
+   * Asked when the reader stops before the body ended: true when the stream is over for its
+   * protocol (its terminal event arrived), so what is left of the body (the end of a chunked
+   * response) is read and dropped and the connection goes back to the pool for the next
+   * request, instead of being destroyed (a new connection per stream). The body is destroyed
+   * when it has not ended within a second. Otherwise (the caller stopped mid-stream) it is
+   * destroyed at once, which cancels the upstream request.
+   */
+  drainAfterStop?: () => boolean;
+}
+
+/** How long a body may take to end after its terminal event before it is destroyed. */
+const DRAIN_MS = 1000;
+
+function drainThenRelease(body: Readable, ms: number): void {
+  if (body.destroyed || body.readableEnded) return;
+  const timer = setTimeout(() => body.destroy(), ms);
+  timer.unref();
+  const done = () => clearTimeout(timer);
+  body.once("end", done);
+  body.once("close", done);
+  // Dropped: an error here only ends a connection whose stream was already complete.
+  body.on("error", () => undefined);
+  body.resume();
 }

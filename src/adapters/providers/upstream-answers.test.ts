@@ -22,11 +22,16 @@ type Answer = (request: IncomingMessage, response: ServerResponse) => void;
 let server: Server;
 let baseUrl: string;
 let answer: Answer = (_request, response) => response.end();
+/** TCP connections the server accepted. */
+let connections = 0;
 
 beforeAll(async () => {
   server = createServer((request, response) => {
     request.resume();
     request.on("end", () => answer(request, response));
+  });
+  server.on("connection", () => {
+    connections += 1;
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -368,5 +373,62 @@ describe("secrets in upstream bodies", () => {
       expect(everything).not.toContain(PROXY_KEY);
       expect(everything).not.toContain(KEY.slice(0, 12));
     });
+  });
+});
+
+describe("a finished stream's connection", () => {
+  it("goes back to the pool: streams that end after their terminal event share one connection", async () => {
+    const cases: Array<{ kind: Kind; frames: string[] }> = [
+      {
+        kind: "openai",
+        frames: [
+          data({
+            id: "c",
+            model: "m",
+            choices: [{ index: 0, delta: { content: "Hi" }, finish_reason: "stop" }],
+          }),
+          "data: [DONE]\n\n",
+        ],
+      },
+      {
+        kind: "anthropic",
+        frames: [
+          data(
+            {
+              type: "message_start",
+              message: { id: "msg", model: "m", usage: { input_tokens: 1, output_tokens: 1 } },
+            },
+            "message_start",
+          ),
+          data(
+            {
+              type: "message_delta",
+              delta: { stop_reason: "end_turn" },
+              usage: { output_tokens: 2 },
+            },
+            "message_delta",
+          ),
+          data({ type: "message_stop" }, "message_stop"),
+        ],
+      },
+    ];
+    for (const { kind, frames } of cases) {
+      // The events first, the end of the chunked body a moment later, as over a network.
+      answer = (_request, response) => {
+        response.writeHead(200, { "content-type": "text/event-stream" });
+        response.write(frames.join(""));
+        setTimeout(() => response.end(), 20);
+      };
+      const provider = providerFor(kind);
+      await collect(provider.streamChat(REQUEST));
+      // The first stream may need a connection of its own (the pool was empty or idle).
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const before = connections;
+      for (let index = 0; index < 3; index++) {
+        await collect(provider.streamChat(REQUEST));
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(connections - before, kind).toBe(0);
+    }
   });
 });
