@@ -129,6 +129,18 @@ describe("readNodeServerSentEvents", () => {
     }
   });
 
+  it("keeps the error a destroyed body reports (as undici's does) from escaping as an uncaught error", async () => {
+    const body = new PassThrough({
+      destroy(_error, callback) {
+        callback(Object.assign(new Error("Request aborted"), { code: "UND_ERR_ABORTED" }));
+      },
+    });
+    body.write("data: 1\n\ndata: 2\n\n");
+    for await (const _event of readNodeServerSentEvents(body)) break;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(body.destroyed).toBe(true);
+  });
+
   it("still destroys a body stopped before the stream was over", async () => {
     const body = new PassThrough();
     body.write("data: 1\n\ndata: 2\n\n");

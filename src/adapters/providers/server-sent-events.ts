@@ -73,6 +73,9 @@ export async function* readNodeServerSentEvents(
     finished = true;
   } finally {
     if (!finished) {
+      // Left by its iterator, the body has no error listener of its own any more: destroying
+      // it (undici's emits "aborted") must not become an uncaught error event.
+      body.on("error", () => undefined);
       if (options.drainAfterStop?.() === true) drainThenRelease(body, DRAIN_MS);
       else body.destroy();
     }
@@ -101,7 +104,5 @@ function drainThenRelease(body: Readable, ms: number): void {
   const done = () => clearTimeout(timer);
   body.once("end", done);
   body.once("close", done);
-  // Dropped: an error here only ends a connection whose stream was already complete.
-  body.on("error", () => undefined);
   body.resume();
 }
