@@ -23,8 +23,8 @@ import {
   type RedisScript,
   runRedisScript,
 } from "../stores/redis-connection.js";
+import { balanceListeners } from "./balance-listeners.js";
 import type {
-  BalanceListener,
   Ledger,
   LedgerOptions,
   ReserveOptions,
@@ -133,17 +133,7 @@ export function createRedisLedger(options: RedisLedgerOptions): Ledger {
   const lifecycle = createEngineLifecycle("Redis ledger");
   const run = lifecycle.runAsync;
 
-  const listeners = new Set<BalanceListener>();
-  /** Tells the listeners what a script reported; a listener's failure is its own. */
-  const observed = (balances: readonly ScopeBalance[]) => {
-    for (const listener of listeners) {
-      try {
-        listener(balances);
-      } catch {
-        // The ledger operation succeeded.
-      }
-    }
-  };
+  const listeners = balanceListeners();
 
   const script = (used: RedisScript, keys: string[], args: string[]) =>
     runRedisScript({ client, script: used, keys, args });
@@ -193,7 +183,7 @@ export function createRedisLedger(options: RedisLedgerOptions): Ledger {
           });
         }
         const balances = balancesFrom(scopes, reply, 2);
-        observed(balances);
+        listeners.tell(balances);
         return {
           id,
           scope: scopes[0] as string,
@@ -245,7 +235,7 @@ export function createRedisLedger(options: RedisLedgerOptions): Ledger {
         const [scopesJson, reserved, charged] = fields;
         const scopes = scopesFrom(scopesJson);
         // Only the first settle reports balances (a repeated one changed nothing).
-        if (fields.length > 3) observed(balancesFrom(scopes.scopes, fields, 3));
+        if (fields.length > 3) listeners.tell(balancesFrom(scopes.scopes, fields, 3));
         return {
           id,
           ...scopes,
@@ -305,12 +295,7 @@ export function createRedisLedger(options: RedisLedgerOptions): Ledger {
       listeners.clear();
       if (lifecycle.close() && owned) await client.quit();
     },
-    observeBalances(listener: BalanceListener) {
-      listeners.add(listener);
-      return () => {
-        listeners.delete(listener);
-      };
-    },
+    observeBalances: listeners.observe,
   };
 }
 

@@ -22,8 +22,8 @@ import {
 import { sqliteWriteBatcher } from "../stores/sqlite-write-batch.js";
 // Internal: storeFailure stays out of the public index of adapters/stores.
 import { storeFailure } from "../stores/store-input.js";
+import { balanceListeners } from "./balance-listeners.js";
 import type {
-  BalanceListener,
   Ledger,
   LedgerOptions,
   Reservation,
@@ -144,7 +144,7 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
   const now = options.now ?? Date.now;
   const connection = openSqliteConnection(options);
   const { database, owned } = connection;
-  const listeners = new Set<BalanceListener>();
+  const listeners = balanceListeners();
   const scopes = `"${prefix}_scopes"`;
   // One row per scope a reservation holds budget on (the first engine kept one scope per
   // reservation in "_reservations"; that table is no longer read).
@@ -373,7 +373,7 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
     const reserved = (rows[0] as HoldRow).amount;
     insertSettled.run(id, JSON.stringify(scopeList), reserved, actual, at + lateSettleWindowMs);
     const settledNow = { id, scope: scopeList[0] as string, scopes: scopeList, reserved, actual };
-    if (listeners.size === 0) return { settled: settledNow };
+    if (!listeners.any()) return { settled: settledNow };
     const balances = scopeList.map((scope, index) => ({
       scope,
       spent: spentNow[index] as Picodollars,
@@ -410,16 +410,6 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
       batcher.flush();
       return work();
     });
-  /** Tells the listeners, after the transaction committed. */
-  const observed = (balances: readonly ScopeBalance[]) => {
-    for (const listener of listeners) {
-      try {
-        listener(balances);
-      } catch {
-        // A listener's failure is its own; the ledger operation succeeded.
-      }
-    }
-  };
 
   return {
     async reserve(reserveOptions: ReserveOptions) {
@@ -438,7 +428,8 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
         const { budget, spent, reserved } = outcome;
         throw budgetExceeded({ ...budget, spent, reserved, requested: amount });
       }
-      if (listeners.size > 0) observed(outcome.balances);
+      // Told after the transaction committed.
+      if (listeners.any()) listeners.tell(outcome.balances);
       return reservation;
     },
     async renew(id: string, ttlMs: number) {
@@ -452,7 +443,7 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
       const details = toSettleDetails({ id, actual, record, at });
       const result = await write("settle", () => settleWork(id, actual, details, at));
       if (result === undefined) throw reservationNotFound(id);
-      if (result.balances !== undefined) observed(result.balances);
+      if (result.balances !== undefined) listeners.tell(result.balances);
       return result.settled;
     },
     async release(id: string) {
@@ -528,12 +519,7 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
       if (owned) database.close();
       listeners.clear();
     },
-    observeBalances(listener: BalanceListener) {
-      listeners.add(listener);
-      return () => {
-        listeners.delete(listener);
-      };
-    },
+    observeBalances: listeners.observe,
   };
 }
 

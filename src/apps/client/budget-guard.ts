@@ -156,6 +156,37 @@ export async function openCharge(options: OpenChargeOptions): Promise<Charge> {
   };
 }
 
+/**
+ * {@link openCharge} for a call with an `admission` (a check that must pass before anything is
+ * sent, run while the reservation is made): waits for it after reserving, and gives the
+ * reservation back when it refuses. Its refusal wins over the budget's, as if it had run alone
+ * before the call.
+ *
+ * @example
+ * ```ts
+ * const charge = await openAdmittedCharge({ ledger, scope, budgets, worstCase, reservationTtlMs }, options.admission);
+ * ```
+ */
+export async function openAdmittedCharge(
+  options: OpenChargeOptions,
+  admission: Promise<void> | undefined,
+): Promise<Charge> {
+  let charge: Charge;
+  try {
+    charge = await openCharge(options);
+  } catch (error) {
+    await admission;
+    throw error;
+  }
+  try {
+    await admission;
+  } catch (error) {
+    await charge.release();
+    throw error;
+  }
+  return charge;
+}
+
 function budgetsOf(options: OpenChargeOptions): ScopeBudget[] {
   if (options.budgets !== undefined && options.budgets.length > 0) return options.budgets;
   return options.limit === undefined ? [] : [{ scope: options.scope, limit: options.limit }];

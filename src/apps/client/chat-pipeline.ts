@@ -9,7 +9,7 @@ import type { ChatResult } from "../../adapters/providers/index.js";
 import { type CostBreakdown, costFromUsage } from "../../core/cost/index.js";
 import { invalidInput, TokenwiseError } from "../../core/errors/index.js";
 import type { ChatRequest } from "../../core/messages/index.js";
-import { type Charge, openCharge } from "./budget-guard.js";
+import { type Charge, openAdmittedCharge } from "./budget-guard.js";
 import { cacheKeyRequest, readCache, recordCacheHit } from "./cache-hit.js";
 import type { ClientContext } from "./client-context.js";
 import type { ClientCallOptions, ClientChatResult } from "./client-types.js";
@@ -76,16 +76,6 @@ export function assertChatRequest(request: unknown): asserts request is ChatRequ
 }
 
 /**
- * Checks a chat request and resolves what the call needs before any I/O: its routes (unknown
- * models fail here), budget scope and limit, and response cache key.
- *
- * @example
- * ```ts
- * const prepared = prepareChat(context, { model: "gpt-4o-mini", messages }, {});
- * prepared.routes[0].reference; // "gpt-4o-mini"
- * ```
- */
-/**
  * Marks a call's admission as handled at once: it is awaited later (after the reservation),
  * and a call that fails before that must not leave it as an unhandled rejection.
  *
@@ -98,6 +88,16 @@ export function holdAdmission(options: ClientCallOptions): void {
   if (options.admission !== undefined) Promise.resolve(options.admission).catch(() => {});
 }
 
+/**
+ * Checks a chat request and resolves what the call needs before any I/O: its routes (unknown
+ * models fail here), budget scope and limit, and response cache key.
+ *
+ * @example
+ * ```ts
+ * const prepared = prepareChat(context, { model: "gpt-4o-mini", messages }, {});
+ * prepared.routes[0].reference; // "gpt-4o-mini"
+ * ```
+ */
 export function prepareChat(
   context: ClientContext,
   request: ChatRequest,
@@ -252,46 +252,30 @@ export async function tryRoutes<T>(options: {
   const worstCases = routes.map((route) =>
     worstCaseCost({ ...request, model: route.model }, route.info, { at: prepared.pricedAt }),
   );
-  const { admission } = prepared.options;
   // Set when the call's admission refused it: that ends the call, no fallback is tried.
   let refused = false;
-  const admit = async () => {
-    try {
-      await admission;
-    } catch (error) {
-      refused = true;
-      throw error;
-    }
-  };
+  const admission = prepared.options.admission?.catch((error: unknown) => {
+    refused = true;
+    throw error;
+  });
+  // Awaited by the first route; marked handled here in case no route runs.
+  admission?.catch(() => {});
   const fitOptions = contextFitOptions(routes, request, (worstCases[0] as WorstCase).inputTokens);
   return withFallback(
     fallbackCandidates(routes),
     async (_candidate, { index }) => {
       const route = routes[index] as ModelRoute;
       const worstCase = worstCases[index] as WorstCase;
-      const admitting = index === 0 && admission !== undefined;
-      let charge: Charge;
-      try {
-        charge = await openCharge({
+      const charge = await openAdmittedCharge(
+        {
           ledger: context.ledger,
           scope,
           budgets,
           worstCase,
           reservationTtlMs: context.reservationTtlMs,
-        });
-      } catch (error) {
-        // The admission's refusal comes first, as if it had run alone before the call.
-        if (admitting) await admit();
-        throw error;
-      }
-      if (admitting) {
-        try {
-          await admit();
-        } catch (error) {
-          await charge.release();
-          throw error;
-        }
-      }
+        },
+        index === 0 ? admission : undefined,
+      );
       const step = {
         route,
         worstCase,

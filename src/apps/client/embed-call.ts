@@ -5,7 +5,7 @@ import { costFromUsage, emptyUsage } from "../../core/cost/index.js";
 import { invalidInput } from "../../core/errors/index.js";
 import { toDecimalString } from "../../core/money/index.js";
 import { countTextTokens } from "../../core/tokens/index.js";
-import { type Charge, openCharge } from "./budget-guard.js";
+import { openAdmittedCharge } from "./budget-guard.js";
 import { callRecordFields, holdAdmission, routeError, routePolicy } from "./chat-pipeline.js";
 import type { ClientContext } from "./client-context.js";
 import type { ClientCallOptions, ClientEmbedRequest, ClientEmbedResult } from "./client-types.js";
@@ -60,33 +60,22 @@ export async function runEmbed(
   const worstUsage = { ...emptyUsage(), inputTokens: worstInputTokens };
   const pricing = { at: new Date(context.now()) };
   const { scope, budgets } = context.budgetFor(options);
-  const reserving = openCharge({
-    ledger: context.ledger,
-    scope,
-    budgets,
-    worstCase: {
-      model: route.info.id,
-      inputTokens: worstInputTokens,
-      exact: tokenizer !== "claude" && tokenizer !== "gemini",
-      outputTokens: 0,
-      amount: costFromUsage(route.info, worstUsage, pricing).total,
+  const charge = await openAdmittedCharge(
+    {
+      ledger: context.ledger,
+      scope,
+      budgets,
+      worstCase: {
+        model: route.info.id,
+        inputTokens: worstInputTokens,
+        exact: tokenizer !== "claude" && tokenizer !== "gemini",
+        outputTokens: 0,
+        amount: costFromUsage(route.info, worstUsage, pricing).total,
+      },
+      reservationTtlMs: context.reservationTtlMs,
     },
-    reservationTtlMs: context.reservationTtlMs,
-  });
-  let charge: Charge;
-  try {
-    charge = await reserving;
-  } catch (error) {
-    // The admission's refusal comes first, as if it had run alone before the call.
-    await options.admission;
-    throw error;
-  }
-  try {
-    await options.admission;
-  } catch (error) {
-    await charge.release();
-    throw error;
-  }
+    options.admission,
+  );
 
   const policy = routePolicy(context.retryPolicyFor(options), options, route.reference, charge);
   const usage = { inputTokens: 0, estimated: false };

@@ -68,7 +68,7 @@ import type { KeyRegistry, RateLimiter } from "../keys/types.js";
 import { lastKnownRegistry } from "./last-known-registry.js";
 import { openRedisLink, type RedisLink } from "./redis-link.js";
 import { createSharedLedger, type SharedLedger } from "./shared-ledger.js";
-import { type SpendRelay, startSpendRelay } from "./spend-relay.js";
+import { RELEASE_LOCK, type SpendRelay, startSpendRelay } from "./spend-relay.js";
 
 /** What /healthz reports. */
 export interface GatewayHealth {
@@ -178,9 +178,6 @@ const silent: GatewayLogger = { log: () => undefined };
  * await state.close();
  * ```
  */
-/** Deletes a lock only if the caller still holds it. */
-const RELEASE_LOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
-
 export async function openGatewayState(options: OpenGatewayStateOptions): Promise<GatewayState> {
   return options.engines.kind === "embedded"
     ? openEmbeddedState(options)

@@ -13,8 +13,9 @@
  * when it is back (a replayed row carries the same request id, so PostgreSQL keeps one).
  */
 import { randomUUID } from "node:crypto";
+// Internal: balanceListeners stays out of the public index of adapters/ledger.
+import { balanceListeners } from "../../../adapters/ledger/balance-listeners.js";
 import type {
-  BalanceListener,
   Ledger,
   Reservation,
   ReserveOptions,
@@ -125,17 +126,8 @@ export function createSharedLedger(options: SharedLedgerOptions): SharedLedger {
   let replaying: Promise<number> | undefined;
   /** Settles sent to Redis whose answer has not come yet. */
   const inFlight = new Set<Promise<void>>();
-  const listeners = new Set<BalanceListener>();
-  const tellListeners = (balances: readonly ScopeBalance[]) => {
-    for (const listener of listeners) {
-      try {
-        listener(balances);
-      } catch {
-        // A listener's failure is its own.
-      }
-    }
-  };
-  redis.observeBalances?.(tellListeners);
+  const listeners = balanceListeners();
+  redis.observeBalances?.(listeners.tell);
 
   const keep = (replay: Replay) => {
     if (replays.length >= maxReplays) {
@@ -266,9 +258,7 @@ export function createSharedLedger(options: SharedLedgerOptions): SharedLedger {
       // applied later. The reservation keeps holding its worst case until its lease runs out.
       if (known === undefined) throw options.unavailable();
       held.delete(id);
-      const row = fixed === undefined ? undefined : rowOf(id, known.scopes, actual, fixed);
-      if (row !== undefined) writeDirect(row);
-      keep({ kind: "settle", id, actual, record: fixed, row });
+      keepUnsettled(id, actual, fixed, known);
       return settledOf(id, known, actual);
     },
     async release(id) {
@@ -308,16 +298,7 @@ export function createSharedLedger(options: SharedLedgerOptions): SharedLedger {
     totals: (query) => reader.totals(query),
     // The Redis ledger's balances are the shared counters each reserve and settle left; a
     // charge that took another path (Redis down, fail open) reports none.
-    ...(redis.observeBalances !== undefined
-      ? {
-          observeBalances: (listener: BalanceListener) => {
-            listeners.add(listener);
-            return () => {
-              listeners.delete(listener);
-            };
-          },
-        }
-      : {}),
+    ...(redis.observeBalances !== undefined ? { observeBalances: listeners.observe } : {}),
     settling: async () => {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
@@ -332,6 +313,21 @@ export function createSharedLedger(options: SharedLedgerOptions): SharedLedger {
       });
       return replaying;
     },
+  };
+
+  /**
+   * A paid call whose settle did not reach Redis: its row goes straight to PostgreSQL and its
+   * charge waits to be applied to Redis (a replayed settle is idempotent by reservation id).
+   */
+  const keepUnsettled = (
+    id: string,
+    actual: Picodollars,
+    fixed: SettleRecord | undefined,
+    known: Held,
+  ) => {
+    const row = fixed === undefined ? undefined : rowOf(id, known.scopes, actual, fixed);
+    if (row !== undefined) writeDirect(row);
+    keep({ kind: "settle", id, actual, record: fixed, row });
   };
 
   /**
@@ -358,12 +354,11 @@ export function createSharedLedger(options: SharedLedgerOptions): SharedLedger {
         if (fixed !== undefined) options.onLogged?.();
       },
       async (error: unknown) => {
-        const row = fixed === undefined ? undefined : rowOf(id, known.scopes, actual, fixed);
         if (unreachable(error)) {
-          if (row !== undefined) writeDirect(row);
-          keep({ kind: "settle", id, actual, record: fixed, row });
+          keepUnsettled(id, actual, fixed, known);
           return;
         }
+        const row = fixed === undefined ? undefined : rowOf(id, known.scopes, actual, fixed);
         if (TokenwiseError.hasCode(error, "not_found") && row !== undefined) {
           await ledger.record(row).catch((cause: unknown) => {
             options.onLost?.(`the spend row of request ${row.requestId} (${messageOf(cause)})`);
@@ -377,7 +372,7 @@ export function createSharedLedger(options: SharedLedgerOptions): SharedLedger {
       inFlight.delete(tracked);
     });
     inFlight.add(tracked);
-    tellListeners(
+    listeners.tell(
       balances.map((balance) => ({
         scope: balance.scope,
         spent: balance.spent + actual,

@@ -51,8 +51,8 @@ export interface SpendRelayOptions {
   onError?(error: unknown): void;
 }
 
-// Deletes the lock only if this replica still holds it.
-const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+/** Deletes a Redis lock (KEYS[1]) only if the caller (ARGV[1], its token) still holds it. */
+export const RELEASE_LOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 // Extends the lock only if this replica still holds it.
 const EXTEND = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
 
@@ -120,7 +120,7 @@ export function startSpendRelay(options: SpendRelayOptions): SpendRelay {
         pending = await outbox.size();
         return { moved, relayed: true };
       } finally {
-        await client.eval(RELEASE, 1, lockKey, token).catch(() => undefined);
+        await client.eval(RELEASE_LOCK, 1, lockKey, token).catch(() => undefined);
       }
     } catch (error) {
       options.onError?.(error);
